@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# README command 2: every test. Native engine tests, wasm tests in headless Chromium, end-to-end
+# browser tests against the release build. Installs Chromium, chromedriver, fonts and npm tools if missing.
+source "$(dirname "$0")/common.sh"
+ensure_web_build_tools
+apt_install chromium chromium-driver fonts-dejavu-core
+
+say "native tests (engine, plots, lab)"
+cargo test --release --quiet
+
+say "wasm tests in headless Chromium (wasm-bindgen-test)"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
+export WASM_BINDGEN_TEST_TIMEOUT=120
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --release --quiet --target wasm32-unknown-unknown --test web
+
+say "release build (trunk build --release)"
+trunk build --release
+
+say "end-to-end tests in Chromium (playwright-core)"
+node tests/e2e/run.mjs

@@ -1,0 +1,275 @@
+//! Byzantine attacks. All are omniscient: they see every honest message and the scenario.
+//!
+//! The Byzantine workers are workers 0..q (q = ⌊αm⌋). Before [`Attack::apply`] runs, their rows hold
+//! the message each would send if it were honest, computed on its own data, which data-poisoning
+//! attacks (label flip y → 9 − y, random labels) have already corrupted. The message attacks then
+//! overwrite those rows. Notation: μ and s are the coordinate-wise mean and standard deviation of the
+//! honest messages (s with the n − 1 denominator, as ByzFL).
+//!
+//! | key | Byzantine message |
+//! |---|---|
+//! | `gaussian` | N(0, gstd²·I) |
+//! | `samevalue` | c·1 (c = 100) |
+//! | `signflip` | σ·g with g the worker's own message (σ = −4) |
+//! | `large`, `inf`, `nan` | 1e308·1, +∞·1, NaN·1 |
+//! | `alie` | μ − z·s, z = z_max = Φ⁻¹((m − q − s*)/(m − q)), s* = ⌊m/2 + 1⌋ − q |
+//! | `ipm` | −ε·μ (ε = 0.1) |
+//! | `mimic` | a copy of the first honest worker |
+//! | `aggressive` | −10·μ (paper 003) |
+//! | `intelligent` | 0.8‖μ‖·h, h a fresh uniformly random unit vector (paper 003) |
+//! | `shift` | μ + κ·s (worst-case one-sided shift, κ = 10) |
+//! | `counter` | −g_min, the negated honest message of smallest norm (paper 003's counterexample) |
+//! | `saddle` | μ with its escape-direction component set to the value that brings the *aggregate's* escape component closest to 0 |
+//! | `oracle` | replaces the aggregate by ∇F with its escape component cut by Δ (Proposition 4.4) |
+
+use super::aggregate::Aggregator;
+use super::linalg::{dot, norm, Mat};
+use super::problem::Poison;
+use super::rng::{self, Rng};
+use super::scenario::{AttackKind, Scenario};
+use super::theory::norm_quantile;
+
+#[derive(Clone, Debug)]
+pub struct Attack {
+    pub kind: AttackKind,
+    c: f64,
+    sf: f64,
+    gstd: f64,
+    ipm: f64,
+    z: Option<f64>,
+    kappa: f64,
+    pub delta: f64,
+    rng: Rng,
+}
+
+/// z_max of ALIE for m workers of which q are Byzantine (0 when undefined).
+pub fn alie_z_max(m: usize, q: usize) -> f64 {
+    if q == 0 || q >= m {
+        return 0.0;
+    }
+    let s = (m / 2 + 1) as f64 - q as f64;
+    let h = (m - q) as f64;
+    let p = ((h - s) / h).clamp(1e-9, 1.0 - 1e-9);
+    norm_quantile(p)
+}
+
+impl Attack {
+    pub fn from_scenario(s: &Scenario, run_index: u64) -> Self {
+        Attack {
+            kind: s.attack,
+            c: s.c,
+            sf: s.sf,
+            gstd: s.gstd,
+            ipm: s.ipm,
+            z: s.z,
+            kappa: s.kappa,
+            delta: s.delta,
+            rng: rng::rng(s.seed, rng::stream::ATTACK, run_index),
+        }
+    }
+
+    /// How the Byzantine workers' training labels are changed.
+    pub fn poison(&self) -> Poison {
+        match self.kind {
+            AttackKind::LabelFlip => Poison::Flip,
+            AttackKind::RandLabel => Poison::Random,
+            _ => Poison::None,
+        }
+    }
+
+    /// Overwrites rows 0..q of `msgs`. `escape` is the problem's escape direction (saddle attack);
+    /// `agg` is the master's rule, which the saddle attack may query (it is cloned, never changed).
+    pub fn apply(&mut self, msgs: &mut Mat, q: usize, escape: Option<&[f64]>, agg: Option<&Aggregator>) {
+        let m = msgs.rows;
+        let d = msgs.cols;
+        if q == 0 || matches!(self.kind, AttackKind::None | AttackKind::LabelFlip | AttackKind::RandLabel | AttackKind::Oracle) {
+            return;
+        }
+        let honest: Vec<usize> = (q..m).collect();
+        let mut mu = vec![0.0; d];
+        super::linalg::mean_rows(msgs, honest.iter().copied(), &mut mu);
+        let sd = || -> Vec<f64> {
+            let h = honest.len();
+            if h < 2 {
+                return vec![0.0; d];
+            }
+            (0..d)
+                .map(|j| {
+                    let v: f64 = honest.iter().map(|&i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum();
+                    (v / (h - 1) as f64).sqrt()
+                })
+                .collect()
+        };
+        let fill = |msgs: &mut Mat, v: &[f64]| (0..q).for_each(|i| msgs.row_mut(i).copy_from_slice(v));
+        match self.kind {
+            AttackKind::Gaussian => {
+                for i in 0..q {
+                    rng::fill_normal(&mut self.rng, self.gstd, msgs.row_mut(i));
+                }
+            }
+            AttackKind::SameValue => fill(msgs, &vec![self.c; d]),
+            AttackKind::SignFlip => (0..q).for_each(|i| msgs.row_mut(i).iter_mut().for_each(|v| *v *= self.sf)),
+            AttackKind::Large => fill(msgs, &vec![1e308; d]),
+            AttackKind::Inf => fill(msgs, &vec![f64::INFINITY; d]),
+            AttackKind::Nan => fill(msgs, &vec![f64::NAN; d]),
+            AttackKind::Alie => {
+                let z = self.z.unwrap_or_else(|| alie_z_max(m, q));
+                let s = sd();
+                let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a - z * b).collect();
+                fill(msgs, &v);
+            }
+            AttackKind::Ipm => fill(msgs, &mu.iter().map(|v| -self.ipm * v).collect::<Vec<_>>()),
+            AttackKind::Mimic => {
+                if q < m {
+                    let src = msgs.row(q).to_vec();
+                    fill(msgs, &src);
+                }
+            }
+            AttackKind::Aggressive => fill(msgs, &mu.iter().map(|v| -10.0 * v).collect::<Vec<_>>()),
+            AttackKind::Intelligent => {
+                let scale = 0.8 * norm(&mu);
+                for i in 0..q {
+                    let h = rng::unit_vector(&mut self.rng, d);
+                    msgs.row_mut(i).iter_mut().zip(&h).for_each(|(o, v)| *o = scale * v);
+                }
+            }
+            AttackKind::Shift => {
+                let s = sd();
+                let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a + self.kappa * b).collect();
+                fill(msgs, &v);
+            }
+            AttackKind::Counter => {
+                if let Some(&imin) = honest.iter().min_by(|&&a, &&b| norm(msgs.row(a)).total_cmp(&norm(msgs.row(b)))) {
+                    let v: Vec<f64> = msgs.row(imin).iter().map(|x| -x).collect();
+                    fill(msgs, &v);
+                }
+            }
+            AttackKind::Saddle => {
+                let (Some(e), Some(agg)) = (escape, agg) else { return };
+                self.saddle(msgs, q, &mu, e, agg);
+            }
+            AttackKind::None | AttackKind::LabelFlip | AttackKind::RandLabel | AttackKind::Oracle => {}
+        }
+    }
+
+    /// The worker-level saddle point attack: every Byzantine worker sends μ + (v − μ·e)e, with the
+    /// scalar v found by bisection so that the aggregate's component along e is as close to 0 as the
+    /// rule allows (for the median: inside the honest quantile band, ±∞ outside it).
+    fn saddle(&mut self, msgs: &mut Mat, q: usize, mu: &[f64], e: &[f64], agg: &Aggregator) {
+        let d = msgs.cols;
+        let mu_e = dot(mu, e);
+        let mut probe = agg.clone();
+        let mut out = vec![0.0; d];
+        let mut h = |msgs: &mut Mat, v: f64| -> f64 {
+            for i in 0..q {
+                let row = msgs.row_mut(i);
+                for k in 0..d {
+                    row[k] = mu[k] + (v - mu_e) * e[k];
+                }
+            }
+            probe.clone_from(agg);
+            probe.aggregate(msgs, &mut out);
+            dot(&out, e)
+        };
+        let spread = (q..msgs.rows).map(|i| dot(msgs.row(i), e).abs()).fold(0.0, f64::max);
+        let big = 1e3 * (1.0 + spread);
+        let (mut lo, mut hi) = (-big, big);
+        let (h_lo, h_hi) = (h(msgs, lo), h(msgs, hi));
+        let mut best = if h_lo.abs() <= h_hi.abs() { (lo, h_lo) } else { (hi, h_hi) };
+        if h_lo < 0.0 && h_hi > 0.0 {
+            for _ in 0..60 {
+                let mid = 0.5 * (lo + hi);
+                let hm = h(msgs, mid);
+                if hm.abs() < best.1.abs() {
+                    best = (mid, hm);
+                }
+                if hm == 0.0 {
+                    break;
+                }
+                if hm < 0.0 {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+        }
+        h(msgs, best.0);
+    }
+
+    /// The oracle-level saddle attack (Proposition 4.4): the master receives ∇F(w) with its component
+    /// g_e along the escape direction e replaced by 0 if |g_e| ≤ Δ, else by g_e − Δ·sign(g_e).
+    pub fn oracle(&self, exact_grad: &[f64], e: &[f64]) -> Vec<f64> {
+        let ge = dot(exact_grad, e);
+        let target = if ge.abs() <= self.delta { 0.0 } else { ge - self.delta * ge.signum() };
+        exact_grad.iter().zip(e).map(|(g, ek)| g + (target - ge) * ek).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::aggregate::AggParams;
+    use crate::engine::scenario::{AggKind, AggSpec};
+
+    #[test]
+    fn alie_z_matches_the_notes() {
+        for (m, q, z) in [(20, 8, 0.674), (50, 12, 0.336), (25, 5, 0.253), (10, 2, 0.0)] {
+            assert!((alie_z_max(m, q) - z).abs() < 1e-3, "({m},{q}) -> {}", alie_z_max(m, q));
+        }
+    }
+
+    #[test]
+    fn message_attacks() {
+        let s = Scenario { attack: AttackKind::SameValue, ..Scenario::default() };
+        let base = Mat::from_rows(&[vec![1.0, 1.0], vec![2.0, 0.0], vec![4.0, 2.0], vec![6.0, 4.0]]);
+        let mut a = Attack::from_scenario(&s, 0);
+        let mut x = base.clone();
+        a.apply(&mut x, 1, None, None);
+        assert_eq!(x.row(0), &[100.0, 100.0]);
+        assert_eq!(x.row(1), base.row(1));
+        a.kind = AttackKind::SignFlip;
+        let mut x = base.clone();
+        a.apply(&mut x, 1, None, None);
+        assert_eq!(x.row(0), &[-4.0, -4.0]);
+        a.kind = AttackKind::Ipm;
+        let mut x = base.clone();
+        a.apply(&mut x, 1, None, None);
+        assert_eq!(x.row(0), &[-0.4, -0.2]);
+        a.kind = AttackKind::Mimic;
+        let mut x = base.clone();
+        a.apply(&mut x, 2, None, None);
+        assert_eq!(x.row(0), base.row(2));
+        a.kind = AttackKind::Counter;
+        let mut x = base.clone();
+        a.apply(&mut x, 1, None, None);
+        assert_eq!(x.row(0), &[-2.0, 0.0]);
+    }
+
+    #[test]
+    fn saddle_attack_zeroes_the_median_escape_component_when_it_can() {
+        // Honest escape components straddle 0: three Byzantine values at 0 make the median 0.
+        let rows = vec![vec![0.0, 0.0]; 3].into_iter().chain([-0.3, -0.1, 0.05, 0.2, 0.4].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
+        let mut x = Mat::from_rows(&rows);
+        let s = Scenario { attack: AttackKind::Saddle, ..Scenario::default() };
+        let agg = Aggregator::new(AggSpec::new(AggKind::Median), AggParams::with_f(3));
+        Attack::from_scenario(&s, 0).apply(&mut x, 3, Some(&[0.0, 1.0]), Some(&agg));
+        let mut out = [0.0; 2];
+        agg.clone().aggregate(&x, &mut out);
+        assert!(out[1].abs() < 1e-9, "{out:?}");
+        // Far from the saddle it cannot: the median only moves inside the honest band.
+        let rows = vec![vec![0.0, 0.0]; 1].into_iter().chain([0.5, 0.6, 0.7, 0.8].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
+        let mut x = Mat::from_rows(&rows);
+        Attack::from_scenario(&s, 0).apply(&mut x, 1, Some(&[0.0, 1.0]), Some(&agg));
+        agg.clone().aggregate(&x, &mut out);
+        assert!((out[1] - 0.6).abs() < 1e-9, "{out:?}");
+    }
+
+    #[test]
+    fn oracle_cuts_the_escape_component_by_delta() {
+        let s = Scenario { delta: 0.1, ..Scenario::default() };
+        let a = Attack::from_scenario(&s, 0);
+        assert_eq!(a.oracle(&[0.5, 0.05], &[0.0, 1.0]), vec![0.5, 0.0]);
+        let g = a.oracle(&[0.5, -0.3], &[0.0, 1.0]);
+        assert!((g[1] + 0.2).abs() < 1e-12);
+    }
+}

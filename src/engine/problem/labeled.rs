@@ -1,0 +1,88 @@
+//! The shipped MNIST digits as the workers' labelled data, shared by the classification models
+//! (softmax regression and the MLP): the split over workers, the labels (digits, or odd/even), the
+//! poisoned labels of the data attacks, and the test-time shift.
+//!
+//! The training split (the first 4000 images) is cut into m equal chunks, after a seeded shuffle
+//! (i.i.d.) or after sorting by label (heterogeneous: with m = 20, two workers per digit); worker i
+//! uses the first n images of its chunk. The last 1000 images are the test set.
+
+use super::Poison;
+use crate::engine::data::Dataset;
+use crate::engine::rng::{self, stream};
+use crate::engine::scenario::{ProblemKind, Scenario, ShiftKind, Split};
+use std::sync::Arc;
+
+pub struct Labeled {
+    pub classes: usize,
+    pub data: Arc<Dataset>,
+    pub m: usize,
+    /// Sample indices of each worker.
+    pub assign: Vec<Vec<u32>>,
+    /// A fixed random label per training image (random-label poisoning).
+    rand_label: Vec<u8>,
+    pub shift: ShiftKind,
+    pub shift_eps: f64,
+}
+
+impl Labeled {
+    pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
+        let classes = if s.problem == ProblemKind::Binary { 2 } else { 10 };
+        let n_train = data.n_train();
+        let m = s.m.clamp(1, n_train);
+        let chunk = n_train / m;
+        let n = s.n.clamp(1, chunk);
+        let mut idx: Vec<u32> = (0..n_train as u32).collect();
+        let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
+        rng::shuffle(&mut r, &mut idx);
+        if s.split == Split::Hetero {
+            idx.sort_by_key(|&j| Self::label_of(classes, data.y[j as usize]));
+        }
+        let assign = (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect();
+        let mut rl = rng::rng(s.seed, stream::LABELS, 0);
+        let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
+        Labeled { classes, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps }
+    }
+
+    pub fn label_of(classes: usize, digit: u8) -> u8 {
+        if classes == 2 {
+            digit % 2
+        } else {
+            digit
+        }
+    }
+
+    /// The (possibly poisoned) label of training image j.
+    pub fn label(&self, j: usize, poison: Poison) -> usize {
+        let y = Self::label_of(self.classes, self.data.y[j]) as usize;
+        match poison {
+            Poison::None => y,
+            Poison::Flip => self.classes - 1 - y,
+            Poison::Random => self.rand_label[j] as usize,
+        }
+    }
+
+    /// Whether a test-time shift is configured.
+    pub fn shifted(&self) -> bool {
+        self.shift != ShiftKind::None && self.shift_eps > 0.0
+    }
+
+    /// Moves x (copied into `out`) by the shift budget along the loss gradient `gx`: for ℓ2 along
+    /// gx/‖gx‖, for ℓ1 all of it on the coordinate of largest |gx| (for a linear model the worst case).
+    pub fn shift_input(&self, x: &[f32], gx: &[f32], out: &mut [f32]) {
+        out.copy_from_slice(x);
+        let eps = self.shift_eps as f32;
+        match self.shift {
+            ShiftKind::L2 => {
+                let nrm = gx.iter().map(|v| v * v).sum::<f32>().sqrt();
+                if nrm > 0.0 {
+                    out.iter_mut().zip(gx).for_each(|(a, g)| *a += eps * g / nrm);
+                }
+            }
+            ShiftKind::L1 => {
+                let (k, g) = gx.iter().enumerate().fold((0, 0.0f32), |b, (k, g)| if g.abs() > b.1.abs() { (k, *g) } else { b });
+                out[k] += eps * g.signum();
+            }
+            ShiftKind::None => {}
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! One simulated run: a master, m workers (the first ⌊αm⌋ Byzantine), one aggregation rule and one
+//! algorithm, advanced one parallel iteration (one round of communication) per [`Run::step`].
+//!
+//! Algorithms:
+//! - `gd`: robust distributed GD (Algorithm 1 of Yin et al. 2018): w ← Π_W(w − η·agg{gᵢ(w)}),
+//!   with optional mini-batches (stochastic variant) and an η/√k schedule.
+//! - `oneround`: the one-round algorithm (Algorithm 2): each worker computes its local ERM (in closed
+//!   form, or by local GD for classification, one local step per iteration); the master aggregates the
+//!   local models once.
+//! - `bpgd`: ByzantinePGD (Algorithm 3 of the thesis), one oracle call per iteration.
+//! - `pgd`: perturbed GD (Jin et al.) without retries: a perturbation whenever ‖ĝ‖ ≤ ε and none was
+//!   added in the last T_th iterations.
+//! - RSA (Li et al. 2019), chosen by the aggregator name `rsa`: workers keep local models, the master
+//!   updates x₀ ← x₀ − α_k(∇f₀(x₀) + λ Σᵢ ∂‖x₀ − zᵢ‖_p).
+
+use super::aggregate::{AggParams, Aggregator};
+use super::attack::Attack;
+use super::data::Dataset;
+use super::linalg::{dist, dist2, norm, Mat};
+use super::problem::{self, Dro, GradOpts, Poison, Problem};
+use super::rng::{self, Rng};
+use super::scenario::{AggKind, AggSpec, AlgoKind, AttackKind, RsaNorm, Schedule, Scenario};
+use super::trace::{Event, Record, Trace};
+use std::sync::Arc;
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Running,
+    /// Reached T iterations.
+    Finished,
+    /// ByzantinePGD declared a second-order stationary point.
+    Stationary,
+    /// The iterate became non-finite or exploded.
+    Diverged(String),
+}
+
+impl Status {
+    pub fn is_running(&self) -> bool {
+        *self == Status::Running
+    }
+    pub fn label(&self) -> String {
+        match self {
+            Status::Running => "running".into(),
+            Status::Finished => "finished".into(),
+            Status::Stationary => "stopped at a declared stationary point".into(),
+            Status::Diverged(why) => format!("diverged ({why})"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Bpgd {
+    Descent,
+    Escape { w_tilde: Vec<f64>, start: Vec<f64>, round: usize, t_in: usize },
+}
+
+#[derive(Clone, Debug)]
+enum Algo {
+    Gd,
+    OneRound { locals: Option<Mat> },
+    Bpgd(Bpgd),
+    Pgd { last: Option<usize> },
+    Rsa { locals: Mat },
+}
+
+/// What one gradient round measured.
+struct Round {
+    agg_err: f64,
+    honest_norm: f64,
+    spread: f64,
+}
+
+/// One run of one curve.
+pub struct Run {
+    pub sc: Scenario,
+    pub spec: AggSpec,
+    pub q: usize,
+    problem: Arc<dyn Problem>,
+    agg: Aggregator,
+    attack: Attack,
+    algo: Algo,
+    /// The current iterate (during a ByzantinePGD escape round, the perturbed iterate).
+    pub w: Vec<f64>,
+    /// Parallel iterations done.
+    pub t: usize,
+    pub trace: Trace,
+    pub status: Status,
+    /// Messages of the last round (row i = worker i; rows 0..q Byzantine), after the attack.
+    pub msgs: Mat,
+    /// The last aggregate.
+    pub g: Vec<f64>,
+    /// The mean of the last round's honest messages.
+    pub honest_mean: Vec<f64>,
+    /// The point at which the last round's messages were computed.
+    pub msgs_at: Vec<f64>,
+    batch_rng: Rng,
+    perturb_rng: Rng,
+    dro: Option<Dro>,
+    batch: Vec<usize>,
+}
+
+impl Run {
+    /// Builds a run for curve `spec` of scenario `sc`, loading nothing: `problem` comes from
+    /// [`problem::build`] (shared between runs with the same data).
+    pub fn new(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>) -> Run {
+        let q = sc.byzantine().min(problem.workers());
+        let d = problem.dim();
+        let m = problem.workers();
+        let algo = if spec.kind == AggKind::Rsa {
+            let w0 = problem.init();
+            let mut locals = Mat::zeros(m, d);
+            (0..m).for_each(|i| locals.row_mut(i).copy_from_slice(&w0));
+            Algo::Rsa { locals }
+        } else {
+            match sc.algo {
+                AlgoKind::Gd => Algo::Gd,
+                AlgoKind::OneRound => Algo::OneRound { locals: None },
+                AlgoKind::Bpgd => Algo::Bpgd(Bpgd::Descent),
+                AlgoKind::Pgd => Algo::Pgd { last: None },
+            }
+        };
+        let dro = (sc.dro && sc.problem.is_classification()).then_some(Dro { lambda: sc.dlam, eta_z: sc.eta_z, steps: sc.tz });
+        let mut run = Run {
+            sc: sc.clone(),
+            spec,
+            q,
+            agg: Aggregator::new(spec, AggParams::from_scenario(sc)),
+            attack: Attack::from_scenario(sc, 0),
+            algo,
+            w: problem.init(),
+            t: 0,
+            trace: Trace::default(),
+            status: Status::Running,
+            msgs: Mat::zeros(m, d),
+            g: vec![0.0; d],
+            honest_mean: vec![0.0; d],
+            msgs_at: Vec::new(),
+            batch_rng: rng::rng(sc.seed, rng::stream::BATCH, 0),
+            perturb_rng: rng::rng(sc.seed, rng::stream::PERTURB, 0),
+            dro,
+            batch: Vec::new(),
+            problem,
+        };
+        if sc.t == 0 {
+            run.status = Status::Finished;
+        }
+        run
+    }
+
+    /// Convenience: builds the problem too (no sharing).
+    pub fn build(sc: &Scenario, spec: AggSpec, data: Option<&Arc<Dataset>>) -> Result<Run, String> {
+        Ok(Run::new(sc, spec, problem::build(sc, data)?))
+    }
+
+    pub fn problem(&self) -> &Arc<dyn Problem> {
+        &self.problem
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status.is_running()
+    }
+
+    /// Runs to the end (or divergence / a declared stationary point).
+    pub fn run_to_end(&mut self) -> &Trace {
+        while self.step() {}
+        &self.trace
+    }
+
+    /// Step size at iteration t (0-based).
+    fn eta(&self) -> f64 {
+        match self.sc.sched {
+            Schedule::Const => self.sc.eta,
+            Schedule::Sqrt => self.sc.eta / ((self.t + 1) as f64).sqrt(),
+        }
+    }
+
+    fn poison(&self, i: usize) -> Poison {
+        if i < self.q {
+            self.attack.poison()
+        } else {
+            Poison::None
+        }
+    }
+
+    /// Every worker's message at `point` (rows 0..q then attacked).
+    fn compute_messages(&mut self, point: &[f64]) {
+        self.msgs_at.clear();
+        self.msgs_at.extend_from_slice(point);
+        let m = self.problem.workers();
+        let bsize = if self.sc.batch > 0 && self.problem.supports_batch() { self.sc.batch } else { 0 };
+        for i in 0..m {
+            let batch = if bsize > 0 {
+                let ni = self.problem.samples(i);
+                self.batch.clear();
+                for _ in 0..bsize {
+                    self.batch.push(rng::below(&mut self.batch_rng, ni));
+                }
+                Some(self.batch.as_slice())
+            } else {
+                None
+            };
+            let opts = GradOpts { poison: self.poison(i), batch, dro: self.dro };
+            let row = &mut self.msgs.data[i * self.msgs.cols..(i + 1) * self.msgs.cols];
+            self.problem.grad(i, point, &opts, row);
+        }
+    }
+
+    /// Honest mean and spread of rows q..m; then the attack overwrites rows 0..q.
+    fn honest_stats_and_attack(&mut self, point: &[f64]) -> (f64, f64) {
+        let m = self.msgs.rows;
+        super::linalg::mean_rows(&self.msgs, self.q..m, &mut self.honest_mean);
+        let h = (m - self.q).max(1) as f64;
+        let spread = (self.q..m).map(|i| dist2(self.msgs.row(i), &self.honest_mean)).sum::<f64>() / h;
+        let escape = self.problem.escape_direction(point);
+        self.attack.apply(&mut self.msgs, self.q, escape.as_deref(), Some(&self.agg));
+        (norm(&self.honest_mean), spread)
+    }
+
+    /// One gradient round at `point`: messages, attack, aggregation into `self.g`.
+    fn gradient_round(&mut self, point: &[f64]) -> Round {
+        self.compute_messages(point);
+        let (honest_norm, spread) = self.honest_stats_and_attack(point);
+        self.agg.aggregate(&self.msgs, &mut self.g);
+        if self.attack.kind == AttackKind::Oracle {
+            if let (Some(g), Some(e)) = (self.problem.exact_grad(point, self.q), self.problem.escape_direction(point)) {
+                self.g = self.attack.oracle(&g, &e);
+            }
+        }
+        let agg_err = dist(&self.g, &self.honest_mean);
+        if self.sc.l2 > 0.0 {
+            super::linalg::axpy(self.sc.l2, point, &mut self.g);
+        }
+        Round { agg_err, honest_norm, spread }
+    }
+
+    /// Test-set metrics of classification problems cost about as much as a gradient round, so they
+    /// are evaluated at most ~200 times per run (and always at the start, at events and at the end).
+    fn eval_due(&self, event: Event) -> bool {
+        if !self.sc.problem.is_classification() || event != Event::None || self.t == 0 || !self.status.is_running() || self.t >= self.sc.t {
+            return true;
+        }
+        self.t % self.sc.t.div_ceil(200).max(1) == 0
+    }
+
+    fn record(&mut self, point: &[f64], round: Option<&Round>, event: Event) {
+        let e = if event == Event::Diverged {
+            // The iterate is no longer finite: report an infinite error, not NaN garbage.
+            super::problem::Eval { err: f64::INFINITY, loss: f64::INFINITY, acc: f64::NAN, grad_norm: f64::INFINITY }
+        } else if self.eval_due(event) {
+            self.problem.eval(point, self.q)
+        } else {
+            super::problem::Eval { err: f64::NAN, loss: f64::NAN, acc: f64::NAN, grad_norm: f64::NAN }
+        };
+        let grad_norm = if e.grad_norm.is_finite() { e.grad_norm } else { round.map_or(f64::NAN, |r| r.honest_norm) };
+        let w = [point.first().copied().unwrap_or(f64::NAN), point.get(1).copied().unwrap_or(f64::NAN)];
+        self.trace.push(Record {
+            t: self.t,
+            err: e.err,
+            loss: e.loss,
+            acc: e.acc,
+            grad_norm,
+            agg_err: round.map_or(f64::NAN, |r| r.agg_err),
+            spread: round.map_or(f64::NAN, |r| r.spread),
+            w,
+            event,
+        });
+    }
+
+    /// Marks divergence if the iterate is no longer finite or has exploded. Returns true if so.
+    fn check_divergence(&mut self) -> bool {
+        let n = norm(&self.w);
+        if n.is_finite() && n < 1e150 {
+            return false;
+        }
+        let why = if n.is_finite() { "‖w‖ > 1e150" } else { "non-finite iterate" };
+        self.status = Status::Diverged(why.into());
+        let w = self.w.clone();
+        self.record(&w, None, Event::Diverged);
+        true
+    }
+
+    fn project(&mut self) {
+        if self.sc.proj > 0.0 {
+            let n = norm(&self.w);
+            if n > self.sc.proj {
+                let s = self.sc.proj / n;
+                self.w.iter_mut().for_each(|v| *v *= s);
+            }
+        }
+    }
+
+    /// One parallel iteration. Returns false once the run has stopped.
+    pub fn step(&mut self) -> bool {
+        if !self.status.is_running() {
+            return false;
+        }
+        match std::mem::replace(&mut self.algo, Algo::Gd) {
+            Algo::Gd => {
+                self.gd_step();
+                self.algo = Algo::Gd;
+            }
+            Algo::Pgd { last } => {
+                let last = self.pgd_step(last);
+                self.algo = Algo::Pgd { last };
+            }
+            Algo::Bpgd(state) => {
+                let state = self.bpgd_step(state);
+                self.algo = Algo::Bpgd(state);
+            }
+            Algo::OneRound { locals } => {
+                let locals = self.one_round_step(locals);
+                self.algo = Algo::OneRound { locals };
+            }
+            Algo::Rsa { locals } => {
+                let locals = self.rsa_step(locals);
+                self.algo = Algo::Rsa { locals };
+            }
+        }
+        if self.status.is_running() && self.check_divergence() {
+            return false;
+        }
+        if self.status.is_running() && self.t >= self.sc.t {
+            self.status = Status::Finished;
+            let w = self.w.clone();
+            self.record(&w, None, Event::None);
+        }
+        self.status.is_running()
+    }
+
+    fn descend(&mut self) {
+        let eta = self.eta();
+        let g = std::mem::take(&mut self.g);
+        super::linalg::axpy(-eta, &g, &mut self.w);
+        self.g = g;
+        self.project();
+    }
+
+    fn gd_step(&mut self) {
+        let w = self.w.clone();
+        let round = self.gradient_round(&w);
+        self.record(&w, Some(&round), Event::None);
+        self.descend();
+        self.t += 1;
+    }
+
+    fn pgd_step(&mut self, last: Option<usize>) -> Option<usize> {
+        let w = self.w.clone();
+        let round = self.gradient_round(&w);
+        let small = norm(&self.g) <= self.sc.eps;
+        let due = last.is_none_or(|l| self.t - l >= self.sc.tth);
+        if small && due {
+            self.record(&w, Some(&round), Event::Perturb);
+            let p = rng::in_ball(&mut self.perturb_rng, w.len(), self.sc.r);
+            super::linalg::axpy(1.0, &p, &mut self.w);
+            self.t += 1;
+            return Some(self.t - 1);
+        }
+        self.record(&w, Some(&round), Event::None);
+        self.descend();
+        self.t += 1;
+        last
+    }
+
+    fn perturbed(&mut self, w_tilde: &[f64]) -> Vec<f64> {
+        let p = rng::in_ball(&mut self.perturb_rng, w_tilde.len(), self.sc.r);
+        w_tilde.iter().zip(&p).map(|(a, b)| a + b).collect()
+    }
+
+    fn bpgd_step(&mut self, state: Bpgd) -> Bpgd {
+        let w = self.w.clone();
+        let round = self.gradient_round(&w);
+        let eta = self.eta();
+        self.t += 1;
+        match state {
+            Bpgd::Descent => {
+                if norm(&self.g) <= self.sc.eps {
+                    // Start escape round 1 from w̃ = w.
+                    self.trace_at(&w, &round, Event::Perturb);
+                    let start = self.perturbed(&w);
+                    self.w = start.clone();
+                    Bpgd::Escape { w_tilde: w, start, round: 1, t_in: 0 }
+                } else {
+                    self.trace_at(&w, &round, Event::None);
+                    super::linalg::axpy(-eta, &self.g.clone(), &mut self.w);
+                    self.project();
+                    Bpgd::Descent
+                }
+            }
+            Bpgd::Escape { w_tilde, start, round: k, t_in } => {
+                if dist(&w, &start) >= self.sc.big_r {
+                    self.trace_at(&w, &round, Event::Escaped);
+                    super::linalg::axpy(-eta, &self.g.clone(), &mut self.w);
+                    self.project();
+                    Bpgd::Descent
+                } else if t_in >= self.sc.tth {
+                    if k >= self.sc.q_rounds {
+                        self.trace_at(&w, &round, Event::None);
+                        self.w = w_tilde;
+                        self.status = Status::Stationary;
+                        let wt = self.w.clone();
+                        self.record(&wt, None, Event::Stationary);
+                        Bpgd::Descent
+                    } else {
+                        self.trace_at(&w, &round, Event::Perturb);
+                        let start = self.perturbed(&w_tilde);
+                        self.w = start.clone();
+                        Bpgd::Escape { w_tilde, start, round: k + 1, t_in: 0 }
+                    }
+                } else {
+                    self.trace_at(&w, &round, Event::None);
+                    super::linalg::axpy(-eta, &self.g.clone(), &mut self.w);
+                    Bpgd::Escape { w_tilde, start, round: k, t_in: t_in + 1 }
+                }
+            }
+        }
+    }
+
+    /// Records the point of the round just done (its index is t − 1).
+    fn trace_at(&mut self, w: &[f64], round: &Round, event: Event) {
+        self.t -= 1;
+        self.record(w, Some(round), event);
+        self.t += 1;
+    }
+
+    fn one_round_step(&mut self, locals: Option<Mat>) -> Option<Mat> {
+        let m = self.problem.workers();
+        let d = self.problem.dim();
+        let mut locals = match locals {
+            Some(l) => l,
+            None => {
+                let closed: Option<Vec<Vec<f64>>> = (0..m).map(|i| self.problem.local_erm(i, self.poison(i))).collect();
+                if let Some(rows) = closed {
+                    // Closed-form local ERMs: the whole algorithm is one round of communication.
+                    let w0 = self.w.clone();
+                    self.record(&w0, None, Event::None);
+                    self.msgs = Mat::from_rows(&rows);
+                    self.finish_one_round();
+                    self.t = self.sc.t;
+                    return None;
+                }
+                let w0 = self.problem.init();
+                let mut l = Mat::zeros(m, d);
+                (0..m).for_each(|i| l.row_mut(i).copy_from_slice(&w0));
+                l
+            }
+        };
+        // Record the current one-round output, then take one local GD step on every worker.
+        let w = self.w.clone();
+        self.record(&w, None, Event::None);
+        let eta = self.eta();
+        let mut g = vec![0.0; d];
+        for i in 0..m {
+            let opts = GradOpts { poison: self.poison(i), batch: None, dro: self.dro };
+            let xi = locals.row(i).to_vec();
+            self.problem.grad(i, &xi, &opts, &mut g);
+            if self.sc.l2 > 0.0 {
+                super::linalg::axpy(self.sc.l2, &xi, &mut g);
+            }
+            super::linalg::axpy(-eta, &g, locals.row_mut(i));
+        }
+        self.msgs = locals.clone();
+        self.finish_one_round();
+        self.t += 1;
+        Some(locals)
+    }
+
+    /// Attacks the local models in `self.msgs` and aggregates them into the iterate.
+    fn finish_one_round(&mut self) -> f64 {
+        let w = self.w.clone();
+        let (_, spread) = self.honest_stats_and_attack(&w);
+        self.agg.aggregate(&self.msgs, &mut self.g);
+        self.w = self.g.clone();
+        self.project();
+        spread
+    }
+
+    fn rsa_step(&mut self, mut locals: Mat) -> Mat {
+        let m = self.problem.workers();
+        let d = self.problem.dim();
+        let lam = self.sc.lam;
+        let eta = self.eta();
+        // Messages: every worker's local model; the Byzantine ones are then attacked.
+        self.msgs = locals.clone();
+        let x0 = self.w.clone();
+        let (_, spread) = self.honest_stats_and_attack(&x0);
+        let mut sub = vec![0.0; d];
+        // Master: x₀ ← x₀ − α(∇f₀(x₀) + λ Σᵢ ∂‖x₀ − zᵢ‖_p).
+        let mut step = vec![0.0; d];
+        super::linalg::axpy(self.sc.l2, &x0, &mut step);
+        for i in 0..m {
+            let u: Vec<f64> = x0.iter().zip(self.msgs.row(i)).map(|(a, b)| a - b).collect();
+            norm_subgradient(self.sc.norm, &u, &mut sub);
+            super::linalg::axpy(lam, &sub, &mut step);
+        }
+        let agg_err = dist(&x0, &self.honest_mean);
+        self.record(&x0, Some(&Round { agg_err, honest_norm: f64::NAN, spread }), Event::None);
+        super::linalg::axpy(-eta, &step, &mut self.w);
+        self.project();
+        // Workers: xᵢ ← xᵢ − α(∇Fᵢ(xᵢ) + λ ∂‖xᵢ − x₀‖_p), with the old x₀.
+        let mut g = vec![0.0; d];
+        let bsize = if self.sc.batch > 0 && self.problem.supports_batch() { self.sc.batch } else { 0 };
+        for i in 0..m {
+            let xi = locals.row(i).to_vec();
+            let batch = if bsize > 0 {
+                let ni = self.problem.samples(i);
+                self.batch.clear();
+                for _ in 0..bsize {
+                    self.batch.push(rng::below(&mut self.batch_rng, ni));
+                }
+                Some(self.batch.as_slice())
+            } else {
+                None
+            };
+            let opts = GradOpts { poison: self.poison(i), batch, dro: self.dro };
+            self.problem.grad(i, &xi, &opts, &mut g);
+            let u: Vec<f64> = xi.iter().zip(&x0).map(|(a, b)| a - b).collect();
+            norm_subgradient(self.sc.norm, &u, &mut sub);
+            let row = locals.row_mut(i);
+            for k in 0..d {
+                row[k] -= eta * (g[k] + lam * sub[k]);
+            }
+        }
+        self.t += 1;
+        locals
+    }
+
+    /// The last record (the current iterate's metrics).
+    pub fn last(&self) -> Option<&Record> {
+        self.trace.last()
+    }
+
+    /// The headline final metric (error, or test error), +∞ if the run diverged.
+    pub fn final_metric(&self) -> f64 {
+        if matches!(self.status, Status::Diverged(_)) {
+            return f64::INFINITY;
+        }
+        self.trace.last().map_or(f64::NAN, |r| r.headline())
+    }
+
+    /// The full-resolution trace as CSV, replaying the run from the start (runs are deterministic).
+    pub fn csv(&self) -> String {
+        let mut replay = Run::new(&self.sc, self.spec, self.problem.clone());
+        replay.trace = Trace::with_capacity(usize::MAX / 4);
+        while replay.t < self.t && replay.step() {}
+        let mut out = String::from(Record::CSV_HEADER);
+        out.push('\n');
+        for r in replay.trace.records() {
+            out.push_str(&r.csv_row());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A subgradient of ‖u‖_p at u (p = 1, 2, ∞), robust to non-finite entries (treated by their sign,
+/// NaN as 0), so an infinite message moves the master by at most λ per coordinate.
+pub fn norm_subgradient(p: RsaNorm, u: &[f64], out: &mut [f64]) {
+    let sign = |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { 0.0 };
+    match p {
+        RsaNorm::L1 => out.iter_mut().zip(u).for_each(|(o, x)| *o = sign(*x)),
+        RsaNorm::L2 => {
+            let n = norm(u);
+            if n.is_finite() && n > 0.0 {
+                out.iter_mut().zip(u).for_each(|(o, x)| *o = x / n);
+            } else if n == 0.0 {
+                out.iter_mut().for_each(|o| *o = 0.0);
+            } else {
+                // Infinite or NaN: the direction of the infinite coordinates.
+                let inf: Vec<f64> = u.iter().map(|x| if x.is_infinite() { sign(*x) } else { 0.0 }).collect();
+                let k = norm(&inf);
+                out.iter_mut().zip(&inf).for_each(|(o, x)| *o = if k > 0.0 { x / k } else { 0.0 });
+            }
+        }
+        RsaNorm::Linf => {
+            out.iter_mut().for_each(|o| *o = 0.0);
+            let key = |x: f64| if x.is_nan() { -1.0 } else { x.abs() };
+            if let Some((j, x)) = u.iter().enumerate().max_by(|a, b| key(*a.1).total_cmp(&key(*b.1)).then(b.0.cmp(&a.0))) {
+                out[j] = sign(*x);
+            }
+        }
+    }
+}
+
+/// The stuck band of a saddle problem: the interval [lo, hi] of w₂ (at w₁ = 0) where the attacked
+/// aggregate has no component along the escape direction, so gradient steps cannot leave it. It is
+/// measured by probing the master's rule under the scenario's attack, bisecting for each edge (the
+/// band is an interval) down to `tol`, within ±`half_width`; None if the saddle itself (w₂ = 0) is
+/// not stuck.
+pub fn stuck_band(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>, half_width: f64, tol: f64) -> Option<(f64, f64)> {
+    let mut probe = Run::new(sc, spec, problem.clone());
+    let e = problem.escape_direction(&[0.0, 0.0])?;
+    let mut stuck = |w2: f64| {
+        let p = [0.0, w2];
+        probe.gradient_round(&p);
+        super::linalg::dot(&probe.g, &e).abs() <= 1e-9
+    };
+    if !stuck(0.0) {
+        return None;
+    }
+    let mut edge = |sign: f64| {
+        let (mut inside, mut outside) = (0.0, half_width);
+        if stuck(sign * outside) {
+            return sign * outside;
+        }
+        while outside - inside > tol {
+            let mid = 0.5 * (inside + outside);
+            if stuck(sign * mid) {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        sign * inside
+    };
+    let hi = edge(1.0);
+    let lo = edge(-1.0);
+    Some((lo, hi))
+}

@@ -1,0 +1,145 @@
+//! View 3, breakdown: final error against α for every aggregator, with the spread across seeds as
+//! a band and each rule's theoretical breakdown point as a vertical dashed line. Shared with the rates
+//! view (error against n or m on log–log axes), which uses the same band series.
+
+use super::{color, err, log_range, log_tick, Style, GREY};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One aggregator's cells: (x, mean, min, max); +∞ marks runs that diverged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BandSeries {
+    pub label: String,
+    pub color: usize,
+    pub points: Vec<(f64, f64, f64, f64)>,
+    /// Theoretical breakdown point (breakdown view) or fitted slope note (rates view).
+    pub mark: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Breakdown {
+    pub title: String,
+    pub y_label: String,
+    pub series: Vec<BandSeries>,
+    /// x range (α from 0 to 0.5).
+    pub x_range: (f64, f64),
+    /// "12/234 runs" while the sweep fills in.
+    pub progress: String,
+    /// Dashed grey reference lines (the rates view's −½ slopes): (label, points).
+    pub refs: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+/// Draws marker shape `i` (circle, triangle, square, cross, ...) at `p`.
+pub fn draw_marker<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    i: usize,
+    p: (f64, f64),
+    size: i32,
+    col: RGBColor,
+) -> Result<(), String> {
+    let r = match i % 5 {
+        0 => chart.draw_series(std::iter::once(Circle::new(p, size, col.filled()))),
+        1 => chart.draw_series(std::iter::once(TriangleMarker::new(p, size + 1, col.filled()))),
+        2 => chart.draw_series(std::iter::once(EmptyElement::at(p) + Rectangle::new([(-size, -size), (size, size)], col.filled()))),
+        3 => chart.draw_series(std::iter::once(Cross::new(p, size, col.stroke_width(2)))),
+        _ => chart.draw_series(std::iter::once(Circle::new(p, size, col.stroke_width(2)))),
+    };
+    r.map(|_| ()).map_err(err)
+}
+
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Breakdown, style: &Style, x_label: &str, log_x: bool) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let ys = data.series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.1, p.2, p.3]));
+    let (lo, hi) = log_range(ys, 1e-9);
+    let mut chart = ChartBuilder::on(area);
+    chart
+        .caption(&data.title, style.title())
+        .margin(style.px(10.0))
+        .x_label_area_size(style.font * 2.8)
+        .y_label_area_size(style.font * 4.6);
+    if log_x {
+        let (x0, x1) = (data.x_range.0.max(1e-9), data.x_range.1.max(data.x_range.0 * 1.01));
+        let mut c = chart.build_cartesian_2d((x0..x1).log_scale(), (lo..hi).log_scale()).map_err(err)?;
+        c.configure_mesh()
+            .x_desc(x_label)
+            .y_desc(&data.y_label)
+            .label_style(style.small())
+            .axis_desc_style(style.text())
+            .x_label_formatter(&log_tick)
+            .y_label_formatter(&log_tick)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        body(&mut c, data, style, lo, hi, false)?;
+    } else {
+        let mut c = chart.build_cartesian_2d(data.x_range.0..data.x_range.1, (lo..hi).log_scale()).map_err(err)?;
+        c.configure_mesh()
+            .x_desc(x_label)
+            .y_desc(&data.y_label)
+            .label_style(style.small())
+            .x_label_formatter(&super::lin_tick)
+            .axis_desc_style(style.text())
+            .y_label_formatter(&log_tick)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        body(&mut c, data, style, lo, hi, true)?;
+    }
+    area.draw(&Text::new(data.progress.clone(), (style.px(8.0), style.px(6.0)), style.small())).map_err(err)?;
+    Ok(())
+}
+
+fn body<'a, DB: DrawingBackend + 'a, X, Y>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    data: &Breakdown,
+    style: &Style,
+    lo: f64,
+    hi: f64,
+    marks_are_alphas: bool,
+) -> Result<(), String>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let clamp = |y: f64| if y.is_nan() { lo } else { y.clamp(lo, hi) };
+    let lw = style.line;
+    for (k, s) in data.series.iter().enumerate() {
+        let col = color(s.color);
+        if s.points.len() >= 2 {
+            let mut poly: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.3))).collect();
+            poly.extend(s.points.iter().rev().map(|p| (p.0, clamp(p.2))));
+            c.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.15).filled()))).map_err(err)?;
+        }
+        let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.1))).collect();
+        let lw_i = lw as i32;
+        let mk = style.marker as i32;
+        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw)))
+            .map_err(err)?
+            .label(s.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw)));
+        for &p in &line {
+            draw_marker(c, k, p, mk, col)?;
+        }
+        if marks_are_alphas {
+            if let Some(a) = s.mark {
+                c.draw_series(DashedLineSeries::new(vec![(a, lo), (a, hi)], style.px(6.0) as u32, style.px(4.0) as u32, col.mix(0.9).stroke_width(lw.max(2) - 1)))
+                    .map_err(err)?;
+            }
+        }
+    }
+    for (label, pts) in &data.refs {
+        let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, clamp(y))).collect();
+        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
+            .map_err(err)?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw as i32, y)], GREY.stroke_width(lw)));
+    }
+    c.configure_series_labels()
+        .position(if marks_are_alphas { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font(style.small())
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

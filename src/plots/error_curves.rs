@@ -1,0 +1,136 @@
+//! View 1, error curves: a metric against the iteration, one curve per aggregator, the clean run as
+//! reference and the theory floor as a dashed line.
+
+use super::{color, err, log_range, log_tick, Style, GREY};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub label: String,
+    pub color: usize,
+    pub points: Vec<(f64, f64)>,
+    /// Drawn dashed (the clean reference).
+    pub dashed: bool,
+    /// The run diverged after its last point.
+    pub diverged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorCurves {
+    pub title: String,
+    pub y_label: String,
+    pub log_y: bool,
+    pub series: Vec<Series>,
+    /// A horizontal dashed line: (label, value).
+    pub floor: Option<(String, f64)>,
+    /// Right end of the x axis (T).
+    pub t_max: f64,
+}
+
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurves, style: &Style) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let xs = 0f64..data.t_max.max(1.0);
+    let all_y = data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(data.floor.iter().map(|f| f.1));
+    let mut chart = ChartBuilder::on(area);
+    chart
+        .caption(&data.title, style.title())
+        .margin(style.px(10.0))
+        .x_label_area_size(style.font * 2.8)
+        .y_label_area_size(style.font * 4.6);
+    if data.log_y {
+        let (lo, hi) = log_range(all_y, 1e-12);
+        let mut c = chart.build_cartesian_2d(xs, (lo..hi).log_scale()).map_err(err)?;
+        c.configure_mesh()
+            .x_desc("iteration t")
+            .y_desc(&data.y_label)
+            .label_style(style.small())
+            .x_label_formatter(&super::lin_tick)
+            .axis_desc_style(style.text())
+            .y_label_formatter(&log_tick)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        draw_series(&mut c, data, style, lo, hi)?;
+    } else {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for y in all_y.filter(|y| y.is_finite()) {
+            lo = lo.min(y);
+            hi = hi.max(y);
+        }
+        if !lo.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        if hi - lo < 1e-9 {
+            hi = lo + 1.0;
+        }
+        let pad = 0.05 * (hi - lo);
+        let (lo, hi) = (lo - pad, hi + pad);
+        let mut c = chart.build_cartesian_2d(xs, lo..hi).map_err(err)?;
+        c.configure_mesh()
+            .x_desc("iteration t")
+            .y_desc(&data.y_label)
+            .label_style(style.small())
+            .x_label_formatter(&super::lin_tick)
+            .axis_desc_style(style.text())
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(err)?;
+        draw_series(&mut c, data, style, lo, hi)?;
+    }
+    Ok(())
+}
+
+fn draw_series<'a, DB: DrawingBackend + 'a, Y>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    data: &ErrorCurves,
+    style: &Style,
+    lo: f64,
+    hi: f64,
+) -> Result<(), String>
+where
+    Y: Ranged<ValueType = f64>,
+{
+    let clamp = |y: f64| if y.is_nan() { y } else { y.clamp(lo, hi) };
+    let lw = style.line;
+    for s in &data.series {
+        let col = color(s.color);
+        let st = col.stroke_width(lw);
+        let pts: Vec<(f64, f64)> = s.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
+        let label = if s.diverged { format!("{} (diverged)", s.label) } else { s.label.clone() };
+        let lw_i = lw as i32;
+        if s.dashed {
+            c.draw_series(DashedLineSeries::new(pts.clone(), style.px(8.0) as u32, style.px(5.0) as u32, st))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw)));
+        } else {
+            c.draw_series(LineSeries::new(pts.clone(), st)).map_err(err)?.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw))
+            });
+        }
+        if s.diverged {
+            if let Some(&last) = pts.last() {
+                c.draw_series(std::iter::once(Cross::new(last, style.marker as i32 * 2, col.stroke_width(lw)))).map_err(err)?;
+            }
+        }
+    }
+    if let Some((label, v)) = &data.floor {
+        if v.is_finite() {
+            let (x0, x1) = (0.0, data.t_max.max(1.0));
+            c.draw_series(DashedLineSeries::new(vec![(x0, clamp(*v)), (x1, clamp(*v))], style.px(4.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
+                .map_err(err)?
+                .label(label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw as i32, y)], GREY.stroke_width(lw)));
+        }
+    }
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font(style.small())
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Plots, drawn by functions generic over plotters' `DrawingBackend`: the same code draws on a
+//! canvas in the browser (plotters-canvas) and to SVG in tests, in the CLI and in the app's exports.
+//! Each view has a plain data struct (built by `crate::lab` from the engine) and a `draw` function.
+
+pub mod breakdown;
+pub mod error_curves;
+pub mod master;
+pub mod saddle;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Okabe–Ito colours (safe for colour-blind viewers); curves also differ by dash or marker shape.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(120, 94, 40),   // brown (stands in for yellow, too light on white)
+    RGBColor(0, 0, 0),       // black
+];
+
+pub const HONEST: RGBColor = RGBColor(0, 114, 178);
+pub const BYZANTINE: RGBColor = RGBColor(213, 94, 0);
+pub const GREY: RGBColor = RGBColor(110, 110, 110);
+
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Sizes for one rendering: normal or lecture mode, scaled by the device pixel ratio.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Style {
+    /// Base font size in device pixels.
+    pub font: f64,
+    /// Line width in device pixels.
+    pub line: u32,
+    /// Marker size in device pixels.
+    pub marker: u32,
+    /// Device pixel ratio (1 for SVG).
+    pub scale: f64,
+}
+
+impl Style {
+    pub fn normal(scale: f64) -> Style {
+        Style { font: 15.0 * scale, line: (2.0 * scale).round().max(1.0) as u32, marker: (5.0 * scale).round() as u32, scale }
+    }
+    /// Large type and thick lines for projection.
+    pub fn lecture(scale: f64) -> Style {
+        Style { font: 22.0 * scale, line: (4.0 * scale).round() as u32, marker: (8.0 * scale).round() as u32, scale }
+    }
+    /// The style for a plot `css_width` CSS pixels wide: type shrinks on phones.
+    pub fn for_width(css_width: f64, scale: f64, lecture: bool) -> Style {
+        let mut s = if lecture { Style::lecture(scale) } else { Style::normal(scale) };
+        let shrink = (css_width / 760.0).clamp(0.6, 1.0);
+        s.font *= shrink;
+        s.marker = ((s.marker as f64) * shrink).round().max(2.0) as u32;
+        s
+    }
+    pub fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+    pub fn text(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font).into_font().color(&BLACK)
+    }
+    pub fn small(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font * 0.85).into_font().color(&BLACK)
+    }
+    pub fn title(&self) -> TextStyle<'static> {
+        ("sans-serif", self.font * 1.15).into_font().color(&BLACK)
+    }
+}
+
+/// Any drawing error as a string.
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Draws a centred message (used while a view has no data yet).
+pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, style: &Style, msg: &str) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let (w, h) = area.dim_in_pixel();
+    let t = style.text().pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(msg.to_string(), (w as i32 / 2, h as i32 / 2), t)).map_err(err)?;
+    Ok(())
+}
+
+/// A range [lo, hi] covering the finite positive values of `ys`, padded for a log axis.
+pub fn log_range(ys: impl Iterator<Item = f64>, floor: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for y in ys.filter(|y| y.is_finite() && *y > 0.0) {
+        lo = lo.min(y);
+        hi = hi.max(y);
+    }
+    if !lo.is_finite() {
+        return (floor.max(1e-300), 1.0);
+    }
+    lo = lo.max(floor);
+    if hi <= lo {
+        hi = lo * 10.0;
+    }
+    (lo / 1.5, hi * 1.5)
+}
+
+/// Formats a tick on a log axis: 10ⁿ as 1e-3 … 1e3, plain numbers in between.
+pub fn log_tick(v: &f64) -> String {
+    let v = *v;
+    if v == 0.0 {
+        return "0".into();
+    }
+    let e = v.abs().log10();
+    if (-2.0..=3.0).contains(&e) {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
+/// Formats a tick on a linear axis: integers without decimals.
+pub fn lin_tick(v: &f64) -> String {
+    let v = *v;
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Registers a TrueType font for native rendering (SVG in tests, CLI, benchmarks). The browser
+/// measures text with the canvas instead. Looks in the usual Debian places and `BYZLAB_FONT`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn ensure_fonts() -> Result<(), String> {
+    use std::sync::OnceLock;
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let candidates = [
+            std::env::var("BYZLAB_FONT").unwrap_or_default(),
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf".into(),
+            "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf".into(),
+        ];
+        for path in candidates.iter().filter(|p| !p.is_empty()) {
+            if let Ok(bytes) = std::fs::read(path) {
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
+                    plotters::style::register_font("sans-serif", style, bytes).map_err(|_| format!("{path}: not a font"))?;
+                }
+                return Ok(());
+            }
+        }
+        Err("no TrueType font found (apt-get install fonts-dejavu-core, or set BYZLAB_FONT)".into())
+    })
+    .clone()
+}
+
+/// Renders a drawing function to an SVG string (native and wasm alike).
+pub fn to_svg(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>) -> Result<String, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    ensure_fonts()?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}

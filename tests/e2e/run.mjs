@@ -1,0 +1,346 @@
+// End-to-end tests: playwright-core drives Debian's Chromium against the `trunk build --release`
+// output (dist/) served on 127.0.0.1. Screenshots of every view go to target/e2e/ for people to
+// look at; measured figures (load to first plot, longest main-thread task, ...) are printed.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve } from './server.mjs';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const OUT = path.join(ROOT, 'target', 'e2e');
+const DIST = path.join(ROOT, 'dist');
+fs.mkdirSync(OUT, { recursive: true });
+
+const server = await serve(DIST);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  // playwright gives every launch a fresh, empty user-data-dir.
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
+let failures = 0;
+const figures = [];
+function figure(name, value) { figures.push([name, value]); console.log(`     ${name}: ${value}`); }
+
+// Collects long main-thread tasks (> 50 ms) from page start, and any Content-Security-Policy violation.
+const LONGTASKS = `
+  window.__longtasks = [];
+  new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longtasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+`;
+
+async function test(name, fn, viewport = { width: 1280, height: 800 }) {
+  if (only && !only.test(name)) return;
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.addInitScript(LONGTASKS);
+  const errors = [];
+  const requests = [];
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('request', r => requests.push(r.url()));
+  const t0 = Date.now();
+  try {
+    await fn(page, { errors, requests, context });
+    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
+    assert(csp.length === 0, `Content-Security-Policy violations: ${[...new Set(csp)].join(', ')}`);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+    await page.screenshot({ path: path.join(OUT, `failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+  } finally {
+    await context.close();
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// Non-white fraction and a hash of the plot canvas.
+async function canvasInfo(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#plot');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0, h = 2166136261;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
+      h = Math.imul(h ^ (d[i] * 31 + d[i + 1] * 7 + d[i + 2]), 16777619) >>> 0;
+    }
+    return { ink: ink / (d.length / 4), hash: h, width: c.width, height: c.height };
+  });
+}
+const counter = page => page.textContent('#iteration');
+const iteration = async page => parseInt((await counter(page)).match(/t = (\d+)/)[1]);
+async function waitForCounter(page, re, timeout = 20000) {
+  await page.waitForFunction(r => new RegExp(r).test(document.querySelector('#iteration')?.textContent || ''), re.source, { timeout });
+}
+async function pause(page) {
+  if ((await page.textContent('#play')).includes('Pause')) await page.click('#play');
+}
+
+await test('page loads, draws a plot, no console error, no request off the origin', async (page, { errors, requests }) => {
+  const t0 = Date.now();
+  await page.goto(base);
+  await page.waitForFunction(() => window.byzlabFirstPlotMs !== undefined, null, { timeout: 20000 });
+  const firstPlot = await page.evaluate(() => window.byzlabFirstPlotMs);
+  figure('load to first drawn plot (performance.now at first draw, ms)', firstPlot.toFixed(0));
+  figure('wall time from navigation to first plot seen by the test (ms)', Date.now() - t0);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const info = await canvasInfo(page);
+  assert(info.ink > 0.02, `blank canvas: ${JSON.stringify(info)}`);
+  await page.screenshot({ path: path.join(OUT, 'page.png') });
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  const origin = new URL(base).origin;
+  const foreign = requests.filter(u => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert(foreign.length === 0, `requests off the origin: ${foreign.join(', ')}`);
+});
+
+await test('moving the α slider with the keyboard changes the URL and the error-curve pixels', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const before = await canvasInfo(page);
+  await page.focus('#ctl-alpha');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.search.includes('alpha=0.15'), null, { timeout: 5000 });
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const after = await canvasInfo(page);
+  assert(after.hash !== before.hash, 'canvas unchanged after moving α');
+  assert((await page.textContent('#note-alpha')).includes('= 6 of 40'), 'αm count not updated');
+  // Slider-to-redraw latency: from the input event to the first frame whose pixels differ.
+  const latencies = [];
+  for (const v of ['0.2', '0.25', '0.1', '0.3', '0.05']) {
+    latencies.push(await page.evaluate(async v => {
+      const c = document.querySelector('#plot');
+      const ctx = c.getContext('2d');
+      const hash = () => { const d = ctx.getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i += 16) h = (Math.imul(h, 31) + d[i] + d[i + 1]) >>> 0; return h; };
+      const h0 = hash();
+      const s = document.querySelector('#ctl-alpha');
+      const t0 = performance.now();
+      s.value = v;
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      while (hash() === h0) await new Promise(r => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }, v));
+  }
+  figure('slider-to-redraw latency, default scenario (ms, 5 moves)', latencies.map(x => x.toFixed(0)).join(', '));
+});
+
+await test('play then pause advances the iteration counter, and pause holds it', async page => {
+  await page.goto(base + '?problem=linreg&T=100000');
+  await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')));
+  await pause(page);
+  const t0 = await iteration(page);
+  await page.evaluate(() => { window.__longtasks = []; });
+  await page.click('#play');
+  await page.waitForTimeout(600);
+  await page.click('#play');
+  const t1 = await iteration(page);
+  await page.waitForTimeout(400);
+  const t2 = await iteration(page);
+  assert(t1 > t0, `counter did not advance: ${t0} -> ${t1}`);
+  assert(t2 === t1, `counter moved while paused: ${t1} -> ${t2}`);
+  await page.keyboard.press('ArrowRight');
+  assert(await iteration(page) === t1 + 1, 'the step key did not advance by one');
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks));
+  figure('longest main-thread task while playing linear regression (ms)', longest.toFixed(0));
+});
+
+const VIEWS = ['curves', 'saddle', 'breakdown', 'master', 'rates'];
+await test('each view draws a non-blank, labelled canvas (screenshots in target/e2e)', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.evaluate(() => { window.__longtasks = []; });
+  for (const [i, v] of VIEWS.entries()) {
+    await page.keyboard.press(String(i + 1));
+    await page.waitForFunction(k => document.querySelector(`#view-${k}`).getAttribute('aria-pressed') === 'true', v);
+    const t0 = Date.now();
+    // Sweeps and the saddle experiment fill in progressively; wait until they finish.
+    await page.waitForFunction(() => {
+      const t = (document.querySelector('#iteration')?.textContent || '');
+      const m = t.match(/(\d+) \/ (\d+)/);
+      return m && m[1] === m[2];
+    }, null, { timeout: 60000 });
+    if (v === 'breakdown') figure('breakdown sweep in the browser, 3 aggregators × 26 α × 3 seeds × 100 iterations (ms)', Date.now() - t0);
+    const info = await canvasInfo(page);
+    assert(info.ink > 0.02, `${v}: blank canvas ${JSON.stringify(info)}`);
+    await page.screenshot({ path: path.join(OUT, `view-${i + 1}-${v}.png`) });
+    assert(page.url().endsWith('#' + v), `URL hash not ${v}: ${page.url()}`);
+  }
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks));
+  figure('longest main-thread task over all five views (ms)', longest.toFixed(0));
+});
+
+await test('a copied link opened in a new page restores the same controls', async (page, { context }) => {
+  await page.goto(base);
+  await page.selectOption('#ctl-attack', 'alie');
+  await page.check('#ctl-agg-krum');
+  await page.fill('.ctl:has(#ctl-m) input.num', '25');
+  await page.press('.ctl:has(#ctl-m) input.num', 'Tab');
+  await page.focus('#ctl-beta');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('3'); // switch to the breakdown view
+  await page.click('#copy-link');
+  const link = await page.inputValue('#share-link');
+  assert(link.includes('attack=alie') && link.includes('krum') && link.includes('m=25') && link.includes('#breakdown'), `link: ${link}`);
+  const read = async p => ({
+    attack: await p.inputValue('#ctl-attack'),
+    m: await p.inputValue('#ctl-m'),
+    beta: await p.inputValue('#ctl-beta'),
+    krum: await p.isChecked('#ctl-agg-krum'),
+    view: await p.getAttribute('#view-breakdown', 'aria-pressed'),
+    query: new URL(p.url()).search,
+  });
+  const want = await read(page);
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.waitForSelector('#plot');
+  const got = await read(other);
+  assert(JSON.stringify(got) === JSON.stringify(want), `restored ${JSON.stringify(got)} != ${JSON.stringify(want)}`);
+});
+
+await test('lecture mode and help overlay work from the keyboard', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const small = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.explain p')).fontSize));
+  await page.keyboard.press('l');
+  const big = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.explain p')).fontSize));
+  assert(big > small * 1.25, `lecture mode font ${small} -> ${big}`);
+  await page.screenshot({ path: path.join(OUT, 'lecture-mode.png') });
+  await page.keyboard.press('?');
+  await page.waitForSelector('#help-overlay');
+  assert((await page.textContent('#help-overlay')).includes('play / pause'), 'help lists the shortcuts');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#help-overlay', { state: 'detached' });
+});
+
+await test('usable on a 390-px phone: no horizontal scroll, plot drawn', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+  const info = await canvasInfo(page);
+  assert(info.ink > 0.02, 'blank canvas on the phone');
+  await page.screenshot({ path: path.join(OUT, 'phone.png'), fullPage: true });
+}, { width: 390, height: 844 });
+
+await test('a 1280×720 projector shows the controls and the plot without scrolling the page', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const box = await page.locator('#plot').boundingBox();
+  assert(box.y + box.height <= 720, `plot ends at ${box.y + box.height}px`);
+  await page.screenshot({ path: path.join(OUT, 'projector-1280x720.png') });
+}, { width: 1280, height: 720 });
+
+await test('exports: PNG, SVG and CSV downloads', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  for (const [id, ext, check] of [['#export-png', 'png', b => b.subarray(1, 4).toString() === 'PNG'],
+                                   ['#export-svg', 'svg', b => b.toString().includes('<svg')],
+                                   ['#export-csv', 'csv', b => b.toString().split('\n').length > 300 && b.toString().includes('t,err,loss')]]) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+    assert(dl.suggestedFilename().endsWith('.' + ext), `${id}: ${dl.suggestedFilename()}`);
+    const file = path.join(OUT, `export.${ext}`);
+    await dl.saveAs(file);
+    assert(check(fs.readFileSync(file)), `${id}: bad ${ext} content`);
+  }
+});
+
+const HOSTILE = [
+  ['out of range, NaN, markup', '?m=99999&alpha=NaN&attack=%3Cscript%3Ealert(1)%3C%2Fscript%3E&agg=median,%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&foo=bar', ['m', 'alpha', 'attack', 'agg', 'foo']],
+  ['huge and negative numbers', '?T=-5&n=1e400&eta=-inf&seed=-1&w0=1e400,2&problem=saddle', ['T', 'n', 'eta', 'seed', 'w0']],
+  // Static hosts reject URLs beyond ~8 kB (nginx's default), so 6 kB is the longest that can arrive.
+  ['garbage encoding and a 6 kB value', '?%ZZ%&&&=&==&d=' + 'x'.repeat(6000) + '&beta=0.9', ['d', 'beta']],
+  ['unknown problem', '?problem=%F0%9F%92%A3&agg=', ['problem', 'agg']],
+];
+for (const [what, query, keys] of HOSTILE) {
+  await test(`hostile link (${what}) loads, works and says what it changed`, async page => {
+    page.on('dialog', d => { d.dismiss(); throw new Error('a dialog opened: ' + d.message()); });
+    await page.goto(base + query);
+    await page.waitForFunction(() => /t = [1-9]/.test(document.querySelector('#iteration')?.textContent || ''), null, { timeout: 20000 });
+    const notices = await page.textContent('#notices');
+    for (const k of keys) assert(notices.includes(k + ':'), `no notice for ${k}: ${notices}`);
+    assert(notices.length < 2000, 'the notice echoes the hostile input at length');
+    const scripts = await page.evaluate(() => [...document.scripts].map(s => s.src));
+    assert(scripts.length === 1 && scripts[0].endsWith('boot.js'), `unexpected scripts: ${scripts}`);
+    assert(await page.evaluate(() => !document.querySelector('img:not([src$=".svg"])')), 'markup from the URL was rendered');
+    const info = await canvasInfo(page);
+    assert(info.ink > 0.02, 'blank canvas');
+    await page.click('#notices .dismiss');
+    // The address bar now holds the repaired, canonical scenario.
+    assert(!page.url().includes('script') && !page.url().includes('foo'), `URL not canonical: ${page.url()}`);
+  });
+}
+
+await test('a panic shows a banner with a reset link instead of a dead page', async (page, { errors }) => {
+  await page.goto(base + '?m=7#panic-test');
+  await page.waitForSelector('#panic', { timeout: 10000 });
+  assert((await page.textContent('#panic')).includes('deliberate panic'), 'panic message shown');
+  assert(errors.some(e => e.includes('scenario: ?')), 'the scenario was not logged');
+  await page.click('#panic-reset');
+  await page.waitForFunction(() => /t = [1-9]/.test(document.querySelector('#iteration')?.textContent || ''));
+  assert(!page.url().includes('m=7'), 'reset did not return to the defaults');
+  errors.length = 0;
+});
+
+await test('extreme settings stay responsive and explain broken assumptions', async page => {
+  await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
+  await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });
+  const notes = await page.textContent('.transport');
+  assert(notes.includes('Bulyan needs m ≥ 4f + 3') && notes.includes('a majority') && notes.includes('β ≥ α'), `assumption notes: ${notes}`);
+  await page.evaluate(() => { window.__longtasks = []; });
+  await page.waitForTimeout(3000);
+  const t0 = Date.now();
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => (document.querySelector('#play')?.textContent || '').includes('Play'));
+  figure('extreme settings (m = 200, n = 2000, d = 100, 6 rules): key press to paused UI (ms)', Date.now() - t0);
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks));
+  figure('extreme settings: longest main-thread task while running (ms)', longest.toFixed(0));
+  for (const q of ['?m=1&n=1', '?m=2&alpha=0.5&agg=krum,bulyan,meamed,filter', '?problem=saddle&m=1']) {
+    await page.goto(base + q);
+    await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 20000 });
+    assert((await canvasInfo(page)).ink > 0.02, `${q}: blank canvas`);
+  }
+});
+
+await test('a long session keeps memory flat (100 000 iterations, traces decimated)', async page => {
+  await page.goto(base + '?T=100000&agg=mean,median,trmean,krum');
+  await page.selectOption('#speed', { label: 'max' });
+  const mem = () => page.evaluate(() => ({ wasm: window.wasmBindings.wasm_memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
+  await page.waitForFunction(() => parseInt((document.querySelector('#iteration')?.textContent || '').match(/t = (\d+)/)[1]) >= 20000, null, { timeout: 120000 });
+  const early = await mem();
+  const tEarly = await iteration(page);
+  await page.waitForFunction(() => /t = 100000/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 300000 });
+  const late = await mem();
+  figure(`memory at t = ${tEarly} → 100000: wasm (MiB)`, `${(early.wasm / 2 ** 20).toFixed(1)} → ${(late.wasm / 2 ** 20).toFixed(1)}`);
+  figure(`memory at t = ${tEarly} → 100000: JS heap (MiB)`, `${(early.js / 2 ** 20).toFixed(1)} → ${(late.js / 2 ** 20).toFixed(1)}`);
+  assert(late.wasm <= early.wasm * 1.25 + 2 ** 20, `wasm memory grew: ${early.wasm} -> ${late.wasm}`);
+});
+
+await test('"Available offline" keeps a copy: the page reloads with the network off', async (page, { context }) => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.click('#offline');
+  await page.waitForFunction(() => (document.querySelector('#offline')?.textContent || '').includes('Works offline'), null, { timeout: 20000 });
+  await context.setOffline(true);
+  await page.reload();
+  await waitForCounter(page, /t = 100 \/ 100/);
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas offline');
+  await context.setOffline(false);
+});
+
+// Sizes of what a reader downloads.
+const wasm = fs.readdirSync(DIST).find(f => f.endsWith('.wasm'));
+const raw = fs.readFileSync(path.join(DIST, wasm));
+figure('wasm size raw (KiB)', (raw.length / 1024).toFixed(0));
+figure('wasm size gzip -9 (KiB)', (zlib.gzipSync(raw, { level: 9 }).length / 1024).toFixed(0));
+
+await browser.close();
+server.close();
+fs.writeFileSync(path.join(OUT, 'figures.txt'), figures.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+if (failures) { console.log(`${failures} end-to-end test(s) failed`); process.exit(1); }
+console.log('all end-to-end tests passed');

@@ -1,0 +1,310 @@
+//! The engine's "done when" checks (issue 5): statistical rates, breakdown of the mean, robustness
+//! of median and trimmed mean, NBS's breakdown, the saddle point attack against robust GD and
+//! ByzantinePGD, MNIST under label flips, determinism and the CLI. Every check prints the numbers it
+//! asserts on (`cargo test --release --test engine -- --nocapture`).
+
+use byzlab::engine::data::Dataset;
+use byzlab::engine::linalg::fit_slope;
+use byzlab::engine::problem;
+use byzlab::engine::run::{Run, Status};
+use byzlab::engine::scenario::{AggSpec, Scenario};
+use byzlab::engine::theory;
+use std::sync::{Arc, OnceLock};
+
+fn sc(q: &str) -> Scenario {
+    let (s, notes) = Scenario::from_query(q);
+    assert!(notes.is_empty(), "{q}: {notes:?}");
+    s
+}
+
+fn agg(k: &str) -> AggSpec {
+    AggSpec::from_key(k).unwrap()
+}
+
+/// Final headline metric of one run (+∞ if it diverged).
+fn final_metric(s: &Scenario, a: AggSpec) -> f64 {
+    let mut r = Run::build(s, a, None).unwrap();
+    r.run_to_end();
+    r.final_metric()
+}
+
+/// Mean final error over `seeds` seeds.
+fn mean_error(s: &Scenario, a: AggSpec, seeds: u64) -> f64 {
+    (0..seeds).map(|k| final_metric(&Scenario { seed: s.seed + k, ..s.clone() }, a)).sum::<f64>() / seeds as f64
+}
+
+#[test]
+fn clean_error_falls_like_one_over_root_nm() {
+    // α = 0, fixed n, m from 10 to 160: the error of median and trimmed-mean GD should fall like
+    // (nm)^(-1/2): a log-log slope near −½ against m.
+    let ms = [10usize, 20, 40, 80, 160];
+    for rule in ["median", "trmean"] {
+        let errs: Vec<f64> = ms.iter().map(|&m| mean_error(&sc(&format!("problem=linreg&alpha=0&attack=none&n=50&d=10&m={m}&T=60")), agg(rule), 8)).collect();
+        let x: Vec<f64> = ms.iter().map(|&m| (m as f64 * 50.0).ln()).collect();
+        let y: Vec<f64> = errs.iter().map(|e| e.ln()).collect();
+        let slope = fit_slope(&x, &y);
+        println!("{rule}: errors {errs:.4?} for m = {ms:?}; fitted slope {slope:.3}");
+        assert!((-0.6..=-0.4).contains(&slope), "{rule}: slope {slope}");
+    }
+}
+
+#[test]
+fn error_grows_linearly_in_alpha_and_stays_below_the_theory_delta() {
+    // Worst-case one-sided shift (every Byzantine worker sends μ + 10·s): the median and the
+    // trimmed mean (β = α) are pushed to an upper quantile, a bias ∝ α/√n per coordinate.
+    let (n, m, d) = (100usize, 100usize, 10usize);
+    let alphas = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
+    for rule in ["median", "trmean"] {
+        let errs: Vec<f64> = alphas
+            .iter()
+            .map(|a| mean_error(&sc(&format!("problem=linreg&attack=shift&kappa=10&n={n}&m={m}&d={d}&alpha={a}&beta={a}&T=60")), agg(rule), 5))
+            .collect();
+        let slope = fit_slope(&alphas, &errs);
+        let intercept = errs.iter().sum::<f64>() / errs.len() as f64 - slope * alphas.iter().sum::<f64>() / alphas.len() as f64;
+        let resid = alphas.iter().zip(&errs).map(|(a, e)| (e - intercept - slope * a).abs()).fold(0.0, f64::max);
+        let deltas: Vec<f64> = alphas.iter().map(|&a| theory::delta_median(a, n, m, d)).collect();
+        let ratio = errs.iter().zip(&deltas).map(|(e, t)| e / t).fold(0.0, f64::max);
+        println!("{rule}: α {alphas:?}\n  errors {errs:.4?}\n  linear fit {intercept:.4} + {slope:.4}·α, max residual {resid:.4}\n  Table 4.3 Δ (c = 1) {deltas:.4?}, max error/Δ = {ratio:.3}");
+        assert!(slope > 0.0, "{rule}: error does not grow with α");
+        assert!(resid < 0.1 * errs[errs.len() - 1], "{rule}: not roughly linear (residual {resid})");
+        assert!(errs[5] > 2.5 * errs[0], "{rule}: error at α = 0.3 is not well above α = 0.05");
+        // Strongly convex (λ = 1): ‖w − w*‖ ≤ 2Δ/λ.
+        assert!(ratio <= 2.0, "{rule}: error exceeds 2Δ");
+    }
+}
+
+#[test]
+fn one_byzantine_worker_breaks_the_mean_but_not_median_or_trimmed_mean() {
+    let clean = mean_error(&sc("problem=linreg&alpha=0&attack=none&agg=mean"), agg("mean"), 3);
+    // Same value c = 100 from one of 40 workers.
+    let same = mean_error(&sc("problem=linreg&m=40&alpha=0.025&attack=samevalue"), agg("mean"), 3);
+    // Sign flip σ = −4: one Byzantine worker outweighs the rest iff (m − 1) + σ < 0, i.e. m ≤ 4.
+    let flip = mean_error(&sc("problem=linreg&m=4&alpha=0.25&attack=signflip"), agg("mean"), 3);
+    println!("clean mean {clean:.4}; one Byzantine: same value {same:.4}, sign flip (m = 4) {flip:.4}");
+    assert!(same > 10.0 * clean && flip > 10.0 * clean);
+
+    for attack in ["samevalue", "signflip"] {
+        for rule in ["median", "trmean"] {
+            let e = mean_error(&sc(&format!("problem=linreg&m=40&alpha=0.1&beta=0.1&attack={attack}")), agg(rule), 3);
+            println!("{attack}, α = 0.1: {rule} {e:.4} = {:.2}× clean", e / clean);
+            assert!(e < 2.0 * clean, "{rule} under {attack}: {e} vs clean {clean}");
+        }
+    }
+    // Trimmed mean that trims less than α: two of four same-value messages survive.
+    let e = mean_error(&sc("problem=linreg&m=40&alpha=0.1&beta=0.05&attack=samevalue"), agg("trmean"), 3);
+    println!("trimmed mean β = 0.05 < α = 0.1: {e:.4} = {:.1}× clean", e / clean);
+    assert!(e > 10.0 * clean);
+}
+
+#[test]
+fn nbs_holds_below_its_breakdown_and_fails_above() {
+    // The NBS paper's counterexample attack: every Byzantine worker sends −g_min, the negated honest
+    // message of smallest norm, which always survives norm screening.
+    let clean = mean_error(&sc("problem=linreg&m=20&alpha=0&attack=none"), agg("mean"), 3);
+    let below = mean_error(&sc("problem=linreg&m=20&alpha=0.1&beta=0.1&attack=counter"), agg("nbs"), 3);
+    let above = mean_error(&sc("problem=linreg&m=20&alpha=0.4&beta=0.4&attack=counter"), agg("nbs"), 3);
+    println!(
+        "NBS: clean {clean:.4}; α = β = 0.1 (2α/(1−β) = {:.2}) {below:.4}; α = β = 0.4 (2α/(1−β) = {:.2}) {above:.4}",
+        theory::nbs_c_alpha(0.1, 0.1),
+        theory::nbs_c_alpha(0.4, 0.4)
+    );
+    assert!(below < 2.0 * clean, "NBS should hold at α = 0.1");
+    assert!(above > 10.0 * clean, "NBS should fail at α = 0.4");
+}
+
+#[test]
+fn saddle_attack_traps_robust_gd_for_every_seed() {
+    // Worker-level saddle point attack against the coordinate-wise median (20 of 50 Byzantine).
+    // σ = 0.5 keeps the sampling offset of the honest workers' empirical saddle (sd ≈ 0.003 here)
+    // well below the 1e-2 tolerance.
+    let base = sc("problem=saddle&algo=gd&T=400&sigma=0.5");
+    let mut worst = 0.0f64;
+    for seed in 0..100 {
+        let mut r = Run::build(&Scenario { seed, ..base.clone() }, agg("median"), None).unwrap();
+        r.run_to_end();
+        let d = (r.w[0] * r.w[0] + r.w[1] * r.w[1]).sqrt();
+        worst = worst.max(d);
+    }
+    // Without Byzantine workers the same GD leaves the saddle.
+    let clean = sc("problem=saddle&algo=gd&T=400&sigma=0.5&alpha=0&attack=none");
+    let escaped = (0..100)
+        .filter(|&seed| {
+            let mut r = Run::build(&Scenario { seed, ..clean.clone() }, agg("median"), None).unwrap();
+            r.run_to_end();
+            r.w[1].abs() > 0.5
+        })
+        .count();
+    println!("robust GD under the saddle attack: largest distance to the saddle after T = 400 over 100 seeds {worst:.2e}; without attack {escaped}/100 escape");
+    assert!(worst < 1e-2);
+    assert!(escaped >= 95);
+}
+
+/// Escapes of ByzantinePGD under the Δ-oracle attack over `seeds` seeds.
+fn bpgd_escapes(q: usize, seeds: u64) -> usize {
+    let base = sc(&format!("problem=saddle&attack=oracle&delta=0.05&r=0.25&R=0.6&eps=0.15&eta=0.2&tth=50&Q={q}&T=2000&w0=1,0"));
+    (0..seeds)
+        .filter(|&seed| {
+            let mut r = Run::build(&Scenario { seed, ..base.clone() }, agg("median"), None).unwrap();
+            r.run_to_end();
+            assert!(r.status == Status::Stationary, "seed {seed} did not terminate: {:?}", r.status);
+            r.w[1].abs() > 0.5
+        })
+        .count()
+}
+
+#[test]
+fn byzantine_pgd_escapes_at_the_rate_of_proposition_4_4() {
+    let p = theory::p_stuck_ball(0.05, 1.0, 0.25);
+    let n = 400;
+    let k1 = bpgd_escapes(1, n);
+    let want = theory::escape_probability(p, 1);
+    let sd = (want * (1.0 - want) / n as f64).sqrt();
+    let got = k1 as f64 / n as f64;
+    println!("Q = 1: {k1}/{n} escaped = {got:.3}; 1 − P_stuck = {want:.3} ± {sd:.3} (binomial sd)");
+    assert!((got - want).abs() <= 3.0 * sd, "escape rate {got} vs {want}");
+    let k5 = bpgd_escapes(5, 300);
+    println!("Q = 5: {k5}/300 escaped; 1 − P_stuck^5 = {:.4}", theory::escape_probability(p, 5));
+    assert!(k5 as f64 / 300.0 >= 0.99);
+}
+
+fn mnist() -> Arc<Dataset> {
+    static D: OnceLock<Arc<Dataset>> = OnceLock::new();
+    D.get_or_init(|| Arc::new(Dataset::load_default().unwrap())).clone()
+}
+
+#[test]
+fn mnist_label_flip_hurts_the_mean_more_than_median_and_trimmed_mean() {
+    let data = mnist();
+    // Paper (Table 2, 60 000 images, α = 0.05): 88.0 clean, 76.8 mean, 87.2 median, 86.9 trimmed mean.
+    for alpha in [0.05, 0.2] {
+        let s = sc(&format!("problem=mnist&m=40&alpha={alpha}&beta={alpha}&attack=labelflip&T=100&eta=0.5"));
+        let p = problem::build(&s, Some(&data)).unwrap();
+        let acc = |s: &Scenario, a: &str| {
+            let mut r = Run::new(s, agg(a), p.clone());
+            r.run_to_end();
+            r.last().unwrap().acc
+        };
+        let clean = acc(&s.clean(), "mean");
+        let (mean, median, trmean) = (acc(&s, "mean"), acc(&s, "median"), acc(&s, "trmean"));
+        println!(
+            "MNIST softmax, m = 40, labels y → 9 − y, α = {alpha}: clean mean {:.1}%, mean {:.1}%, median {:.1}%, trimmed mean {:.1}%",
+            100.0 * clean,
+            100.0 * mean,
+            100.0 * median,
+            100.0 * trmean
+        );
+        assert!(clean > 0.85, "softmax regression should reach 85% on clean data");
+        if alpha == 0.2 {
+            assert!(clean - median < clean - mean && clean - trmean < clean - mean);
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_trace_and_different_seed_different_trace() {
+    let trace = |q: &str, a: &str| {
+        let s = sc(q);
+        let data = s.problem.needs_data().then(mnist);
+        let mut r = Run::build(&s, agg(a), data.as_ref()).unwrap();
+        r.run_to_end();
+        r.csv()
+    };
+    for (q, a) in [
+        ("problem=linreg&attack=alie", "geomed"),
+        ("problem=saddle", "median"),
+        ("problem=mnist&m=10&n=30&T=5&attack=gaussian&batch=8", "krum"),
+        ("problem=linreg&attack=gaussian&T=20", "rsa"),
+    ] {
+        let a1 = trace(q, a);
+        assert_eq!(a1, trace(q, a), "{q}");
+        assert_ne!(a1, trace(&format!("{q}&seed=2"), a), "{q}: the seed changes nothing");
+    }
+}
+
+#[test]
+fn cli_runs_a_query_and_writes_csv() {
+    let dir = std::env::temp_dir().join(format!("byzlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("out.csv");
+    let q = "problem=linreg&m=17&alpha=0.12&agg=median,krum&T=30";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["run", q, "--csv", csv.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().next().unwrap(), "curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event");
+    assert_eq!(text.lines().filter(|l| l.starts_with("median,")).count(), 31);
+    // The CSV's median curve equals an in-process run of the same query.
+    let mut r = Run::build(&sc(q), agg("median"), None).unwrap();
+    r.run_to_end();
+    let ours: Vec<String> = r.csv().lines().skip(1).map(|l| format!("median,{l}")).collect();
+    let theirs: Vec<&str> = text.lines().filter(|l| l.starts_with("median,")).collect();
+    assert_eq!(ours, theirs);
+    // normalize prints the canonical query, which parses back to the same scenario.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["normalize", "alpha=0.12&m=17&T=30&agg=median,krum&problem=linreg"]).output().unwrap();
+    let canon = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(Scenario::from_query(canon.trim()).0, sc(q));
+    // A sweep writes one row per (α, aggregator).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
+        .args(["sweep", "problem=linreg&agg=median,mean&T=20", "--alphas", "0:0.2:0.1", "--seeds", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 3 * 2, "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn one_round_median_beats_the_mean_under_random_labels() {
+    // Algorithm 2 on mean estimation: local means, then a coordinate-wise median.
+    let s = sc("problem=mean&algo=oneround&alpha=0.2&attack=samevalue&m=50&n=100&d=10");
+    let med = mean_error(&s, agg("median"), 5);
+    let mean = mean_error(&s, agg("mean"), 5);
+    let bound = theory::lower_bound(0.2, 100, 50, 10);
+    println!("one-round: median {med:.4}, mean {mean:.4}, lower bound α/√n + √(d/nm) = {bound:.4}");
+    assert!(med < 3.0 * bound && mean > 10.0 * med);
+}
+
+#[test]
+fn rsa_bounds_the_influence_of_infinite_messages() {
+    // RSA's master moves each coordinate by at most λ per Byzantine message: +∞ does no harm.
+    // Step a/√k as in the paper's experiments.
+    let s = sc("problem=linreg&attack=inf&alpha=0.1&T=1000&eta=0.2&lam=0.05&sched=sqrt");
+    let e = final_metric(&s, agg("rsa"));
+    let clean = final_metric(&s.clean(), agg("rsa"));
+    let m = final_metric(&s, agg("mean"));
+    println!("RSA under +∞ messages from 4 of 40 workers: error {e:.4} (clean RSA {clean:.4}); mean: {m}");
+    assert!(e < 2.0 * clean && m.is_infinite());
+}
+
+#[test]
+fn non_finite_attacks_never_panic_and_mark_the_run_diverged() {
+    // Every rule against +∞, NaN and 1e308 from 4 of 40 workers: no panic; either the iterate
+    // stays finite or the run says it diverged (with a Diverged event), never a silent NaN trace.
+    let mut diverged = Vec::new();
+    for attack in ["inf", "nan", "large"] {
+        for kind in byzlab::engine::scenario::AggKind::ALL {
+            for nnm in [false, true] {
+                if nnm && *kind == byzlab::engine::scenario::AggKind::Rsa {
+                    continue;
+                }
+                let s = sc(&format!("problem=linreg&attack={attack}&T=30"));
+                let spec = AggSpec { kind: *kind, nnm };
+                let mut r = Run::build(&s, spec, None).unwrap();
+                r.run_to_end();
+                let finite = r.w.iter().all(|v| v.is_finite());
+                match &r.status {
+                    Status::Diverged(_) => {
+                        assert_eq!(r.trace.last().unwrap().event, byzlab::engine::trace::Event::Diverged);
+                        assert!(r.final_metric().is_infinite());
+                        diverged.push(format!("{attack}/{}", spec.key()));
+                    }
+                    Status::Finished => assert!(finite, "{attack}/{}: finished with a non-finite iterate", spec.key()),
+                    other => panic!("{attack}/{}: {other:?}", spec.key()),
+                }
+                assert!(r.trace.records().all(|x| !x.err.is_nan()), "{attack}/{}: NaN error recorded", spec.key());
+            }
+        }
+    }
+    println!("diverged (as they should: no robustness, or a finite aggregate overflowing): {diverged:?}");
+    assert!(diverged.contains(&"inf/mean".to_string()) && diverged.contains(&"nan/mean".to_string()));
+    assert!(!diverged.iter().any(|d| d.ends_with("/median") || d.ends_with("/trmean")), "median / trimmed mean diverged");
+}

@@ -1,0 +1,68 @@
+//! Cross-platform determinism: the same scenarios, run natively (tests/golden.rs) and in wasm
+//! (tests/web.rs), must reproduce the committed traces in tests/fixtures/golden.csv to 1e-9
+//! relative. Regenerate after an intended engine change with
+//! `BYZLAB_BLESS=1 cargo test --release --test golden`.
+
+use byzlab::engine::data::Dataset;
+use byzlab::engine::run::Run;
+use byzlab::engine::scenario::Scenario;
+use std::sync::Arc;
+
+/// (query, which of its aggregators) pairs covering every problem and algorithm family.
+pub const CASES: &[&str] = &[
+    "problem=linreg&attack=alie&agg=median,geomed,krum,bulyan,filter,cclip,meamed,nnm-trmean&T=40",
+    "problem=linreg&attack=gaussian&agg=rsa&T=40&sched=sqrt&eta=0.2&lam=0.05",
+    "problem=mean&algo=oneround&attack=samevalue&agg=median,nbs",
+    "problem=saddle&T=300",
+    "problem=saddle&algo=pgd&attack=oracle&T=150",
+    "problem=mnist&m=10&n=30&T=4&agg=median,multikrum&attack=labelflip&alpha=0.2",
+    "problem=binary&m=10&n=20&T=3&agg=nbs&dro=1&tz=3&attack=intelligent&shift=l2",
+];
+
+/// The traces of every case as one CSV text.
+pub fn traces(data: &Arc<Dataset>) -> String {
+    let mut out = String::from("case,curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event\n");
+    for (k, q) in CASES.iter().enumerate() {
+        let (s, notes) = Scenario::from_query(q);
+        assert!(notes.is_empty(), "{q}: {notes:?}");
+        for a in &s.aggs {
+            let mut r = Run::build(&s, *a, Some(data)).unwrap();
+            r.run_to_end();
+            for line in r.csv().lines().skip(1) {
+                out.push_str(&format!("{k},{},{line}\n", a.key()));
+            }
+        }
+    }
+    out
+}
+
+/// Compares two trace texts field by field: equal strings, or numbers within 1e-9 relative.
+pub fn compare(ours: &str, golden: &str) -> Result<(), String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), golden.lines().collect());
+    if a.len() != b.len() {
+        return Err(format!("{} lines vs {} in the fixture", a.len(), b.len()));
+    }
+    let mut worst = 0.0f64;
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        let (fx, fy): (Vec<&str>, Vec<&str>) = (x.split(',').collect(), y.split(',').collect());
+        if fx.len() != fy.len() {
+            return Err(format!("line {}: {x} vs {y}", i + 1));
+        }
+        for (u, v) in fx.iter().zip(&fy) {
+            if u == v {
+                continue;
+            }
+            match (u.parse::<f64>(), v.parse::<f64>()) {
+                (Ok(p), Ok(q)) => {
+                    let rel = (p - q).abs() / p.abs().max(q.abs()).max(1e-300);
+                    worst = worst.max(rel);
+                    if rel > 1e-9 && (p - q).abs() > 1e-15 {
+                        return Err(format!("line {}: {u} vs {v} (relative {rel:.2e})\n  {x}\n  {y}", i + 1));
+                    }
+                }
+                _ => return Err(format!("line {}: {u} vs {v}", i + 1)),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! wasm-bindgen tests, run in headless Chromium (scripts/test.sh): the plots on a real canvas and
+//! the engine under wasm32.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/golden.rs"]
+mod golden;
+
+use byzlab::engine::data::Dataset;
+use byzlab::engine::scenario::Scenario;
+use byzlab::lab::{Lab, View};
+use byzlab::plots::{error_curves, Style};
+use std::sync::Arc;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_width(w);
+    c.set_height(h);
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+/// Fraction of pixels that are not white.
+fn ink(c: &web_sys::HtmlCanvasElement) -> f64 {
+    let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let data = ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64).unwrap().data();
+    let px = data.len() / 4;
+    let inked = (0..px).filter(|i| data[4 * i] < 250 || data[4 * i + 1] < 250 || data[4 * i + 2] < 250).count();
+    inked as f64 / px as f64
+}
+
+#[wasm_bindgen_test]
+fn error_curves_draw_on_a_canvas() {
+    let c = canvas(640, 400);
+    let data = error_curves::ErrorCurves {
+        title: "test".into(),
+        y_label: "‖w − w*‖".into(),
+        log_y: true,
+        series: vec![error_curves::Series { label: "median".into(), color: 0, points: vec![(0.0, 1.0), (10.0, 0.01)], dashed: false, diverged: false }],
+        floor: Some(("floor".into(), 0.02)),
+        t_max: 10.0,
+    };
+    let root = CanvasBackend::with_canvas_object(c.clone()).unwrap().into_drawing_area();
+    error_curves::draw(&root, &data, &Style::normal(1.0)).unwrap();
+    root.present().unwrap();
+    let f = ink(&c);
+    assert!(f > 0.01 && f < 0.5, "ink fraction {f}");
+}
+
+/// The engine under wasm32 reproduces the native traces (tests/fixtures/golden.csv) to 1e-9.
+#[wasm_bindgen_test]
+fn wasm_traces_match_the_native_fixture() {
+    let data = Arc::new(Dataset::from_bytes(include_bytes!("../static/data/mnist5k.bin")).unwrap());
+    let ours = golden::traces(&data);
+    golden::compare(&ours, include_str!("fixtures/golden.csv")).unwrap();
+}
+
+/// Every lab view draws a non-blank picture on a real canvas, in normal and lecture style.
+#[wasm_bindgen_test]
+fn every_view_draws_on_a_canvas() {
+    let (sc, _) = Scenario::from_query("problem=linreg&T=40");
+    let mut lab = Lab::new(sc);
+    for lecture in [false, true] {
+        for v in View::ALL {
+            while lab.work(v, 500) > 0 {}
+            let c = canvas(800, 500);
+            let root = CanvasBackend::with_canvas_object(c.clone()).unwrap().into_drawing_area();
+            let style = if lecture { Style::lecture(1.0) } else { Style::normal(1.0) };
+            lab.draw(v, &root, &style).unwrap();
+            root.present().unwrap();
+            let f = ink(&c);
+            assert!(f > 0.02 && f < 0.9, "{v:?} (lecture {lecture}): ink fraction {f}");
+        }
+    }
+}
+
+/// The SVG export renders in the browser too (text measured by the canvas font backend).
+#[wasm_bindgen_test]
+fn svg_export_works_in_the_browser() {
+    let (sc, _) = Scenario::from_query("problem=saddle&T=50");
+    let mut lab = Lab::new(sc);
+    while lab.work(View::Saddle, 500) > 0 {}
+    let svg = lab.svg(View::Saddle, 640, 400).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("ByzantinePGD"), "{}", &svg[..200.min(svg.len())]);
+}
