@@ -12,8 +12,9 @@ say "wasm tests in headless Chromium (wasm-bindgen-test)"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT=120
+# No --quiet here: cargo would pass it on to wasm-bindgen-test-runner, which rejects it.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --release --quiet --target wasm32-unknown-unknown --test web
+  cargo test --release --target wasm32-unknown-unknown --test web
 
 say "release build (trunk build --release)"
 trunk build --release
