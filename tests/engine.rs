@@ -167,6 +167,37 @@ fn byzantine_pgd_escapes_at_the_rate_of_proposition_4_4() {
     assert!(k5 as f64 / 300.0 >= 0.99);
 }
 
+/// The worker-level saddle attack on the median (not the Δ-oracle): the stuck band measured by
+/// probing the attacked rule predicts ByzantinePGD's escape rate. With Q = 1 a run escapes unless its
+/// one perturbation lands in the band, so over many seeds the escape count must match
+/// Σ(1 − P_stuck(band of that seed)) within binomial error, and the band must be the narrow trap
+/// around the saddle, not the whole span between the minima (which are zeros of ∇F as well).
+#[test]
+fn measured_stuck_band_predicts_the_worker_level_escape_rate() {
+    let base = sc("problem=saddle&Q=1&w0=0,0");
+    let n = 240;
+    let (mut escaped, mut predicted, mut var, mut widest) = (0usize, 0.0f64, 0.0f64, 0.0f64);
+    for seed in 0..n {
+        let s = Scenario { seed, ..base.clone() };
+        let p = problem::build(&s, None).unwrap();
+        let (lo, hi) = byzlab::engine::run::stuck_band(&s, agg("median"), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
+        assert!(lo <= 0.0 && hi >= 0.0);
+        widest = widest.max(hi - lo);
+        let stuck = theory::p_stuck_band(lo, hi, s.r);
+        predicted += 1.0 - stuck;
+        var += stuck * (1.0 - stuck);
+        let mut r = Run::new(&s, agg("median"), p);
+        r.run_to_end();
+        if r.w[1].abs() > 0.5 {
+            escaped += 1;
+        }
+    }
+    let sd = var.sqrt();
+    println!("worker-level saddle attack, median, Q = 1: {escaped}/{n} escaped; predicted from the measured bands {predicted:.1} ± {sd:.1}; widest band {widest:.3}");
+    assert!(widest < 0.5, "the band reaches the minima: {widest}");
+    assert!((escaped as f64 - predicted).abs() <= 3.0 * sd + 1.0, "escapes {escaped} vs predicted {predicted:.1} ± {sd:.1}");
+}
+
 fn mnist() -> Arc<Dataset> {
     static D: OnceLock<Arc<Dataset>> = OnceLock::new();
     D.get_or_init(|| Arc::new(Dataset::load_default().unwrap())).clone()

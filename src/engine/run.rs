@@ -582,11 +582,13 @@ pub fn norm_subgradient(p: RsaNorm, u: &[f64], out: &mut [f64]) {
     }
 }
 
-/// The stuck band of a saddle problem: the interval [lo, hi] of w₂ (at w₁ = 0) where the attacked
-/// aggregate has no component along the escape direction, so gradient steps cannot leave it. It is
-/// measured by probing the master's rule under the scenario's attack, bisecting for each edge (the
-/// band is an interval) down to `tol`, within ±`half_width`; None if the saddle itself (w₂ = 0) is
-/// not stuck.
+/// The stuck band of a saddle problem: the interval [lo, hi] of w₂ (at w₁ = 0) around the saddle
+/// where the attacked aggregate has no component along the escape direction, so gradient steps
+/// cannot leave it. It is measured by probing the master's rule under the scenario's attack: from
+/// w₂ = 0 outwards in steps of `half_width`/256 to the first probe that is not stuck, then bisecting
+/// that step down to `tol`. Only the part connected to the saddle counts: the minima (0, ±1) are
+/// zeros of ∇F too, so they are "stuck" as well, but they are not part of the trap. None if the
+/// saddle itself (w₂ = 0) is not stuck.
 pub fn stuck_band(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>, half_width: f64, tol: f64) -> Option<(f64, f64)> {
     let mut probe = Run::new(sc, spec, problem.clone());
     let e = problem.escape_direction(&[0.0, 0.0])?;
@@ -598,11 +600,21 @@ pub fn stuck_band(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>, half_
     if !stuck(0.0) {
         return None;
     }
+    const SCAN_STEPS: usize = 256;
+    let step = half_width / SCAN_STEPS as f64;
     let mut edge = |sign: f64| {
-        let (mut inside, mut outside) = (0.0, half_width);
-        if stuck(sign * outside) {
-            return sign * outside;
+        let mut inside = 0.0;
+        let mut outside = None;
+        for k in 1..=SCAN_STEPS {
+            let y = k as f64 * step;
+            if stuck(sign * y) {
+                inside = y;
+            } else {
+                outside = Some(y);
+                break;
+            }
         }
+        let Some(mut outside) = outside else { return sign * half_width };
         while outside - inside > tol {
             let mid = 0.5 * (inside + outside);
             if stuck(sign * mid) {
