@@ -89,3 +89,24 @@ fn svg_export_works_in_the_browser() {
     let svg = lab.svg(View::Saddle, 640, 400).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("ByzantinePGD"), "{}", &svg[..200.min(svg.len())]);
 }
+
+/// The app's text measurement (canvas `measureText`, cached) agrees with plotters' own (a styled
+/// `<span>` and a forced layout) to within a pixel or two, so legends and axes lay out the same.
+#[wasm_bindgen_test]
+fn canvas_text_measurement_matches_plotters_span_measurement() {
+    use byzlab::app::browser::Measured;
+    let c = canvas(200, 100);
+    let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let plain = CanvasBackend::with_canvas_object(c.clone()).unwrap();
+    let measured = Measured::new(CanvasBackend::with_canvas_object(c).unwrap(), ctx);
+    for size in [12.75, 15.0, 22.0, 33.0] {
+        let font = ("sans-serif", size).into_font().color(&BLACK);
+        for text in ["0.1", "‖w − w*‖", "lower bound σ(α/√n + √(d/nm))", "Byzantine messages (4)", "iteration t"] {
+            let a = plain.estimate_text_size(text, &font).unwrap();
+            let b = measured.estimate_text_size(text, &font).unwrap();
+            // Twice, the second from the cache.
+            assert_eq!(b, measured.estimate_text_size(text, &font).unwrap());
+            assert!(a.0.abs_diff(b.0) <= 2 && a.1.abs_diff(b.1) <= 2, "{text:?} at {size}px: span {a:?}, canvas {b:?}");
+        }
+    }
+}

@@ -4,6 +4,7 @@
 use crate::lab::{Lab, View};
 use crate::plots::Style;
 use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -88,6 +89,110 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// A drawing backend that measures text with a canvas' `measureText` (cached) instead of plotters'
+/// web font code, which inserts a `<span>` into the page and forces a layout for every label (that
+/// cost more than drawing the plot). Everything else goes to the wrapped backend unchanged.
+pub struct Measured<B> {
+    inner: B,
+    ctx: web_sys::CanvasRenderingContext2d,
+}
+
+thread_local! {
+    static TEXT_SIZES: RefCell<std::collections::HashMap<(String, String), (u32, u32)>> = RefCell::new(Default::default());
+}
+
+impl<B: DrawingBackend> Measured<B> {
+    /// Wraps `inner`, measuring with `ctx` (any 2-D context; its font is set per measurement).
+    pub fn new(inner: B, ctx: web_sys::CanvasRenderingContext2d) -> Self {
+        Measured { inner, ctx }
+    }
+
+    /// Width and height of `text` as plotters' web fonts measure them: the advance width, and the
+    /// font's line box (ascent + descent), both rounded up.
+    fn measure(&self, text: &str, font: String, size: f64) -> (u32, u32) {
+        TEXT_SIZES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let key = (font, text.to_string());
+            if let Some(&v) = cache.get(&key) {
+                return v;
+            }
+            self.ctx.set_font(&key.0);
+            let (w, h) = match self.ctx.measure_text(text) {
+                Ok(m) => {
+                    let h = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+                    (m.width(), if h.is_finite() && h > 0.0 { h } else { 1.15 * size })
+                }
+                Err(_) => (0.55 * size * text.chars().count() as f64, 1.15 * size),
+            };
+            let v = (w.ceil() as u32, h.ceil() as u32);
+            if cache.len() > 4096 {
+                cache.clear();
+            }
+            cache.insert(key, v);
+            v
+        })
+    }
+}
+
+impl<B: DrawingBackend> DrawingBackend for Measured<B> {
+    type ErrorType = B::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(a, b, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        // The same font string plotters-canvas draws with.
+        let font = format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str());
+        Ok(self.measure(text, font, style.size()))
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+}
+
+fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// A lab view as SVG, with text measured by the browser's canvas (see [`Measured`]).
+pub fn svg(lab: &Lab, view: View, width: u32, height: u32) -> Result<String, String> {
+    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|_| "no canvas".to_string())?;
+    let ctx = context_2d(&canvas).ok_or("no 2-D context")?;
+    let mut out = String::new();
+    {
+        let root = Measured::new(SVGBackend::with_string(&mut out, (width, height)), ctx).into_drawing_area();
+        lab.draw(view, &root, &Style::normal(1.0))?;
+        root.present().map_err(crate::plots::err)?;
+    }
+    Ok(out)
+}
+
 /// Draws a lab view on a canvas at the device's pixel density. Returns the drawing time in ms.
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, lab: &Lab, view: View, lecture: bool) -> f64 {
     let t0 = now();
@@ -99,8 +204,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, lab: &Lab, view: View, lecture:
         canvas.set_height(ph);
     }
     let style = Style::for_width(w, dpr, lecture);
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) {
-        let root = backend.into_drawing_area();
+    if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
+        let root = Measured::new(backend, ctx).into_drawing_area();
         if let Err(e) = lab.draw(view, &root, &style) {
             web_sys::console::error_1(&format!("drawing {view:?}: {e}").into());
         }
@@ -111,7 +216,10 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, lab: &Lab, view: View, lecture:
     if js_sys::Reflect::get(&win, &"byzlabFirstPlotMs".into()).map_or(true, |v| v.is_undefined()) && !lab.error().is_some() {
         let _ = js_sys::Reflect::set(&win, &"byzlabFirstPlotMs".into(), &now().into());
     }
-    now() - t0
+    let ms = now() - t0;
+    // And the time of the last drawing, per view, for the performance figures.
+    let _ = js_sys::Reflect::set(&win, &"byzlabDrawMs".into(), &ms.into());
+    ms
 }
 
 /// Shows a visible error banner with a "reset to defaults" link when the app panics, and logs the

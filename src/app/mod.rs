@@ -1,7 +1,7 @@
 //! The Yew single-page app (wasm32 only). It holds no maths: user input goes to the [`Lab`], whose
 //! views are drawn on a canvas; the scenario lives in the address bar's query string.
 
-mod browser;
+pub mod browser;
 mod controls;
 
 use crate::engine::data::{Dataset, DATA_URL};
@@ -306,7 +306,7 @@ impl Component for App {
                     }
                     "svg" => {
                         let (w, h) = self.canvas.cast::<web_sys::HtmlCanvasElement>().map_or((960, 600), |c| (c.client_width().max(320) as u32, c.client_height().max(200) as u32));
-                        match self.lab.svg(self.view, w, h) {
+                        match browser::svg(&self.lab, self.view, w, h) {
                             Ok(svg) => browser::download(&format!("{name}.svg"), "image/svg+xml", svg.as_bytes()),
                             Err(e) => self.notices.push(format!("SVG export failed: {e}")),
                         }

@@ -119,7 +119,7 @@ pub const SWEEP_SEEDS: u64 = 3;
 pub const SWEEP_T_MAX: usize = 1000;
 
 /// The saddle view's runs: robust GD and ByzantinePGD from several seeds.
-struct SaddleLab {
+pub(crate) struct SaddleLab {
     sc: Scenario,
     spec: AggSpec,
     gd: Vec<Run>,
@@ -127,6 +127,31 @@ struct SaddleLab {
     /// P_stuck of each seed (from the measured stuck band), for 1 − P_stuck^Q.
     p_stuck: Vec<f64>,
     band: Option<(f64, f64)>,
+    /// Seeds set up so far: each costs a stuck-band measurement (a few ms), so they are added one
+    /// per unit of work rather than all at once, which would block the page for a frame.
+    seeds_added: u64,
+}
+
+impl SaddleLab {
+    pub(crate) fn is_set_up(&self) -> bool {
+        self.seeds_added >= SADDLE_SEEDS
+    }
+
+    /// Sets up the next seed: its stuck band and its robust GD and ByzantinePGD runs.
+    fn add_seed(&mut self) {
+        let k = self.seeds_added;
+        self.seeds_added += 1;
+        let mut s = self.sc.clone();
+        s.seed = self.sc.seed.wrapping_add(k);
+        let Ok(p) = problem::build(&s, None) else { return };
+        let b = stuck_band(&s, self.spec, p.clone(), 1.0, 1e-5);
+        if k == 0 {
+            self.band = b;
+        }
+        self.p_stuck.push(b.map_or(0.0, |(lo, hi)| theory::p_stuck_band(lo, hi, s.r)));
+        self.gd.push(Run::new(&Scenario { algo: AlgoKind::Gd, ..s.clone() }, self.spec, p.clone()));
+        self.bpgd.push(Run::new(&Scenario { algo: AlgoKind::Bpgd, ..s }, self.spec, p));
+    }
 }
 
 pub struct Lab {
@@ -313,6 +338,10 @@ impl Lab {
             View::Saddle => {
                 self.ensure_saddle();
                 let Some(s) = self.saddle.as_mut() else { return 0 };
+                if !s.is_set_up() {
+                    s.add_seed();
+                    return 1;
+                }
                 let mut done = 0;
                 while done < steps {
                     match s.gd.iter_mut().chain(s.bpgd.iter_mut()).filter(|r| r.is_running()).min_by_key(|r| r.t) {
@@ -343,7 +372,7 @@ impl Lab {
         }
         match view {
             View::Curves | View::Master => self.curves.iter().chain(self.clean.iter()).all(|r| !r.is_running()),
-            View::Saddle => self.saddle.as_ref().is_some_and(|s| s.gd.iter().chain(&s.bpgd).all(|r| !r.is_running())),
+            View::Saddle => self.saddle.as_ref().is_some_and(|s| s.is_set_up() && s.gd.iter().chain(&s.bpgd).all(|r| !r.is_running())),
             View::Breakdown => self.breakdown.as_ref().is_some_and(|s| s.is_done()),
             View::Rates => self.rates.as_ref().is_some_and(|s| s.is_done()),
         }
@@ -434,21 +463,7 @@ impl Lab {
         }
         let sc = self.saddle_scenario();
         let spec = sc.aggs.iter().copied().find(|a| a.kind != AggKind::Rsa).unwrap_or(AggSpec::new(AggKind::Median));
-        let (mut gd, mut bpgd, mut p_stuck) = (Vec::new(), Vec::new(), Vec::new());
-        let mut band = None;
-        for k in 0..SADDLE_SEEDS {
-            let mut s = sc.clone();
-            s.seed = sc.seed.wrapping_add(k);
-            let Ok(p) = problem::build(&s, None) else { continue };
-            let b = stuck_band(&s, spec, p.clone(), 1.0, 1e-5);
-            if k == 0 {
-                band = b;
-            }
-            p_stuck.push(b.map_or(0.0, |(lo, hi)| theory::p_stuck_band(lo, hi, s.r)));
-            gd.push(Run::new(&Scenario { algo: AlgoKind::Gd, ..s.clone() }, spec, p.clone()));
-            bpgd.push(Run::new(&Scenario { algo: AlgoKind::Bpgd, ..s }, spec, p));
-        }
-        self.saddle = Some(SaddleLab { sc, spec, gd, bpgd, p_stuck, band });
+        self.saddle = Some(SaddleLab { sc, spec, gd: Vec::new(), bpgd: Vec::new(), p_stuck: Vec::new(), band: None, seeds_added: 0 });
     }
 
     fn sweep_base(&self) -> Scenario {

@@ -98,10 +98,11 @@ impl Lab {
             big_r: s.sc.big_r,
             band,
             marks: vec![((0.0, 0.0), "saddle".into()), ((0.0, 1.0), "min".into()), ((0.0, -1.0), "min".into())],
-            counter: format!(
-                "escaped: ByzantinePGD {n_bp}/{k}, robust GD {n_gd}/{} · theory for ByzantinePGD 1 − P(stuck)^Q = {theory:.2}",
-                s.gd.len()
-            ),
+            counter: if s.is_set_up() {
+                format!("escaped: ByzantinePGD {n_bp}/{k}, robust GD {n_gd}/{}\ntheory for ByzantinePGD: 1 − P(stuck)^Q = {theory:.2}", s.gd.len())
+            } else {
+                format!("measuring the stuck band of seed {} of {}…", s.gd.len() + 1, super::SADDLE_SEEDS)
+            },
         })
     }
 

@@ -2,7 +2,7 @@
 //! a band and each rule's theoretical breakdown point as a vertical dashed line. Shared with the rates
 //! view (error against n or m on log–log axes), which uses the same band series.
 
-use super::{color, err, log_range, log_tick, Style, GREY};
+use super::{color, draw_shape, err, log_range, log_tick, Corner, Glyph, Legend, Shape, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -30,23 +30,6 @@ pub struct Breakdown {
 }
 
 /// Draws marker shape `i` (circle, triangle, square, cross, ...) at `p`.
-pub fn draw_marker<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &mut ChartContext<'_, DB, CT>,
-    i: usize,
-    p: (f64, f64),
-    size: i32,
-    col: RGBColor,
-) -> Result<(), String> {
-    let r = match i % 5 {
-        0 => chart.draw_series(std::iter::once(Circle::new(p, size, col.filled()))),
-        1 => chart.draw_series(std::iter::once(TriangleMarker::new(p, size + 1, col.filled()))),
-        2 => chart.draw_series(std::iter::once(EmptyElement::at(p) + Rectangle::new([(-size, -size), (size, size)], col.filled()))),
-        3 => chart.draw_series(std::iter::once(Cross::new(p, size, col.stroke_width(2)))),
-        _ => chart.draw_series(std::iter::once(Circle::new(p, size, col.stroke_width(2)))),
-    };
-    r.map(|_| ()).map_err(err)
-}
-
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Breakdown, style: &Style, x_label: &str, log_x: bool) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let ys = data.series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.1, p.2, p.3]));
@@ -103,6 +86,7 @@ where
 {
     let clamp = |y: f64| if y.is_nan() { lo } else { y.clamp(lo, hi) };
     let lw = style.line;
+    let mut legend = Legend::new();
     for (k, s) in data.series.iter().enumerate() {
         let col = color(s.color);
         if s.points.len() >= 2 {
@@ -111,14 +95,11 @@ where
             c.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.15).filled()))).map_err(err)?;
         }
         let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.1))).collect();
-        let lw_i = lw as i32;
         let mk = style.marker as i32;
-        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw)))
-            .map_err(err)?
-            .label(s.label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw)));
+        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw))).map_err(err)?;
+        legend.add(s.label.clone(), Glyph::Line { color: col.to_rgba(), width: lw, dashed: false, marker: Some(Shape::for_series(k)) });
         for &p in &line {
-            draw_marker(c, k, p, mk, col)?;
+            draw_shape(c.plotting_area(), p, Shape::for_series(k), mk, col.to_rgba(), 2)?;
         }
         if marks_are_alphas {
             if let Some(a) = s.mark {
@@ -129,17 +110,9 @@ where
     }
     for (label, pts) in &data.refs {
         let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, clamp(y))).collect();
-        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
-            .map_err(err)?
-            .label(label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw as i32, y)], GREY.stroke_width(lw)));
+        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw))).map_err(err)?;
+        legend.add(label.clone(), Glyph::dashed(GREY, lw));
     }
-    c.configure_series_labels()
-        .position(if marks_are_alphas { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight })
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(style.small())
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    let corner = if marks_are_alphas { Corner::UpperLeft } else { Corner::UpperRight };
+    legend.draw(&c.plotting_area().strip_coord_spec(), corner, style)
 }

@@ -1,7 +1,7 @@
 //! View 1, error curves: a metric against the iteration, one curve per aggregator, the clean run as
 //! reference and the theory floor as a dashed line.
 
-use super::{color, err, log_range, log_tick, Style, GREY};
+use super::{color, err, log_range, log_tick, Corner, Glyph, Legend, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -94,21 +94,18 @@ where
 {
     let clamp = |y: f64| if y.is_nan() { y } else { y.clamp(lo, hi) };
     let lw = style.line;
+    let mut legend = Legend::new();
     for s in &data.series {
         let col = color(s.color);
         let st = col.stroke_width(lw);
         let pts: Vec<(f64, f64)> = s.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
         let label = if s.diverged { format!("{} (diverged)", s.label) } else { s.label.clone() };
-        let lw_i = lw as i32;
         if s.dashed {
-            c.draw_series(DashedLineSeries::new(pts.clone(), style.px(8.0) as u32, style.px(5.0) as u32, st))
-                .map_err(err)?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw)));
+            c.draw_series(DashedLineSeries::new(pts.clone(), style.px(8.0) as u32, style.px(5.0) as u32, st)).map_err(err)?;
+            legend.add(label, Glyph::dashed(col, lw));
         } else {
-            c.draw_series(LineSeries::new(pts.clone(), st)).map_err(err)?.label(label).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 8 * lw_i, y)], col.stroke_width(lw))
-            });
+            c.draw_series(LineSeries::new(pts.clone(), st)).map_err(err)?;
+            legend.add(label, Glyph::line(col, lw));
         }
         if s.diverged {
             if let Some(&last) = pts.last() {
@@ -120,17 +117,9 @@ where
         if v.is_finite() {
             let (x0, x1) = (0.0, data.t_max.max(1.0));
             c.draw_series(DashedLineSeries::new(vec![(x0, clamp(*v)), (x1, clamp(*v))], style.px(4.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
-                .map_err(err)?
-                .label(label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8 * lw as i32, y)], GREY.stroke_width(lw)));
+                .map_err(err)?;
+            legend.add(label.clone(), Glyph::dashed(GREY, lw));
         }
     }
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(style.small())
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    legend.draw(&c.plotting_area().strip_coord_spec(), Corner::UpperRight, style)
 }

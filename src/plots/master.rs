@@ -2,7 +2,7 @@
 //! circles, Byzantine as triangles, in different colours), the honest mean and the true gradient,
 //! and where each aggregator lands.
 
-use super::{color, err, Style, BYZANTINE, GREY, HONEST};
+use super::{color, err, Corner, Glyph, Legend, Shape, Style, BYZANTINE, HONEST};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -67,52 +67,30 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, s
         .draw()
         .map_err(err)?;
     let mk = style.marker as i32;
-    chart
-        .draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled())))
-        .map_err(err)?
-        .label(format!("honest messages ({})", v.honest.len()))
-        .legend(move |(x, y)| Circle::new((x + 6, y), mk, HONEST.filled()));
+    let lw = style.line;
+    let mut legend = Legend::new();
+    chart.draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled()))).map_err(err)?;
+    legend.add(format!("honest messages ({})", v.honest.len()), Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: mk, width: lw });
     let clampp = |p: (f64, f64)| (p.0.clamp(x0, x1), p.1.clamp(y0, y1));
     let nbyz = v.byzantine.len() + v.off_frame;
-    chart
-        .draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled())))
-        .map_err(err)?
-        .label(format!("Byzantine messages ({nbyz}{})", if v.off_frame > 0 { format!(", {} off the frame", v.off_frame) } else { String::new() }))
-        .legend(move |(x, y)| TriangleMarker::new((x + 6, y), mk + 2, BYZANTINE.filled()));
-    let lw = style.line;
-    chart
-        .draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw))))
-        .map_err(err)?
-        .label("honest mean")
-        .legend(move |(x, y)| Cross::new((x + 6, y), mk, BLACK.stroke_width(lw)));
+    chart.draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled()))).map_err(err)?;
+    let off = if v.off_frame > 0 { format!(", {} off the frame", v.off_frame) } else { String::new() };
+    legend.add(format!("Byzantine messages ({nbyz}{off})"), Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: mk + 1, width: lw });
+    chart.draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw)))).map_err(err)?;
+    legend.add("honest mean", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: mk, width: lw });
     if let Some(t) = v.truth {
-        chart
-            .draw_series(std::iter::once(EmptyElement::at(t) + Rectangle::new([(-mk, -mk), (mk, mk)], BLACK.stroke_width(lw))))
-            .map_err(err)?
-            .label("true gradient ∇F")
-            .legend(move |(x, y)| Rectangle::new([(x, y - mk), (x + 2 * mk, y + mk)], BLACK.stroke_width(lw)));
+        chart.draw_series(std::iter::once(EmptyElement::at(t) + Rectangle::new([(-mk, -mk), (mk, mk)], BLACK.stroke_width(lw)))).map_err(err)?;
+        legend.add("true gradient ∇F", Glyph::Marker { shape: Shape::Frame, color: BLACK.to_rgba(), size: mk, width: lw });
     }
-    for (k, (label, c, p)) in v.outputs.iter().enumerate() {
+    for (label, c, p) in &v.outputs {
         let col = color(*c);
         let finite = p.0.is_finite() && p.1.is_finite();
         let shown = clampp(if finite { *p } else { (x1, y1) });
         let note = if !finite { " (not finite)" } else if shown != *p { " (off the frame)" } else { "" };
         let size = mk + 3;
         let elem = EmptyElement::at(shown) + Circle::new((0, 0), size, col.stroke_width(lw + 1)) + Circle::new((0, 0), 2, col.filled());
-        chart
-            .draw_series(std::iter::once(elem))
-            .map_err(err)?
-            .label(format!("{label}{note}"))
-            .legend(move |(x, y)| Circle::new((x + 6, y), size, col.stroke_width(lw + 1)));
-        let _ = k;
+        chart.draw_series(std::iter::once(elem)).map_err(err)?;
+        legend.add(format!("{label}{note}"), Glyph::Marker { shape: Shape::Ring, color: col.to_rgba(), size, width: lw + 1 });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(style.small())
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)
 }

@@ -7,6 +7,7 @@ pub mod error_curves;
 pub mod master;
 pub mod saddle;
 
+use plotters::coord::CoordTranslate;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -76,6 +77,143 @@ impl Style {
 /// Any drawing error as a string.
 pub fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
+}
+
+/// Marker shapes. Series are told apart by shape as well as colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Dot,
+    Ring,
+    Triangle,
+    Square,
+    Cross,
+    /// An open square.
+    Frame,
+}
+
+impl Shape {
+    /// The marker of the i-th series of a plot.
+    pub fn for_series(i: usize) -> Shape {
+        [Shape::Dot, Shape::Triangle, Shape::Square, Shape::Cross, Shape::Ring][i % 5]
+    }
+}
+
+/// Draws a marker of half-size `size` at `at` (data coordinates of `area`).
+pub fn draw_shape<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    at: CT::From,
+    shape: Shape,
+    size: i32,
+    color: RGBAColor,
+    width: u32,
+) -> Result<(), String> {
+    let e = EmptyElement::at(at);
+    match shape {
+        Shape::Dot => area.draw(&(e + Circle::new((0, 0), size, color.filled()))),
+        Shape::Ring => area.draw(&(e + Circle::new((0, 0), size, color.stroke_width(width)))),
+        Shape::Triangle => area.draw(&(e + TriangleMarker::new((0, 0), size + 1, color.filled()))),
+        Shape::Square => area.draw(&(e + Rectangle::new([(-size, -size), (size, size)], color.filled()))),
+        Shape::Frame => area.draw(&(e + Rectangle::new([(-size, -size), (size, size)], color.stroke_width(width)))),
+        Shape::Cross => area.draw(&(e + Cross::new((0, 0), size, color.stroke_width(width)))),
+    }
+    .map_err(err)
+}
+
+/// What a legend entry shows beside its label.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Glyph {
+    /// A sample of a line, dashed or solid, with the series' marker in its middle if it has one.
+    Line { color: RGBAColor, width: u32, dashed: bool, marker: Option<Shape> },
+    /// A filled patch (a shaded region).
+    Patch(RGBAColor),
+    /// A marker alone (scatter points).
+    Marker { shape: Shape, color: RGBAColor, size: i32, width: u32 },
+}
+
+impl Glyph {
+    pub fn line(color: RGBColor, width: u32) -> Glyph {
+        Glyph::Line { color: color.to_rgba(), width, dashed: false, marker: None }
+    }
+    pub fn dashed(color: RGBColor, width: u32) -> Glyph {
+        Glyph::Line { color: color.to_rgba(), width, dashed: true, marker: None }
+    }
+}
+
+/// Which corner of the plotting area a legend sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    UpperLeft,
+    UpperRight,
+}
+
+/// A plot legend. plotters' own legend measures every label through the font, which in the browser
+/// means inserting a `<span>` into the page and forcing a layout per label; this one measures text
+/// through the drawing backend, which the app answers from the canvas (`measureText`, cached).
+#[derive(Clone, Debug, Default)]
+pub struct Legend {
+    entries: Vec<(String, Glyph)>,
+}
+
+impl Legend {
+    pub fn new() -> Legend {
+        Legend::default()
+    }
+
+    pub fn add(&mut self, label: impl Into<String>, glyph: Glyph) {
+        self.entries.push((label.into(), glyph));
+    }
+
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.0.as_str())
+    }
+
+    /// Draws the legend in a corner of `plot` (the chart's plotting area, in pixels).
+    pub fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, plotters::coord::Shift>, corner: Corner, style: &Style) -> Result<(), String> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let font = style.small();
+        let sizes = self.entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font).map_err(err)).collect::<Result<Vec<_>, _>>()?;
+        let (pad, gap, margin) = (style.px(8.0), style.px(8.0), style.px(10.0));
+        let sample = (style.font * 1.8).round() as i32;
+        let marker = style.marker as i32;
+        let row_h = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(0).max(2 * marker + 2) + style.px(3.0);
+        let text_w = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
+        let (box_w, box_h) = (2 * pad + sample + gap + text_w, 2 * pad + row_h * self.entries.len() as i32);
+        let (pw, _) = plot.dim_in_pixel();
+        let x0 = match corner {
+            Corner::UpperLeft => margin,
+            Corner::UpperRight => (pw as i32 - box_w - margin).max(0),
+        };
+        let y0 = margin;
+        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.85).filled())).map_err(err)?;
+        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], GREY.stroke_width(1))).map_err(err)?;
+        let font = font.pos(Pos::new(HPos::Left, VPos::Center));
+        for (k, (label, glyph)) in self.entries.iter().enumerate() {
+            let yc = y0 + pad + row_h * k as i32 + row_h / 2;
+            let (xa, xb) = (x0 + pad, x0 + pad + sample);
+            match *glyph {
+                Glyph::Line { color, width, dashed, marker: m } => {
+                    if dashed {
+                        let part = (xb - xa) * 2 / 5;
+                        plot.draw(&PathElement::new(vec![(xa, yc), (xa + part, yc)], color.stroke_width(width))).map_err(err)?;
+                        plot.draw(&PathElement::new(vec![(xb - part, yc), (xb, yc)], color.stroke_width(width))).map_err(err)?;
+                    } else {
+                        plot.draw(&PathElement::new(vec![(xa, yc), (xb, yc)], color.stroke_width(width))).map_err(err)?;
+                    }
+                    if let Some(shape) = m {
+                        draw_shape(plot, ((xa + xb) / 2, yc), shape, marker, color, width)?;
+                    }
+                }
+                Glyph::Patch(color) => {
+                    plot.draw(&Rectangle::new([(xa, yc - row_h / 3), (xb, yc + row_h / 3)], color.filled())).map_err(err)?;
+                }
+                Glyph::Marker { shape, color, size, width } => draw_shape(plot, ((xa + xb) / 2, yc), shape, size, color, width)?,
+            }
+            plot.draw(&Text::new(label.clone(), (xb + gap, yc), font.clone())).map_err(err)?;
+        }
+        Ok(())
+    }
 }
 
 /// Draws a centred message (used while a view has no data yet).

@@ -1,7 +1,7 @@
 //! View 2, saddle escape: the landscape as a contour map, trajectories of robust GD and of
 //! ByzantinePGD from several seeds, the stuck band, the perturbation ball r and the escape radius R.
 
-use super::{color, err, Style, BYZANTINE, GREY};
+use super::{color, err, Corner, Glyph, Legend, Style, BYZANTINE, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -35,35 +35,77 @@ pub struct SaddleView {
     pub counter: String,
 }
 
-/// Marching squares: line segments where the grid crosses `level`.
-pub fn contour_segments(grid: &[f64], nx: usize, ny: usize, ext: (f64, f64, f64, f64), level: f64) -> Vec<[(f64, f64); 2]> {
+/// Marching squares: the lines where the grid crosses `level`, as polylines (closed ones end where
+/// they start). Each crossing is identified by the grid edge it lies on and interpolated once, so
+/// the segments of neighbouring cells share end points exactly and chain into few long paths
+/// (drawing one path per level, not one per cell, is what keeps the view cheap to redraw).
+pub fn contour_lines(grid: &[f64], nx: usize, ny: usize, ext: (f64, f64, f64, f64), level: f64) -> Vec<Vec<(f64, f64)>> {
     let dx = (ext.1 - ext.0) / (nx - 1) as f64;
     let dy = (ext.3 - ext.2) / (ny - 1) as f64;
     let v = |i: usize, j: usize| grid[j * nx + i];
-    let mut segs = Vec::new();
+    // Edge ids: 2·(j·nx + i) for the edge (i, j)–(i + 1, j), 2·(j·nx + i) + 1 for (i, j)–(i, j + 1).
+    let ends = |id: usize| {
+        let (k, vertical) = (id / 2, id % 2 == 1);
+        let (i, j) = (k % nx, k / nx);
+        if vertical { ((i, j), (i, j + 1)) } else { ((i, j), (i + 1, j)) }
+    };
+    let point = |id: usize| {
+        let (a, b) = ends(id);
+        let (va, vb) = (v(a.0, a.1), v(b.0, b.1));
+        let t = (level - va) / (vb - va);
+        (ext.0 + (a.0 as f64 + t * (b.0 as f64 - a.0 as f64)) * dx, ext.2 + (a.1 as f64 + t * (b.1 as f64 - a.1 as f64)) * dy)
+    };
+    let crosses = |id: usize| {
+        let (a, b) = ends(id);
+        let (va, vb) = (v(a.0, a.1), v(b.0, b.1));
+        va.is_finite() && vb.is_finite() && (va < level) != (vb < level)
+    };
+    let mut segs: Vec<[usize; 2]> = Vec::new();
     for j in 0..ny - 1 {
         for i in 0..nx - 1 {
-            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
-            let mut pts = Vec::with_capacity(4);
-            for k in 0..4 {
-                let (a, b) = (corners[k], corners[(k + 1) % 4]);
-                let (va, vb) = (v(a.0, a.1), v(b.0, b.1));
-                if (va < level) != (vb < level) && va.is_finite() && vb.is_finite() {
-                    let t = (level - va) / (vb - va);
-                    let x = ext.0 + (a.0 as f64 + t * (b.0 as f64 - a.0 as f64)) * dx;
-                    let y = ext.2 + (a.1 as f64 + t * (b.1 as f64 - a.1 as f64)) * dy;
-                    pts.push((x, y));
-                }
+            let h = |i: usize, j: usize| 2 * (j * nx + i);
+            let cell = [h(i, j), h(i + 1, j) + 1, h(i, j + 1), h(i, j) + 1];
+            let hits: Vec<usize> = cell.into_iter().filter(|&id| crosses(id)).collect();
+            if hits.len() >= 2 {
+                segs.push([hits[0], hits[1]]);
             }
-            if pts.len() >= 2 {
-                segs.push([pts[0], pts[1]]);
-            }
-            if pts.len() == 4 {
-                segs.push([pts[2], pts[3]]);
+            if hits.len() == 4 {
+                segs.push([hits[2], hits[3]]);
             }
         }
     }
-    segs
+    // Chain: every crossing belongs to at most two segments (the cells on either side of its edge).
+    let mut at: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (k, sgm) in segs.iter().enumerate() {
+        at.entry(sgm[0]).or_default().push(k);
+        at.entry(sgm[1]).or_default().push(k);
+    }
+    let mut used = vec![false; segs.len()];
+    let walk = |from: usize, mut id: usize, used: &mut Vec<bool>| {
+        let mut ids = Vec::new();
+        let mut cur = from;
+        loop {
+            let next = at.get(&id).and_then(|list| list.iter().copied().find(|&k| k != cur && !used[k]));
+            let Some(k) = next else { break };
+            used[k] = true;
+            id = if segs[k][0] == id { segs[k][1] } else { segs[k][0] };
+            ids.push(id);
+            cur = k;
+        }
+        ids
+    };
+    let mut lines = Vec::new();
+    for k in 0..segs.len() {
+        if used[k] {
+            continue;
+        }
+        used[k] = true;
+        let forward = walk(k, segs[k][1], &mut used);
+        let backward = walk(k, segs[k][0], &mut used);
+        let ids: Vec<usize> = backward.iter().rev().copied().chain([segs[k][0], segs[k][1]]).chain(forward).collect();
+        lines.push(ids.into_iter().map(point).collect());
+    }
+    lines
 }
 
 fn circle(c: (f64, f64), r: f64) -> Vec<(f64, f64)> {
@@ -110,61 +152,67 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         .map(|(i, j)| (data.loss)([x0 + (x1 - x0) * i as f64 / (nx - 1) as f64, y0 + (y1 - y0) * j as f64 / (ny - 1) as f64]))
         .collect();
     {
+        // Filled contours: each cell takes the shade of the band between two contour levels, and
+        // equal neighbours along a row are merged into one rectangle.
         let finite = grid.iter().copied().filter(|v| v.is_finite());
         let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        let dx = (x1 - x0) / (nx - 1) as f64;
-        let dy = (y1 - y0) / (ny - 1) as f64;
-        let shade = |v: f64| {
-            let t = ((v - lo) / (hi - lo + 1e-12)).clamp(0.0, 1.0).sqrt();
+        const LEVELS: usize = 10;
+        let levels: Vec<f64> = (1..=LEVELS).map(|k| lo + (hi - lo) * (k as f64 / (LEVELS + 1) as f64).powi(2)).collect();
+        let band = |v: f64| levels.iter().take_while(|&&l| l <= v).count();
+        let shade = |b: usize| {
+            let t = (b as f64 + 0.5) / (LEVELS + 1) as f64;
             let c = (255.0 - 70.0 * t) as u8;
             RGBColor(c, c, (255.0 - 40.0 * t) as u8)
         };
-        chart
-            .draw_series((0..ny).flat_map(|j| (0..nx).map(move |i| (i, j))).map(|(i, j)| {
-                let (cx, cy) = (x0 + i as f64 * dx, y0 + j as f64 * dy);
-                Rectangle::new([(cx - dx / 2.0, cy - dy / 2.0), (cx + dx / 2.0, cy + dy / 2.0)], shade(grid[j * nx + i]).filled())
-            }))
-            .map_err(err)?;
-        for k in 1..=10 {
-            let level = lo + (hi - lo) * (k as f64 / 11.0).powi(2);
-            let segs = contour_segments(&grid, nx, ny, extent, level);
-            chart.draw_series(segs.into_iter().map(|s| PathElement::new(s.to_vec(), GREY.mix(0.6).stroke_width(1)))).map_err(err)?;
+        let dx = (x1 - x0) / (nx - 1) as f64;
+        let dy = (y1 - y0) / (ny - 1) as f64;
+        let mut runs = Vec::new();
+        for j in 0..ny {
+            let cy = y0 + j as f64 * dy;
+            let mut i = 0;
+            while i < nx {
+                let b = band(grid[j * nx + i]);
+                let mut k = i + 1;
+                while k < nx && band(grid[j * nx + k]) == b {
+                    k += 1;
+                }
+                let (xa, xb) = (x0 + i as f64 * dx - dx / 2.0, x0 + (k - 1) as f64 * dx + dx / 2.0);
+                runs.push(Rectangle::new([(xa, cy - dy / 2.0), (xb, cy + dy / 2.0)], shade(b).filled()));
+                i = k;
+            }
+        }
+        chart.draw_series(runs).map_err(err)?;
+        for &level in &levels {
+            let lines = contour_lines(&grid, nx, ny, extent, level);
+            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, GREY.mix(0.6).stroke_width(1)))).map_err(err)?;
         }
     }
+    let mut legend = Legend::new();
     if let Some(b) = data.band {
-        chart
-            .draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled())))
-            .map_err(err)?
-            .label(format!("stuck band |w₂| ≤ {b:.3}"))
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BYZANTINE.mix(0.3).filled()));
+        chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled()))).map_err(err)?;
+        legend.add(format!("stuck band |w₂| ≤ {b:.3}"), Glyph::Patch(BYZANTINE.mix(0.3)));
     }
     let lw = style.line;
     // Perturbation ball and escape radius.
+    chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw)))).map_err(err)?;
+    legend.add(format!("perturbation ball r = {}", data.r), Glyph::line(BLACK, lw));
+    let thin = lw.max(2) - 1;
     chart
-        .draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw))))
-        .map_err(err)?
-        .label(format!("perturbation ball r = {}", data.r))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(lw)));
-    chart
-        .draw_series(DashedLineSeries::new(circle(data.center, data.big_r), style.px(6.0) as u32, style.px(4.0) as u32, BLACK.stroke_width(lw.max(2) - 1)))
-        .map_err(err)?
-        .label(format!("escape radius R = {}", data.big_r))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(1)));
+        .draw_series(DashedLineSeries::new(circle(data.center, data.big_r), style.px(6.0) as u32, style.px(4.0) as u32, BLACK.stroke_width(thin)))
+        .map_err(err)?;
+    legend.add(format!("escape radius R = {}", data.big_r), Glyph::dashed(BLACK, thin));
     for (a, name) in data.algos.iter().enumerate() {
         let col = color(if a == 0 { 1 } else { 0 });
-        let mut first = true;
+        // Robust GD dashed, ByzantinePGD solid: told apart by more than colour.
+        legend.add(name.clone(), if a == 0 { Glyph::dashed(col, lw) } else { Glyph::line(col, lw) });
         for tr in data.trajectories.iter().filter(|t| t.algo == a) {
             let pts: Vec<(f64, f64)> = tr.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
-            let s = if a == 0 {
+            if a == 0 {
                 chart.draw_series(DashedLineSeries::new(pts.clone(), style.px(6.0) as u32, style.px(3.0) as u32, col.stroke_width(lw)))
             } else {
                 chart.draw_series(LineSeries::new(pts.clone(), col.mix(0.8).stroke_width(lw)))
             }
             .map_err(err)?;
-            if first {
-                s.label(name.clone()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], col.stroke_width(lw)));
-                first = false;
-            }
             if let Some(&end) = pts.last() {
                 let mk = style.marker as i32;
                 if tr.escaped {
@@ -180,19 +228,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
             .draw_series(std::iter::once(EmptyElement::at(*p) + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled()) + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small())))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(style.small())
-        .draw()
+    legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)?;
+    // The counter (one or more lines), bottom left inside the plot, on a white box: the legend
+    // holds the top right corner, and the trajectories stay near w₁ = 0.
+    let lines: Vec<&str> = data.counter.lines().collect();
+    let line_h = (style.font * 1.3) as i32;
+    let tw = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * style.font * 0.52;
+    let plot_bottom = h as i32 - style.px(10.0) - xla as i32;
+    let tx = (yla + style.px(18.0) as f64) as i32;
+    let ty = plot_bottom - style.px(10.0) - line_h * lines.len() as i32;
+    area.draw(&Rectangle::new([(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw as i32, ty + line_h * lines.len() as i32 + style.px(2.0))], WHITE.mix(0.85).filled()))
         .map_err(err)?;
-    // The counter, top left inside the plot, on a white box.
-    let (tx, ty) = ((yla + style.px(18.0) as f64) as i32, (style.font * 2.4 + style.px(14.0) as f64) as i32);
-    let tw = (data.counter.chars().count() as f64 * style.font * 0.52) as i32;
-    area.draw(&Rectangle::new([(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw, ty + style.font as i32 + style.px(4.0))], WHITE.mix(0.85).filled())).map_err(err)?;
-    area.draw(&Text::new(data.counter.clone(), (tx, ty), style.text())).map_err(err)?;
+    for (k, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(line.to_string(), (tx, ty + k as i32 * line_h), style.text())).map_err(err)?;
+    }
     Ok(())
 }
 
@@ -209,12 +258,14 @@ mod tests {
             let (x, y) = (-1.0 + 2.0 * i as f64 / 40.0, -1.0 + 2.0 * j as f64 / 40.0);
             (x * x + y * y).sqrt()
         }).collect();
-        let segs = contour_segments(&grid, n, n, ext, 0.5);
-        assert!(segs.len() > 20);
-        for s in segs {
-            for p in s {
-                assert!(((p.0 * p.0 + p.1 * p.1).sqrt() - 0.5).abs() < 0.02);
-            }
+        let lines = contour_lines(&grid, n, n, ext, 0.5);
+        // One closed ring, every point on the circle of radius 0.5.
+        assert_eq!(lines.len(), 1, "{} pieces", lines.len());
+        let ring = &lines[0];
+        assert!(ring.len() > 20);
+        assert_eq!(ring.first(), ring.last());
+        for p in ring {
+            assert!(((p.0 * p.0 + p.1 * p.1).sqrt() - 0.5).abs() < 0.02);
         }
     }
 }

@@ -155,6 +155,7 @@ await test('each view draws a non-blank, labelled canvas (screenshots in target/
   await page.goto(base);
   await waitForCounter(page, /t = 100 \/ 100/);
   await page.evaluate(() => { window.__longtasks = []; });
+  const draws = [];
   for (const [i, v] of VIEWS.entries()) {
     await page.keyboard.press(String(i + 1));
     await page.waitForFunction(k => document.querySelector(`#view-${k}`).getAttribute('aria-pressed') === 'true', v);
@@ -168,11 +169,13 @@ await test('each view draws a non-blank, labelled canvas (screenshots in target/
     if (v === 'breakdown') figure('breakdown sweep in the browser, 3 aggregators × 26 α × 3 seeds × 100 iterations (ms)', Date.now() - t0);
     const info = await canvasInfo(page);
     assert(info.ink > 0.02, `${v}: blank canvas ${JSON.stringify(info)}`);
+    draws.push(`${v} ${(await page.evaluate(() => window.byzlabDrawMs)).toFixed(1)}`);
     await page.screenshot({ path: path.join(OUT, `view-${i + 1}-${v}.png`) });
     assert(page.url().endsWith('#' + v), `URL hash not ${v}: ${page.url()}`);
   }
   const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks));
   figure('longest main-thread task over all five views (ms)', longest.toFixed(0));
+  figure('time to draw each view once (ms)', draws.join(', '));
 });
 
 await test('a copied link opened in a new page restores the same controls', async (page, { context }) => {
