@@ -110,3 +110,32 @@ fn canvas_text_measurement_matches_plotters_span_measurement() {
         }
     }
 }
+
+/// The app's own path for filled rectangles (colour strings cached) paints exactly what
+/// plotters-canvas paints, for opaque and translucent colours drawn over each other.
+#[wasm_bindgen_test]
+fn measured_canvas_fills_rectangles_like_plotters_canvas() {
+    use byzlab::app::browser::Measured;
+    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>) {
+        root.fill(&WHITE).unwrap();
+        for k in 0..40i32 {
+            let col = RGBColor((k * 6) as u8, (255 - k * 5) as u8, (k * 37 % 256) as u8).mix(if k % 3 == 0 { 1.0 } else { 0.35 });
+            root.draw(&Rectangle::new([(k * 2, k), (k * 2 + 30, k + 25)], col.filled())).unwrap();
+        }
+        root.present().unwrap();
+    }
+    let paint = |measured: bool| {
+        let c = canvas(120, 80);
+        let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+        let backend = CanvasBackend::with_canvas_object(c.clone()).unwrap();
+        if measured {
+            draw(Measured::on_canvas(backend, ctx.clone()).into_drawing_area());
+        } else {
+            draw(backend.into_drawing_area());
+        }
+        ctx.get_image_data(0.0, 0.0, 120.0, 80.0).unwrap().data().to_vec()
+    };
+    let (a, b) = (paint(false), paint(true));
+    let differing = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert_eq!(differing, 0, "{differing} of {} channel values differ", a.len());
+}

@@ -92,9 +92,17 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 /// A drawing backend that measures text with a canvas' `measureText` (cached) instead of plotters'
 /// web font code, which inserts a `<span>` into the page and forces a layout for every label (that
 /// cost more than drawing the plot). Everything else goes to the wrapped backend unchanged.
+///
+/// When it draws on the canvas it measures with ([`Measured::on_canvas`]), it also fills
+/// rectangles itself, with the colour strings cached: plotters-canvas formats `rgba(…)` anew for
+/// every rectangle, which dominated the cost of the saddle view's shading.
 pub struct Measured<B> {
     inner: B,
     ctx: web_sys::CanvasRenderingContext2d,
+    /// `ctx` belongs to the canvas `inner` draws on.
+    direct: bool,
+    /// The last fill colours and their CSS strings.
+    fills: Vec<((u8, u8, u8), f64, String)>,
 }
 
 thread_local! {
@@ -104,7 +112,28 @@ thread_local! {
 impl<B: DrawingBackend> Measured<B> {
     /// Wraps `inner`, measuring with `ctx` (any 2-D context; its font is set per measurement).
     pub fn new(inner: B, ctx: web_sys::CanvasRenderingContext2d) -> Self {
-        Measured { inner, ctx }
+        Measured { inner, ctx, direct: false, fills: Vec::new() }
+    }
+
+    /// Wraps `inner`, which draws on the canvas of `ctx`.
+    pub fn on_canvas(inner: B, ctx: web_sys::CanvasRenderingContext2d) -> Self {
+        Measured { inner, ctx, direct: true, fills: Vec::new() }
+    }
+
+    /// Sets the fill colour, its CSS string formatted once per colour (a plot uses a few dozen).
+    fn set_fill(&mut self, c: BackendColor) {
+        let k = match self.fills.iter().position(|(rgb, a, _)| *rgb == c.rgb && *a == c.alpha) {
+            Some(k) => k,
+            None => {
+                if self.fills.len() >= 64 {
+                    self.fills.remove(0);
+                }
+                let (r, g, b) = c.rgb;
+                self.fills.push((c.rgb, c.alpha, format!("rgba({r},{g},{b},{})", c.alpha)));
+                self.fills.len() - 1
+            }
+        };
+        self.ctx.set_fill_style_str(&self.fills[k].2);
     }
 
     /// Width and height of `text` as plotters' web fonts measure them: the advance width, and the
@@ -152,7 +181,17 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
         self.inner.draw_line(from, to, style)
     }
     fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_rect(a, b, style, fill)
+        if !(self.direct && fill) {
+            return self.inner.draw_rect(a, b, style, fill);
+        }
+        // What CanvasBackend::draw_rect does for a filled rectangle, without formatting the colour.
+        let c = style.color();
+        if c.alpha == 0.0 {
+            return Ok(());
+        }
+        self.set_fill(c);
+        self.ctx.fill_rect(f64::from(a.0), f64::from(a.1), f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        Ok(())
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         self.inner.draw_path(path, style)
@@ -205,7 +244,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, lab: &Lab, view: View, lecture:
     }
     let style = Style::for_width(w, dpr, lecture);
     if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
-        let root = Measured::new(backend, ctx).into_drawing_area();
+        let root = Measured::on_canvas(backend, ctx).into_drawing_area();
         if let Err(e) = lab.draw(view, &root, &style) {
             web_sys::console::error_1(&format!("drawing {view:?}: {e}").into());
         }

@@ -107,33 +107,20 @@ impl App {
     fn work_frame(&mut self) {
         let preset_running = self.lab.preset().is_some_and(|p| !p.is_done());
         if preset_running {
-            let t0 = browser::now();
-            while browser::now() - t0 < FRAME_BUDGET_MS / 2.0 {
-                if self.lab.work_preset(4) == 0 {
-                    break;
-                }
-            }
+            let lab = &mut self.lab;
+            within_budget(FRAME_BUDGET_MS / 2.0, || lab.work_preset(4) > 0);
         }
-        let t0 = browser::now();
-        match self.view {
+        let (lab, view) = (&mut self.lab, self.view);
+        match view {
             View::Curves | View::Master => {
                 // Speed = iterations of every curve per frame; work goes one run-step at a time.
-                let per_frame = SPEEDS[self.speed].0.saturating_mul(self.lab.run_count(self.view));
-                let mut k = 0;
-                while k < per_frame && browser::now() - t0 < FRAME_BUDGET_MS {
-                    if self.lab.work(self.view, 1) == 0 {
-                        break;
-                    }
-                    k += 1;
-                }
+                let mut left = SPEEDS[self.speed].0.saturating_mul(lab.run_count(view));
+                within_budget(FRAME_BUDGET_MS, || {
+                    left = left.saturating_sub(1);
+                    lab.work(view, 1) > 0 && left > 0
+                });
             }
-            _ => {
-                while browser::now() - t0 < FRAME_BUDGET_MS {
-                    if self.lab.work(self.view, 4) == 0 {
-                        break;
-                    }
-                }
-            }
+            _ => within_budget(FRAME_BUDGET_MS, || lab.work(view, 4) > 0),
         }
         if self.lab.is_done(self.view) && !self.lab.preset().is_some_and(|p| !p.is_done()) {
             self.playing = false;
@@ -167,6 +154,24 @@ impl App {
         };
         e.prevent_default();
         link.send_message(msg);
+    }
+}
+
+/// Runs `unit` (which returns whether there is more to do) at least once, and again only while
+/// the time spent plus the last unit's duration fits in `budget_ms`: a frame overshoots its budget
+/// by less than one unit, and not at all once the units' cost is known.
+fn within_budget(budget_ms: f64, mut unit: impl FnMut() -> bool) {
+    let t0 = browser::now();
+    let mut last = 0.0;
+    loop {
+        let t = browser::now();
+        if t - t0 + last > budget_ms && t > t0 {
+            break;
+        }
+        if !unit() {
+            break;
+        }
+        last = browser::now() - t;
     }
 }
 

@@ -55,37 +55,56 @@ pub fn contour_lines(grid: &[f64], nx: usize, ny: usize, ext: (f64, f64, f64, f6
         let t = (level - va) / (vb - va);
         (ext.0 + (a.0 as f64 + t * (b.0 as f64 - a.0 as f64)) * dx, ext.2 + (a.1 as f64 + t * (b.1 as f64 - a.1 as f64)) * dy)
     };
-    let crosses = |id: usize| {
-        let (a, b) = ends(id);
-        let (va, vb) = (v(a.0, a.1), v(b.0, b.1));
-        va.is_finite() && vb.is_finite() && (va < level) != (vb < level)
-    };
+    // Which grid values lie below the level (non-finite values count as not crossing).
+    let below: Vec<bool> = grid.iter().map(|&g| g < level).collect();
+    let finite: Vec<bool> = grid.iter().map(|g| g.is_finite()).collect();
     let mut segs: Vec<[usize; 2]> = Vec::new();
     for j in 0..ny - 1 {
         for i in 0..nx - 1 {
-            let h = |i: usize, j: usize| 2 * (j * nx + i);
-            let cell = [h(i, j), h(i + 1, j) + 1, h(i, j + 1), h(i, j) + 1];
-            let hits: Vec<usize> = cell.into_iter().filter(|&id| crosses(id)).collect();
-            if hits.len() >= 2 {
+            let (k00, k10, k01, k11) = (j * nx + i, j * nx + i + 1, (j + 1) * nx + i, (j + 1) * nx + i + 1);
+            let all_below = below[k00] && below[k10] && below[k01] && below[k11];
+            let none_below = !(below[k00] || below[k10] || below[k01] || below[k11]);
+            if all_below || none_below {
+                continue;
+            }
+            // The cell's edges in order bottom, right, top, left, with the corners they join.
+            let edges = [(2 * k00, k00, k10), (2 * k10 + 1, k10, k11), (2 * k01, k01, k11), (2 * k00 + 1, k00, k01)];
+            let mut hits = [0usize; 4];
+            let mut n = 0;
+            for (id, a, b) in edges {
+                if below[a] != below[b] && finite[a] && finite[b] {
+                    hits[n] = id;
+                    n += 1;
+                }
+            }
+            if n >= 2 {
                 segs.push([hits[0], hits[1]]);
             }
-            if hits.len() == 4 {
+            if n == 4 {
                 segs.push([hits[2], hits[3]]);
             }
         }
     }
-    // Chain: every crossing belongs to at most two segments (the cells on either side of its edge).
-    let mut at: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    // Chain: every crossing belongs to at most two segments (the cells on either side of its edge),
+    // so a table indexed by edge id holds them.
+    const NONE: usize = usize::MAX;
+    let mut at = vec![[NONE; 2]; 2 * nx * ny];
     for (k, sgm) in segs.iter().enumerate() {
-        at.entry(sgm[0]).or_default().push(k);
-        at.entry(sgm[1]).or_default().push(k);
+        for &id in sgm {
+            let slot = &mut at[id];
+            if slot[0] == NONE {
+                slot[0] = k;
+            } else {
+                slot[1] = k;
+            }
+        }
     }
     let mut used = vec![false; segs.len()];
     let walk = |from: usize, mut id: usize, used: &mut Vec<bool>| {
         let mut ids = Vec::new();
         let mut cur = from;
         loop {
-            let next = at.get(&id).and_then(|list| list.iter().copied().find(|&k| k != cur && !used[k]));
+            let next = at[id].into_iter().find(|&k| k != NONE && k != cur && !used[k]);
             let Some(k) = next else { break };
             used[k] = true;
             id = if segs[k][0] == id { segs[k][1] } else { segs[k][0] };

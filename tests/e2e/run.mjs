@@ -91,6 +91,8 @@ await test('page loads, draws a plot, no console error, no request off the origi
   figure('load to first drawn plot (performance.now at first draw, ms)', firstPlot.toFixed(0));
   figure('wall time from navigation to first plot seen by the test (ms)', Date.now() - t0);
   await waitForCounter(page, /t = 100 \/ 100/);
+  const loadTasks = await page.evaluate(() => window.__longtasks.map(d => d.toFixed(0)));
+  figure('main-thread tasks over 50 ms from navigation to the end of the first run (ms)', loadTasks.join(', ') || 'none');
   const info = await canvasInfo(page);
   assert(info.ink > 0.02, `blank canvas: ${JSON.stringify(info)}`);
   await page.screenshot({ path: path.join(OUT, 'page.png') });
