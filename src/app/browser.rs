@@ -232,12 +232,69 @@ pub fn svg(lab: &Lab, view: View, width: u32, height: u32) -> Result<String, Str
     Ok(out)
 }
 
-/// Draws a lab view on a canvas at the device's pixel density. Returns the drawing time in ms.
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, lab: &Lab, view: View, lecture: bool) -> f64 {
+/// The size of the plot canvas as a `ResizeObserver` last reported it: in CSS pixels, and where the
+/// browser says (`devicePixelContentBoxSize`), in device pixels. Drawing then neither reads
+/// `clientWidth` (which forces a layout of the page whenever the DOM has just changed, as it has on
+/// every frame: the iteration counter) nor rounds a fractional CSS size (the canvas is
+/// `min(62vh, 46vw)` high), which would leave the bitmap slightly scaled and the text blurred.
+/// `on_change` runs when the size changes.
+pub struct SizeWatch {
+    size: std::rc::Rc<std::cell::Cell<Option<CanvasSize>>>,
+    _observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CanvasSize {
+    pub css: (f64, f64),
+    pub device: Option<(u32, u32)>,
+}
+
+impl SizeWatch {
+    pub fn new(element: &web_sys::Element, mut on_change: impl FnMut() + 'static) -> Option<SizeWatch> {
+        let size = std::rc::Rc::new(std::cell::Cell::new(None));
+        let cell = size.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let Some(entry) = entries.iter().last().and_then(|e| e.dyn_into::<web_sys::ResizeObserverEntry>().ok()) else { return };
+            let r = entry.content_rect();
+            // Not in every browser (Safari), so looked up rather than called.
+            let device = js_sys::Reflect::get(&entry, &"devicePixelContentBoxSize".into())
+                .ok()
+                .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+                .and_then(|a| a.get(0).dyn_into::<web_sys::ResizeObserverSize>().ok())
+                .map(|s| (s.inline_size().round() as u32, s.block_size().round() as u32))
+                .filter(|d| d.0 > 0 && d.1 > 0);
+            let new = Some(CanvasSize { css: (r.width(), r.height()), device });
+            if cell.replace(new) != new {
+                on_change();
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(SizeWatch { size, _observer: observer, _callback: callback })
+    }
+
+    pub fn size(&self) -> Option<CanvasSize> {
+        self.size.get()
+    }
+}
+
+/// Draws a lab view on a canvas at the device's pixel density; `size` is the canvas' size if
+/// known (see [`SizeWatch`]). Returns the drawing time in ms.
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, lab: &Lab, view: View, lecture: bool) -> f64 {
     let t0 = now();
-    let dpr = window().device_pixel_ratio().clamp(1.0, 3.0);
-    let (w, h) = (canvas.client_width().max(200) as f64, canvas.client_height().max(150) as f64);
+    let raw_dpr = window().device_pixel_ratio();
+    let dpr = raw_dpr.clamp(1.0, 3.0);
+    let (w, h) = size.map_or_else(|| (canvas.client_width() as f64, canvas.client_height() as f64), |s| s.css);
+    let (w, h) = (w.max(200.0), h.max(150.0));
     let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    // The exact device-pixel box where the browser reports one that is this size snapped to the
+    // pixel grid (under emulated densities Chromium reports CSS pixels there instead), and unless
+    // the density is clamped (then the bitmap is scaled anyway).
+    let (pw, ph) = match size.and_then(|s| s.device) {
+        Some(d) if (1.0..=3.0).contains(&raw_dpr) && d.0.abs_diff(pw) <= 1 && d.1.abs_diff(ph) <= 1 => d,
+        _ => (pw, ph),
+    };
     if canvas.width() != pw || canvas.height() != ph {
         canvas.set_width(pw);
         canvas.set_height(ph);

@@ -66,6 +66,8 @@ pub struct App {
     _listeners: Vec<EventListener>,
     /// Time of the last frame's drawing, for the status bar.
     draw_ms: f64,
+    /// The plot canvas' CSS size, watched once the canvas exists.
+    canvas_size: Option<browser::SizeWatch>,
     /// Offline copy: None = not asked, Some(false) = installing, Some(true) = ready.
     offline: Option<bool>,
 }
@@ -203,6 +205,7 @@ impl Component for App {
             data: DataState::Idle,
             _listeners: vec![keys, resize],
             draw_ms: 0.0,
+            canvas_size: None,
             offline: browser::offline_ready().then_some(true),
         };
         // A deliberate panic, to check the panic banner end to end.
@@ -281,6 +284,10 @@ impl Component for App {
             Msg::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Msg::View(v) => {
                 self.view = v;
+                // Set the view up now, so this task draws its first (empty) frame and the first
+                // unit of work comes in the next one: the first draw of a view runs code the
+                // browser has not compiled yet, and together with work it made a 60 ms task.
+                self.lab.prepare(v);
                 self.sync_url();
                 // A view that has not been computed yet starts filling in at once.
                 if !self.lab.is_done(v) {
@@ -374,9 +381,14 @@ impl Component for App {
         true
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
         if let Some(c) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
-            self.draw_ms = browser::draw(&c, &self.lab, self.view, self.lecture);
+            if self.canvas_size.is_none() {
+                let link = ctx.link().clone();
+                self.canvas_size = browser::SizeWatch::new(&c, move || link.send_message(Msg::Redraw));
+            }
+            let size = self.canvas_size.as_ref().and_then(|s| s.size());
+            self.draw_ms = browser::draw(&c, size, &self.lab, self.view, self.lecture);
         }
     }
 

@@ -365,6 +365,17 @@ impl Lab {
         }
     }
 
+    /// Sets up `view`'s runs or sweep without computing anything (cheap), so that its next
+    /// drawing shows the view's frame rather than a placeholder.
+    pub fn prepare(&mut self, view: View) {
+        match view {
+            View::Saddle => self.ensure_saddle(),
+            View::Breakdown => self.ensure_breakdown(),
+            View::Rates => self.ensure_rates(),
+            View::Curves | View::Master => {}
+        }
+    }
+
     /// Whether `view` has nothing left to compute.
     pub fn is_done(&self, view: View) -> bool {
         if self.error.is_some() {

@@ -238,6 +238,14 @@ await test('a 1280×720 projector shows the controls and the plot without scroll
   await waitForCounter(page, /t = 100 \/ 100/);
   const box = await page.locator('#plot').boundingBox();
   assert(box.y + box.height <= 720, `plot ends at ${box.y + box.height}px`);
+  // The plot's bitmap is exactly its on-screen pixel box (here 446.4 CSS px high): a bitmap
+  // one pixel off is rescaled by the browser and every line and letter comes out blurred.
+  const [bitmap, pixels] = await page.evaluate(() => new Promise(done => {
+    const c = document.querySelector('#plot');
+    new ResizeObserver(([e]) => { const s = e.devicePixelContentBoxSize[0]; done([[c.width, c.height], [s.inlineSize, s.blockSize]]); })
+      .observe(c, { box: 'device-pixel-content-box' });
+  }));
+  assert(bitmap[0] === pixels[0] && bitmap[1] === pixels[1], `canvas bitmap ${bitmap} but ${pixels} pixels on screen`);
   await page.screenshot({ path: path.join(OUT, 'projector-1280x720.png') });
 }, { width: 1280, height: 720 });
 
