@@ -346,6 +346,24 @@ await test('"Available offline" keeps a copy: the page reloads with the network 
   await context.setOffline(false);
 });
 
+await test('the built dist/ works from a sub-path of a static host (relative URLs)', async (page, { errors, requests }) => {
+  const prefix = '/teaching/byzlab/';
+  const sub = await serve(DIST, { prefix });
+  try {
+    const origin = `http://127.0.0.1:${sub.address().port}`;
+    // MNIST, so the data file is fetched too, relative to the page.
+    await page.goto(`${origin}${prefix}?problem=mnist&m=10&n=50&T=3`);
+    await waitForCounter(page, /t = 3 \/ 3/, 60000);
+    assert((await canvasInfo(page)).ink > 0.02, 'blank canvas under a sub-path');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    const outside = requests.filter(u => !u.startsWith(origin + prefix));
+    assert(outside.length === 0, `requests outside ${prefix}: ${outside.join(', ')}`);
+    assert(requests.some(u => u.includes('/data/')), `the MNIST data was not fetched: ${requests.join(', ')}`);
+  } finally {
+    sub.close();
+  }
+});
+
 // Sizes of what a reader downloads.
 const wasm = fs.readdirSync(DIST).find(f => f.endsWith('.wasm'));
 const raw = fs.readFileSync(path.join(DIST, wasm));
