@@ -64,8 +64,6 @@ pub struct App {
     raf: Option<AnimationFrame>,
     data: DataState,
     _listeners: Vec<EventListener>,
-    /// Time of the last frame's drawing, for the status bar.
-    draw_ms: f64,
     /// The plot canvas' CSS size, watched once the canvas exists.
     canvas_size: Option<browser::SizeWatch>,
     /// Offline copy: None = not asked, Some(false) = installing, Some(true) = ready.
@@ -167,7 +165,7 @@ fn within_budget(budget_ms: f64, mut unit: impl FnMut() -> bool) {
     let mut last = 0.0;
     loop {
         let t = browser::now();
-        if t - t0 + last > budget_ms && t > t0 {
+        if t - t0 + last > budget_ms {
             break;
         }
         if !unit() {
@@ -204,7 +202,6 @@ impl Component for App {
             raf: None,
             data: DataState::Idle,
             _listeners: vec![keys, resize],
-            draw_ms: 0.0,
             canvas_size: None,
             offline: browser::offline_ready().then_some(true),
         };
@@ -388,7 +385,7 @@ impl Component for App {
                 self.canvas_size = browser::SizeWatch::new(&c, move || link.send_message(Msg::Redraw));
             }
             let size = self.canvas_size.as_ref().and_then(|s| s.size());
-            self.draw_ms = browser::draw(&c, size, &self.lab, self.view, self.lecture);
+            browser::draw(&c, size, &self.lab, self.view, self.lecture);
         }
     }
 
