@@ -155,24 +155,13 @@ fn column(x: &Mat, j: usize, col: &mut Vec<f64>) {
     col.extend((0..x.rows).map(|i| x.data[i * x.cols + j]));
 }
 
-/// Median of `v` (reorders it); mean of the two middle values for even length.
-pub fn median_of(v: &mut [f64]) -> f64 {
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let mid = n / 2;
-    let (lo, m, _) = v.select_nth_unstable_by(mid, |a, b| cmp(*a, *b));
-    let upper = *m;
-    if n % 2 == 1 {
-        upper
-    } else {
-        let lower = lo.iter().copied().max_by(|a, b| cmp(*a, *b)).unwrap_or(upper);
-        0.5 * lower + 0.5 * upper
-    }
+/// Median of `v`; mean of the two middle values for even length.
+pub fn median_of(v: &[f64]) -> f64 {
+    let mut keys: Vec<u64> = v.iter().map(|&x| key(x)).collect();
+    median_of_keys(&mut keys)
 }
 
-/// Median of keys (reorders them), as [`median_of`] computes it on the values.
+/// Median of keys (reorders them); mean of the two middle values for even length.
 fn median_of_keys(k: &mut [u64]) -> f64 {
     let n = k.len();
     if n == 0 {
@@ -344,7 +333,7 @@ pub fn bulyan(x: &Mat, f: usize, out: &mut [f64]) {
     for (j, o) in out.iter_mut().enumerate() {
         col.clear();
         col.extend(selected.iter().map(|&i| x.data[i * x.cols + j]));
-        let med = median_of(&mut col.clone());
+        let med = median_of(&col);
         *o = mean_closest(&mut col, med, keep);
     }
 }
@@ -360,12 +349,9 @@ fn mean_closest(v: &mut [f64], center: f64, k: usize) -> f64 {
 pub fn meamed(x: &Mat, f: usize, out: &mut [f64]) {
     let keep = x.rows.saturating_sub(f).max(1);
     let mut col = Vec::with_capacity(x.rows);
-    let mut tmp = Vec::with_capacity(x.rows);
     for (j, o) in out.iter_mut().enumerate() {
         column(x, j, &mut col);
-        tmp.clear();
-        tmp.extend_from_slice(&col);
-        let med = median_of(&mut tmp);
+        let med = median_of(&col);
         *o = mean_closest(&mut col, med, keep);
     }
 }

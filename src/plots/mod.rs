@@ -163,10 +163,6 @@ impl Legend {
         self.entries.push((label.into(), glyph));
     }
 
-    pub fn labels(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.0.as_str())
-    }
-
     /// Draws the legend in a corner of `plot` (the chart's plotting area, in pixels).
     pub fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, plotters::coord::Shift>, corner: Corner, style: &Style) -> Result<(), String> {
         if self.entries.is_empty() {
