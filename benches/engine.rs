@@ -13,11 +13,12 @@
 //! takes at least `SAMPLE_MS` (so the browser's coarse `performance.now()` does not matter); the
 //! figure is the median over the samples of (sample time / k).
 
-use byzlab::engine::aggregate::{AggParams, Aggregator};
+use byzlab::engine::aggregate::Aggregator;
 use byzlab::engine::data::{Dataset, PIXELS};
 use byzlab::engine::problem::{self, GradOpts};
 use byzlab::engine::run::Run;
-use byzlab::engine::scenario::{AggSpec, ProblemKind, Scenario};
+use byzlab::engine::problem::Cache;
+use byzlab::engine::scenario::{AggSpec, Curve, ProblemKind, Scenario};
 use byzlab::engine::sweep::{Axis, Sweep};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -107,7 +108,7 @@ fn say(env: &Env, line: &str) {
 pub fn time_steps(env: &Env, run: &mut Run) -> Stat {
     let mut step = || {
         if !run.is_running() {
-            let fresh = Run::new(&run.sc, run.spec, run.problem().clone());
+            let fresh = Run::new(&run.sc, run.curve, run.problem().clone());
             *run = fresh;
         }
         run.step();
@@ -258,10 +259,10 @@ pub fn bench_linreg(env: &Env) {
         let q = format!("{LINREG_QUERY}&agg={key}");
         let sc = scenario(&q);
         // The documented way to build a run (it builds the problem again; that is not timed).
-        let mut run = Run::build(&sc, spec, None).expect("run");
+        let mut run = Run::build(&sc, Curve::gd(spec), None).expect("run");
         let st = time_steps(env, &mut run);
         // The aggregator alone, on the messages of the last step.
-        let mut agg = Aggregator::new(spec, AggParams::from_scenario(&sc));
+        let mut agg = Aggregator::new(spec, sc.agg, sc.assumed_f());
         let msgs = run.msgs.clone();
         let mut out = vec![0.0; d];
         let sa = measure(env, || {
@@ -290,7 +291,7 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     // Forward logits and backward gradient: images·784·C multiply-adds each; 2 FLOPs per multiply-add.
     let flops = 2.0 * 2.0 * (images * PIXELS * classes) as f64;
     let eval_flops = 2.0 * (data.n_test * PIXELS * classes) as f64;
-    let mut run = Run::new(&sc, AggSpec::from_key("mean").unwrap(), prob.clone());
+    let mut run = Run::new(&sc, Curve::gd(AggSpec::from_key("mean").unwrap()), prob.clone());
     let st = time_steps(env, &mut run);
     let w = run.w.clone();
     let mut g = vec![0.0; d];
@@ -347,18 +348,18 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
 pub fn bench_sweep(env: &Env, reps: usize) {
     let mut base = Scenario::defaults_for(ProblemKind::LinReg);
     base.t = SWEEP_T;
-    let aggs: Vec<AggSpec> = SWEEP_AGGS.iter().map(|k| AggSpec::from_key(k).unwrap()).collect();
+    let aggs: Vec<Curve> = SWEEP_AGGS.iter().map(|k| Curve::gd(AggSpec::from_key(k).unwrap())).collect();
     let axis = Axis::alpha_range(0.0, 0.5, 0.02);
     let runs = aggs.len() * axis.len() * SWEEP_SEEDS.len();
     say(env, &format!(
         "-- [{}] breakdown sweep: {} aggregators × {} α × {} seeds × {SWEEP_T} iterations = {runs} runs (linreg defaults: m={}, n={}, d={}, attack={})",
-        env.target, aggs.len(), axis.len(), SWEEP_SEEDS.len(), base.m, base.n, base.d, base.attack.key()
+        env.target, aggs.len(), axis.len(), SWEEP_SEEDS.len(), base.m, base.n, base.d, base.attack.kind.key()
     ));
     let mut times = Vec::new();
     for _ in 0..reps.max(1) {
         let t0 = (env.now)();
-        let mut sw = Sweep::new(&base, axis.clone(), aggs.clone(), SWEEP_SEEDS.to_vec(), None);
-        sw.run_to_end();
+        let mut sw = Sweep::new(&base, axis.clone(), aggs.clone(), SWEEP_SEEDS.to_vec());
+        sw.run_to_end(&mut Cache::with_data(None));
         let dt = (env.now)() - t0;
         assert_eq!(sw.progress().0, runs);
         black_box(sw.csv());

@@ -7,7 +7,7 @@ use byzlab::engine::data::Dataset;
 use byzlab::engine::linalg::fit_slope;
 use byzlab::engine::problem;
 use byzlab::engine::run::{Run, Status};
-use byzlab::engine::scenario::{AggSpec, Scenario};
+use byzlab::engine::scenario::{AggKind, AggSpec, AlgoKind, Curve, Scenario};
 use byzlab::engine::theory;
 use std::sync::{Arc, OnceLock};
 
@@ -17,19 +17,28 @@ fn sc(q: &str) -> Scenario {
     s
 }
 
-fn agg(k: &str) -> AggSpec {
-    AggSpec::from_key(k).unwrap()
+/// The curve of rule `k` under the scenario's first algorithm, or RSA's for `k` = "rsa".
+fn curve(s: &Scenario, k: &str) -> Curve {
+    match k {
+        "rsa" => Curve { algo: AlgoKind::Rsa, rule: None },
+        _ => Curve { algo: s.algos[0], rule: Some(AggSpec::from_key(k).unwrap()) },
+    }
+}
+
+/// A run of rule `k` (see [`curve`]) on the scenario's own problem.
+fn build(s: &Scenario, k: &str) -> Run {
+    Run::build(s, curve(s, k), None).unwrap()
 }
 
 /// Final headline metric of one run (+∞ if it diverged).
-fn final_metric(s: &Scenario, a: AggSpec) -> f64 {
-    let mut r = Run::build(s, a, None).unwrap();
+fn final_metric(s: &Scenario, k: &str) -> f64 {
+    let mut r = build(s, k);
     r.run_to_end();
     r.final_metric()
 }
 
 /// Mean final error over `seeds` seeds.
-fn mean_error(s: &Scenario, a: AggSpec, seeds: u64) -> f64 {
+fn mean_error(s: &Scenario, a: &str, seeds: u64) -> f64 {
     (0..seeds).map(|k| final_metric(&Scenario { seed: s.seed + k, ..s.clone() }, a)).sum::<f64>() / seeds as f64
 }
 
@@ -39,7 +48,7 @@ fn clean_error_falls_like_one_over_root_nm() {
     // (nm)^(-1/2): a log-log slope near −½ against m.
     let ms = [10usize, 20, 40, 80, 160];
     for rule in ["median", "trmean"] {
-        let errs: Vec<f64> = ms.iter().map(|&m| mean_error(&sc(&format!("problem=linreg&alpha=0&attack=none&n=50&d=10&m={m}&T=60")), agg(rule), 8)).collect();
+        let errs: Vec<f64> = ms.iter().map(|&m| mean_error(&sc(&format!("problem=linreg&alpha=0&attack=none&n=50&d=10&m={m}&T=60")), rule, 8)).collect();
         let x: Vec<f64> = ms.iter().map(|&m| (m as f64 * 50.0).ln()).collect();
         let y: Vec<f64> = errs.iter().map(|e| e.ln()).collect();
         let slope = fit_slope(&x, &y);
@@ -52,46 +61,61 @@ fn clean_error_falls_like_one_over_root_nm() {
 fn error_grows_linearly_in_alpha_and_stays_below_the_theory_delta() {
     // Worst-case one-sided shift (every Byzantine worker sends μ + 10·s): the median and the
     // trimmed mean (β = α) are pushed to an upper quantile, a bias ∝ α/√n per coordinate.
+    // Strong convexity (λ = 1) gives ‖w − w*‖ ≤ 2Δ/λ for a Δ-inexact gradient oracle. Each rule is
+    // held to its own Δ of Table 4.3 (Õ-rates, evaluated with constant 1: median
+    // α√d/√n + d/√(nm) + √d/n, trimmed mean βd/√n + d/√(nm)); the trimmed mean also to Theorem 3.11
+    // with its printed constants, where it applies (α ≤ β ≤ ½ − ε).
     let (n, m, d) = (100usize, 100usize, 10usize);
     let alphas = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
     for rule in ["median", "trmean"] {
-        let errs: Vec<f64> = alphas
-            .iter()
-            .map(|a| mean_error(&sc(&format!("problem=linreg&attack=shift&kappa=10&n={n}&m={m}&d={d}&alpha={a}&beta={a}&T=60")), agg(rule), 5))
-            .collect();
+        let errs: Vec<f64> =
+            alphas.iter().map(|a| mean_error(&sc(&format!("problem=linreg&attack=shift&kappa=10&n={n}&m={m}&d={d}&alpha={a}&beta={a}&T=60")), rule, 5)).collect();
         let slope = fit_slope(&alphas, &errs);
         let intercept = errs.iter().sum::<f64>() / errs.len() as f64 - slope * alphas.iter().sum::<f64>() / alphas.len() as f64;
         let resid = alphas.iter().zip(&errs).map(|(a, e)| (e - intercept - slope * a).abs()).fold(0.0, f64::max);
-        let deltas: Vec<f64> = alphas.iter().map(|&a| theory::delta_median(a, n, m, d)).collect();
+        let deltas: Vec<f64> = alphas
+            .iter()
+            .map(|&a| if rule == "median" { theory::delta_median(a, n, m, d) } else { theory::delta_trmean(a, n, m, d) })
+            .collect();
         let ratio = errs.iter().zip(&deltas).map(|(e, t)| e / t).fold(0.0, f64::max);
-        println!("{rule}: α {alphas:?}\n  errors {errs:.4?}\n  linear fit {intercept:.4} + {slope:.4}·α, max residual {resid:.4}\n  Table 4.3 Δ (c = 1) {deltas:.4?}, max error/Δ = {ratio:.3}");
+        println!("{rule}: α {alphas:?}\n  errors {errs:.4?}\n  linear fit {intercept:.4} + {slope:.4}·α, max residual {resid:.4}\n  its Table 4.3 Δ (constant 1) {deltas:.4?}, max error/Δ = {ratio:.3}");
         assert!(slope > 0.0, "{rule}: error does not grow with α");
         assert!(resid < 0.1 * errs[errs.len() - 1], "{rule}: not roughly linear (residual {resid})");
         assert!(errs[5] > 2.5 * errs[0], "{rule}: error at α = 0.3 is not well above α = 0.05");
-        // Strongly convex (λ = 1): ‖w − w*‖ ≤ 2Δ/λ.
         assert!(ratio <= 2.0, "{rule}: error exceeds 2Δ");
+        if rule == "trmean" {
+            // Theorem 3.11: gradient coordinates x_k(xᵀu − ξ) with ±1 features are sub-Gaussian with
+            // variance proxy ‖u‖² + σ², largest at the start (u = −w*, ‖w*‖ ≈ √d); L̂ = d (‖x‖² = d)
+            // and D = 2‖w*‖ bound the ball W the iterates stay in.
+            let w_star = (d as f64).sqrt();
+            let v = (w_star * w_star + 1.0).sqrt();
+            for (&a, e) in alphas.iter().zip(&errs) {
+                let bound = theory::trmean_bound_thm311(a, a, n, m, d, v, d as f64 * 2.0 * w_star, (0.5 - a) * (1.0 - 1e-9)).expect("α ≤ β ≤ ½ − ε");
+                assert!(*e <= 2.0 * bound, "trimmed mean at α = {a}: {e} above Theorem 3.11's 2Δ = {}", 2.0 * bound);
+            }
+        }
     }
 }
 
 #[test]
 fn one_byzantine_worker_breaks_the_mean_but_not_median_or_trimmed_mean() {
-    let clean = mean_error(&sc("problem=linreg&alpha=0&attack=none&agg=mean"), agg("mean"), 3);
+    let clean = mean_error(&sc("problem=linreg&alpha=0&attack=none&agg=mean"), "mean", 3);
     // Same value c = 100 from one of 40 workers.
-    let same = mean_error(&sc("problem=linreg&m=40&alpha=0.025&attack=samevalue"), agg("mean"), 3);
+    let same = mean_error(&sc("problem=linreg&m=40&alpha=0.025&attack=samevalue"), "mean", 3);
     // Sign flip σ = −4: one Byzantine worker outweighs the rest iff (m − 1) + σ < 0, i.e. m ≤ 4.
-    let flip = mean_error(&sc("problem=linreg&m=4&alpha=0.25&attack=signflip"), agg("mean"), 3);
+    let flip = mean_error(&sc("problem=linreg&m=4&alpha=0.25&attack=signflip"), "mean", 3);
     println!("clean mean {clean:.4}; one Byzantine: same value {same:.4}, sign flip (m = 4) {flip:.4}");
     assert!(same > 10.0 * clean && flip > 10.0 * clean);
 
     for attack in ["samevalue", "signflip"] {
         for rule in ["median", "trmean"] {
-            let e = mean_error(&sc(&format!("problem=linreg&m=40&alpha=0.1&beta=0.1&attack={attack}")), agg(rule), 3);
+            let e = mean_error(&sc(&format!("problem=linreg&m=40&alpha=0.1&beta=0.1&attack={attack}")), rule, 3);
             println!("{attack}, α = 0.1: {rule} {e:.4} = {:.2}× clean", e / clean);
             assert!(e < 2.0 * clean, "{rule} under {attack}: {e} vs clean {clean}");
         }
     }
     // Trimmed mean that trims less than α: two of four same-value messages survive.
-    let e = mean_error(&sc("problem=linreg&m=40&alpha=0.1&beta=0.05&attack=samevalue"), agg("trmean"), 3);
+    let e = mean_error(&sc("problem=linreg&m=40&alpha=0.1&beta=0.05&attack=samevalue"), "trmean", 3);
     println!("trimmed mean β = 0.05 < α = 0.1: {e:.4} = {:.1}× clean", e / clean);
     assert!(e > 10.0 * clean);
 }
@@ -100,9 +124,9 @@ fn one_byzantine_worker_breaks_the_mean_but_not_median_or_trimmed_mean() {
 fn nbs_holds_below_its_breakdown_and_fails_above() {
     // The NBS paper's counterexample attack: every Byzantine worker sends −g_min, the negated honest
     // message of smallest norm, which always survives norm screening.
-    let clean = mean_error(&sc("problem=linreg&m=20&alpha=0&attack=none"), agg("mean"), 3);
-    let below = mean_error(&sc("problem=linreg&m=20&alpha=0.1&beta=0.1&attack=counter"), agg("nbs"), 3);
-    let above = mean_error(&sc("problem=linreg&m=20&alpha=0.4&beta=0.4&attack=counter"), agg("nbs"), 3);
+    let clean = mean_error(&sc("problem=linreg&m=20&alpha=0&attack=none"), "mean", 3);
+    let below = mean_error(&sc("problem=linreg&m=20&alpha=0.1&beta=0.1&attack=counter"), "nbs", 3);
+    let above = mean_error(&sc("problem=linreg&m=20&alpha=0.4&beta=0.4&attack=counter"), "nbs", 3);
     println!(
         "NBS: clean {clean:.4}; α = β = 0.1 (2α/(1−β) = {:.2}) {below:.4}; α = β = 0.4 (2α/(1−β) = {:.2}) {above:.4}",
         theory::nbs_c_alpha(0.1, 0.1),
@@ -120,7 +144,7 @@ fn saddle_attack_traps_robust_gd_for_every_seed() {
     let base = sc("problem=saddle&algo=gd&T=400&sigma=0.5");
     let mut worst = 0.0f64;
     for seed in 0..100 {
-        let mut r = Run::build(&Scenario { seed, ..base.clone() }, agg("median"), None).unwrap();
+        let mut r = build(&Scenario { seed, ..base.clone() }, "median");
         r.run_to_end();
         let d = (r.w[0] * r.w[0] + r.w[1] * r.w[1]).sqrt();
         worst = worst.max(d);
@@ -129,7 +153,7 @@ fn saddle_attack_traps_robust_gd_for_every_seed() {
     let clean = sc("problem=saddle&algo=gd&T=400&sigma=0.5&alpha=0&attack=none");
     let escaped = (0..100)
         .filter(|&seed| {
-            let mut r = Run::build(&Scenario { seed, ..clean.clone() }, agg("median"), None).unwrap();
+            let mut r = build(&Scenario { seed, ..clean.clone() }, "median");
             r.run_to_end();
             r.w[1].abs() > 0.5
         })
@@ -144,7 +168,7 @@ fn bpgd_escapes(q: usize, seeds: u64) -> usize {
     let base = sc(&format!("problem=saddle&attack=oracle&delta=0.05&r=0.25&R=0.6&eps=0.15&eta=0.2&tth=50&Q={q}&T=2000&w0=1,0"));
     (0..seeds)
         .filter(|&seed| {
-            let mut r = Run::build(&Scenario { seed, ..base.clone() }, agg("median"), None).unwrap();
+            let mut r = build(&Scenario { seed, ..base.clone() }, "median");
             r.run_to_end();
             assert!(r.status == Status::Stationary, "seed {seed} did not terminate: {:?}", r.status);
             r.w[1].abs() > 0.5
@@ -180,13 +204,13 @@ fn measured_stuck_band_predicts_the_worker_level_escape_rate() {
     for seed in 0..n {
         let s = Scenario { seed, ..base.clone() };
         let p = problem::build(&s, None).unwrap();
-        let (lo, hi) = byzlab::engine::run::stuck_band(&s, agg("median"), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
+        let (lo, hi) = byzlab::engine::run::stuck_band(&s, AggSpec::new(AggKind::Median), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
         assert!(lo <= 0.0 && hi >= 0.0);
         widest = widest.max(hi - lo);
-        let stuck = theory::p_stuck_band(lo, hi, s.r);
+        let stuck = theory::p_stuck_band(lo, hi, s.bpgd.r);
         predicted += 1.0 - stuck;
         var += stuck * (1.0 - stuck);
-        let mut r = Run::new(&s, agg("median"), p);
+        let mut r = Run::new(&s, curve(&s, "median"), p);
         r.run_to_end();
         if r.w[1].abs() > 0.5 {
             escaped += 1;
@@ -207,26 +231,37 @@ fn mnist() -> Arc<Dataset> {
 fn mnist_label_flip_hurts_the_mean_more_than_median_and_trimmed_mean() {
     let data = mnist();
     // Paper (Table 2, 60 000 images, α = 0.05): 88.0 clean, 76.8 mean, 87.2 median, 86.9 trimmed mean.
+    // The ordering is asserted at the paper's α = 0.05 and at 0.2; each accuracy is the mean over
+    // three seeds, and the gap the mean loses must exceed the spread of the robust rules over seeds.
     for alpha in [0.05, 0.2] {
         let s = sc(&format!("problem=mnist&m=40&alpha={alpha}&beta={alpha}&attack=labelflip&T=100&eta=0.5"));
-        let p = problem::build(&s, Some(&data)).unwrap();
-        let acc = |s: &Scenario, a: &str| {
-            let mut r = Run::new(s, agg(a), p.clone());
-            r.run_to_end();
-            r.last().unwrap().acc
+        let accs = |s: &Scenario, a: &str| -> Vec<f64> {
+            (0..3)
+                .map(|k| {
+                    let s = Scenario { seed: s.seed + k, ..s.clone() };
+                    let mut r = Run::build(&s, curve(&s, a), Some(&data)).unwrap();
+                    r.run_to_end();
+                    r.last().unwrap().acc
+                })
+                .collect()
         };
-        let clean = acc(&s.clean(), "mean");
-        let (mean, median, trmean) = (acc(&s, "mean"), acc(&s, "median"), acc(&s, "trmean"));
+        let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let spread = |v: &[f64]| v.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b)) - v.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+        let (clean_s, _) = s.clean();
+        let clean = avg(&accs(&clean_s, "mean"));
+        let (mean, median, trmean) = (accs(&s, "mean"), accs(&s, "median"), accs(&s, "trmean"));
         println!(
-            "MNIST softmax, m = 40, labels y → 9 − y, α = {alpha}: clean mean {:.1}%, mean {:.1}%, median {:.1}%, trimmed mean {:.1}%",
+            "MNIST softmax, m = 40, labels y → 9 − y, α = {alpha}, 3 seeds: clean mean {:.1}%, mean {:.1}%, median {:.1}% (spread {:.1}), trimmed mean {:.1}% (spread {:.1})",
             100.0 * clean,
-            100.0 * mean,
-            100.0 * median,
-            100.0 * trmean
+            100.0 * avg(&mean),
+            100.0 * avg(&median),
+            100.0 * spread(&median),
+            100.0 * avg(&trmean),
+            100.0 * spread(&trmean)
         );
         assert!(clean > 0.85, "softmax regression should reach 85% on clean data");
-        if alpha == 0.2 {
-            assert!(clean - median < clean - mean && clean - trmean < clean - mean);
+        for (name, robust) in [("median", &median), ("trimmed mean", &trmean)] {
+            assert!(avg(robust) - avg(&mean) > spread(robust), "α = {alpha}: the {name} does not beat the attacked mean beyond its spread");
         }
     }
 }
@@ -236,7 +271,7 @@ fn same_seed_same_trace_and_different_seed_different_trace() {
     let trace = |q: &str, a: &str| {
         let s = sc(q);
         let data = s.problem.needs_data().then(mnist);
-        let mut r = Run::build(&s, agg(a), data.as_ref()).unwrap();
+        let mut r = Run::build(&s, curve(&s, a), data.as_ref()).unwrap();
         r.run_to_end();
         r.csv()
     };
@@ -264,7 +299,7 @@ fn cli_runs_a_query_and_writes_csv() {
     assert_eq!(text.lines().next().unwrap(), "curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event");
     assert_eq!(text.lines().filter(|l| l.starts_with("median,")).count(), 31);
     // The CSV's median curve equals an in-process run of the same query.
-    let mut r = Run::build(&sc(q), agg("median"), None).unwrap();
+    let mut r = build(&sc(q), "median");
     r.run_to_end();
     let ours: Vec<String> = r.csv().lines().skip(1).map(|l| format!("median,{l}")).collect();
     let theirs: Vec<&str> = text.lines().filter(|l| l.starts_with("median,")).collect();
@@ -280,18 +315,46 @@ fn cli_runs_a_query_and_writes_csv() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1 + 3 * 2, "{text}");
+    // A flag the command does not take, a flag without its value, a stray argument: an error with
+    // the usage line, and no file written.
+    let stray = dir.join("stray.csv");
+    let s = stray.to_str().unwrap();
+    for args in [
+        vec!["sweep", "problem=linreg&T=5", "--alphas", "0:0.2:0.1", "--jobz", "2", "--csv", s],
+        vec!["run", q, "--csv"],
+        vec!["run", q, "extra", "--csv", s],
+        vec!["keys", "--bogus"],
+        vec!["sweep", "problem=linreg&T=5", "--values", "1,2", "--csv", s],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} exited {:?}", out.status);
+        assert!(err.contains("usage:"), "{args:?}: {err}");
+        assert!(!stray.exists(), "{args:?} wrote a file");
+    }
+    // The views the app shows, rendered from the command line.
+    let svg = dir.join("breakdown.svg");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["view", "breakdown", "problem=linreg&T=20&agg=median", "--svg", svg.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("Breakdown under"));
     std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn one_round_median_beats_the_mean_under_random_labels() {
-    // Algorithm 2 on mean estimation: local means, then a coordinate-wise median.
-    let s = sc("problem=mean&algo=oneround&alpha=0.2&attack=samevalue&m=50&n=100&d=10");
-    let med = mean_error(&s, agg("median"), 5);
-    let mean = mean_error(&s, agg("mean"), 5);
+    // Algorithm 2 on mean estimation: every worker sends its local mean (its local ERM), the master
+    // takes their coordinate-wise median. The Byzantine workers compute theirs on random data
+    // (N(0, I) in place of their samples), which pulls the mean of the local means towards 0 by
+    // about α‖μ‖ while the median moves by O(α/√n) only (Theorem 3.12's rate).
+    let s = sc("problem=mean&algo=oneround&alpha=0.2&attack=randlabel&m=50&n=100&d=10");
+    let med = mean_error(&s, "median", 5);
+    let mean = mean_error(&s, "mean", 5);
+    let clean = mean_error(&sc("problem=mean&algo=oneround&alpha=0&attack=none&m=50&n=100&d=10"), "mean", 5);
     let bound = theory::lower_bound(0.2, 100, 50, 10);
-    println!("one-round: median {med:.4}, mean {mean:.4}, lower bound α/√n + √(d/nm) = {bound:.4}");
-    assert!(med < 3.0 * bound && mean > 10.0 * med);
+    println!("one-round under random labels: median {med:.4}, mean {mean:.4}, clean mean {clean:.4}, α/√n + √(d/nm) = {bound:.4}");
+    assert!(med < 3.0 * bound, "the median is not within a constant of the rate");
+    assert!(mean > 3.0 * med, "the mean is not clearly worse than the median");
+    assert!(mean > 5.0 * clean, "random labels do not hurt the mean");
 }
 
 #[test]
@@ -299,9 +362,9 @@ fn rsa_bounds_the_influence_of_infinite_messages() {
     // RSA's master moves each coordinate by at most λ per Byzantine message: +∞ does no harm.
     // Step a/√k as in the paper's experiments.
     let s = sc("problem=linreg&attack=inf&alpha=0.1&T=1000&eta=0.2&lam=0.05&sched=sqrt");
-    let e = final_metric(&s, agg("rsa"));
-    let clean = final_metric(&s.clean(), agg("rsa"));
-    let m = final_metric(&s, agg("mean"));
+    let e = final_metric(&s, "rsa");
+    let clean = final_metric(&s.clean().0, "rsa");
+    let m = final_metric(&s, "mean");
     println!("RSA under +∞ messages from 4 of 40 workers: error {e:.4} (clean RSA {clean:.4}); mean: {m}");
     assert!(e < 2.0 * clean && m.is_infinite());
 }
@@ -312,14 +375,13 @@ fn non_finite_attacks_never_panic_and_mark_the_run_diverged() {
     // stays finite or the run says it diverged (with a Diverged event), never a silent NaN trace.
     let mut diverged = Vec::new();
     for attack in ["inf", "nan", "large"] {
-        for kind in byzlab::engine::scenario::AggKind::ALL {
-            for nnm in [false, true] {
-                if nnm && *kind == byzlab::engine::scenario::AggKind::Rsa {
-                    continue;
-                }
-                let s = sc(&format!("problem=linreg&attack={attack}&T=30"));
-                let spec = AggSpec { kind: *kind, nnm };
-                let mut r = Run::build(&s, spec, None).unwrap();
+        let s = sc(&format!("problem=linreg&attack={attack}&T=30&algo=gd,rsa"));
+        let mut curves: Vec<Curve> = AggKind::ALL.iter().flat_map(|&kind| [false, true].map(|nnm| Curve::gd(AggSpec { kind, nnm }))).collect();
+        curves.push(curve(&s, "rsa"));
+        {
+            for c in curves {
+                let spec = c;
+                let mut r = Run::build(&s, c, None).unwrap();
                 r.run_to_end();
                 let finite = r.w.iter().all(|v| v.is_finite());
                 match &r.status {
@@ -338,4 +400,69 @@ fn non_finite_attacks_never_panic_and_mark_the_run_diverged() {
     println!("diverged (as they should: no robustness, or a finite aggregate overflowing): {diverged:?}");
     assert!(diverged.contains(&"inf/mean".to_string()) && diverged.contains(&"nan/mean".to_string()));
     assert!(!diverged.iter().any(|d| d.ends_with("/median") || d.ends_with("/trmean")), "median / trimmed mean diverged");
+}
+
+// ------------------------------------------------------------------------------------------------
+// Defects fixed with the parameter table (each of these failed before its fix).
+
+#[test]
+fn the_oracle_attack_does_nothing_without_byzantine_workers() {
+    // With ⌊αm⌋ = 0 every attack stops; the Δ-oracle one used to keep cutting the escape
+    // component, so this run stayed at the saddle while `attack=none` escaped.
+    for algo in ["gd", "bpgd"] {
+        let q = format!("problem=saddle&algo={algo}&alpha=0&delta=0.3&w0=0,0&T=300");
+        let run = |attack: &str| {
+            let mut r = build(&sc(&format!("{q}&attack={attack}")), "median");
+            r.run_to_end();
+            r.csv()
+        };
+        assert_eq!(run("oracle"), run("none"), "{algo}: the oracle attack acts at α = 0");
+    }
+}
+
+#[test]
+fn dro_runs_on_the_honest_workers_only() {
+    // The Byzantine workers (label flip: they send their gradient on flipped labels) do not run
+    // the DRO inner maximisation; the honest ones do.
+    let data = mnist();
+    let s = sc("problem=binary&m=10&n=20&T=2&alpha=0.2&attack=labelflip&dro=1&tz=3");
+    let mut r = Run::build(&s, curve(&s, "mean"), Some(&data)).unwrap();
+    // At w₀ = 0 the input gradient is 0 and DRO moves nothing: look at the second round.
+    r.step();
+    r.step();
+    let p = r.problem().clone();
+    let w = r.msgs_at.clone();
+    let grad = |i: usize, poison, dro| {
+        let mut g = vec![0.0; p.dim()];
+        p.grad(i, &w, &problem::GradOpts { poison, batch: None, dro }, &mut g);
+        g
+    };
+    assert_eq!(r.q, 2);
+    let (flip, honest, honest_dro) = (grad(0, problem::Poison::Flip, None), grad(2, problem::Poison::None, None), grad(2, problem::Poison::None, Some(s.dro)));
+    assert!(honest != honest_dro, "DRO changes nothing at this point");
+    assert!(r.msgs.row(0) == flip.as_slice(), "a Byzantine worker ran DRO");
+    assert!(r.msgs.row(2) == honest_dro.as_slice(), "an honest worker did not run DRO");
+}
+
+#[test]
+fn byzantine_pgd_projects_every_step_of_an_escape_round() {
+    // Π_W after every gradient step, in the escape rounds too (only a perturbation itself may
+    // leave the ball W of radius `proj`).
+    let proj = 0.3;
+    let s = sc(&format!("problem=saddle&algo=bpgd&proj={proj}&w0=0.2,0&attack=oracle&delta=0.05&Q=3&T=400"));
+    let mut r = build(&s, "median");
+    r.trace = byzlab::engine::trace::Trace::with_capacity(usize::MAX / 4);
+    r.run_to_end();
+    let recs: Vec<_> = r.trace.records().copied().collect();
+    let mut checked = 0;
+    for pair in recs.windows(2) {
+        if pair[0].event != byzlab::engine::trace::Event::Perturb {
+            let n = pair[1].w[0].hypot(pair[1].w[1]);
+            assert!(n <= proj + 1e-12, "t = {}: ‖w‖ = {n} outside W after a gradient step", pair[1].t);
+            checked += 1;
+        }
+    }
+    let perturbations = recs.iter().filter(|x| x.event == byzlab::engine::trace::Event::Perturb).count();
+    println!("ByzantinePGD with ‖w‖ ≤ {proj}: {checked} gradient steps checked, {perturbations} perturbations");
+    assert!(perturbations >= 2, "no escape round was tried");
 }

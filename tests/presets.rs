@@ -5,15 +5,16 @@
 //! `cargo test --release --test presets -- --nocapture` prints the tables.
 
 use byzlab::engine::data::Dataset;
+use byzlab::engine::problem::Cache;
 use byzlab::lab::presets::{self, PresetRun};
 use std::sync::Arc;
 
 fn check(id: &str) {
     let p = presets::by_id(id).unwrap();
-    let data = PresetRun::needs_data(&p).then(|| Arc::new(Dataset::load_default().unwrap()));
+    let mut problems = Cache::with_data(p.needs_data().then(|| Arc::new(Dataset::load_default().unwrap())));
     let t0 = std::time::Instant::now();
-    let mut run = PresetRun::new(p, data);
-    run.run_to_end();
+    let mut run = PresetRun::new(p);
+    run.run_to_end(&mut problems);
     assert!(run.error.is_none(), "{id}: {:?}", run.error);
     println!("## {} ({:.1} s)\n{}", run.preset.title, t0.elapsed().as_secs_f64(), run.markdown());
     for (claim, holds) in run.check_orders() {
@@ -31,16 +32,13 @@ fn every_preset_has_a_unique_id_and_a_valid_link() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), all.len());
-    for p in &all {
+    for p in all {
+        // The link reproduces the preset's scenario exactly, without notices.
         let q = p.link();
-        let (_, notes) = byzlab::engine::scenario::Scenario::from_query(q.trim_start_matches('?').split('#').next().unwrap());
+        let (back, notes) = byzlab::engine::scenario::Scenario::from_query(q.trim_start_matches('?').split('#').next().unwrap());
         assert!(notes.is_empty(), "{}: {notes:?}", p.id);
-        for r in &p.rows {
-            if let presets::Job::Final { query, .. } | presets::Job::Spread { query, .. } | presets::Job::Escape { query, .. } | presets::Job::Slope { query, .. } = &r.job {
-                let (_, notes) = byzlab::engine::scenario::Scenario::from_query(query);
-                assert!(notes.is_empty(), "{} / {}: {notes:?}", p.id, r.label);
-            }
-        }
+        assert_eq!(back, p.scenario, "{}", p.id);
+        assert!(q.ends_with(&format!("#{}", p.view.key())), "{q}");
         for o in &p.orders {
             assert!(o.better < p.rows.len() && o.worse < p.rows.len(), "{}: {}", p.id, o.claim);
         }

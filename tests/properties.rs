@@ -11,10 +11,7 @@
 
 use byzlab::engine::aggregate::{self as agg, AggParams, Aggregator, GmStart};
 use byzlab::engine::linalg::{norm, Mat};
-use byzlab::engine::scenario::{
-    encode_component, AggKind, AggSpec, AlgoKind, AttackKind, Notice, ProblemKind, RsaNorm, Scenario, Schedule, ShiftKind, Split, XDist,
-    ALPHA_MAX, BETA_MAX, D_MAX, M_MAX, N_MAX, T_MAX,
-};
+use byzlab::engine::scenario::{encode_component, fmt_f64, AggKind, AggSpec, Domain, Notice, Param, ProblemKind, Scenario, PARAMS};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::strategy::Union;
@@ -61,7 +58,7 @@ struct Rule {
     run: Box<dyn Fn(&Mat, usize) -> Vec<f64>>,
 }
 
-/// τ and L of centered clipping as used by [`AggParams::with_f`] (checked in `every_rule_returns_the_common_row`).
+/// τ and L of centered clipping as in [`AggParams::default`] (checked in `every_rule_returns_the_common_row`).
 const CC_TAU: f64 = 10.0;
 const CC_IT: usize = 3;
 
@@ -112,7 +109,7 @@ fn rules() -> Vec<Rule> {
             let spec = AggSpec { kind, nnm };
             let run = Box::new(move |x: &Mat, f: usize| {
                 let mut out = vec![0.0; x.cols];
-                Aggregator::new(spec, AggParams::with_f(f)).aggregate(x, &mut out);
+                Aggregator::new(spec, AggParams::default(), f).aggregate(x, &mut out);
                 out
             });
             let perm_tol = perm_tol(kind, !nnm && matches!(kind, K::Median | K::TrMean | K::Krum));
@@ -420,7 +417,7 @@ fn contains_honest_range(rule: &Rule, m: usize, f: usize, b: usize, class: Byz) 
         return isolated && b <= f && ((rule.kind == K::Median && b < h) || (rule.kind == K::TrMean && m > 2 * f));
     }
     match rule.kind {
-        K::Mean | K::Rsa | K::CClip => false,
+        K::Mean | K::CClip => false,
         K::Median => b < h,
         K::TrMean => b <= f && m > 2 * f,
         K::Nbs => isolated && b <= f,
@@ -524,10 +521,11 @@ fn every_rule_returns_the_common_row() {
 }
 
 // ------------------------------------------------------------------------------------------------
-// 2: scenario queries.
+// 2: scenario queries. Every parameter comes from the one table (`PARAMS`), so these properties
+// cover each new parameter without being edited.
 
 fn known_keys() -> Vec<&'static str> {
-    Scenario::default().fields().into_iter().map(|(k, _)| k).collect()
+    PARAMS.iter().map(|p| p.key).collect()
 }
 
 /// Every notice is short plain text.
@@ -540,58 +538,19 @@ fn check_notices(notes: &[Notice]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Every field within its documented range, no NaN or infinity, a runnable combination.
+/// Every field within its domain (its canonical value reads back exactly, without a repair: in
+/// range, finite, no duplicate in a list), and a runnable combination.
 fn check_valid(s: &Scenario) -> Result<(), TestCaseError> {
-    let ints = [
-        ("m", s.m, 1, M_MAX),
-        ("n", s.n, 1, N_MAX),
-        ("d", s.d, 1, D_MAX),
-        ("T", s.t, 1, T_MAX),
-        ("gm_it", s.gm_it, 1, 1000),
-        ("cc_it", s.cc_it, 1, 100),
-        ("batch", s.batch, 0, N_MAX),
-        ("Q", s.q_rounds, 1, 50),
-        ("tth", s.tth, 1, 10_000),
-        ("tz", s.tz, 0, 1000),
-    ];
-    for (k, v, lo, hi) in ints {
-        prop_assert!((lo..=hi).contains(&v), "{} = {} outside [{}, {}]", k, v, lo, hi);
+    for p in PARAMS {
+        let v = p.get(s);
+        let mut t = s.clone();
+        prop_assert_eq!(p.set(&mut t, &v), Ok(None), "{} = {} is not a value of its domain", p.key, v);
+        prop_assert_eq!(p.get(&t), v.clone(), "{} = {} does not read back", p.key, v);
+        if let Some(x) = p.num(s) {
+            prop_assert!(x.is_finite(), "{} = {}", p.key, x);
+        }
     }
-    let floats = [
-        ("alpha", s.alpha, 0.0, ALPHA_MAX),
-        ("beta", s.beta, 0.0, BETA_MAX),
-        ("c", s.c, -1e6, 1e6),
-        ("sf", s.sf, -1e4, 1e4),
-        ("gstd", s.gstd, 0.0, 1e6),
-        ("ipm", s.ipm, -1e4, 1e4),
-        ("z", s.z.unwrap_or(0.0), -100.0, 100.0),
-        ("kappa", s.kappa, -1e4, 1e4),
-        ("delta", s.delta, 0.0, 10.0),
-        ("gm_nu", s.gm_nu, 0.0, 1e3),
-        ("cc_tau", s.cc_tau, 0.0, 1e6),
-        ("fsig", s.fsig, 0.0, 1e6),
-        ("eta", s.eta, 0.0, 100.0),
-        ("proj", s.proj, 0.0, 1e6),
-        ("l2", s.l2, 0.0, 100.0),
-        ("r", s.r, 0.0, 10.0),
-        ("R", s.big_r, 0.0, 100.0),
-        ("eps", s.eps, 0.0, 100.0),
-        ("lam", s.lam, 0.0, 1e4),
-        ("dlam", s.dlam, 1e-3, 1e4),
-        ("eta_z", s.eta_z, 0.0, 10.0),
-        ("sigma", s.sigma, 0.0, 100.0),
-        ("w0[0]", s.w0[0], -3.0, 3.0),
-        ("w0[1]", s.w0[1], -3.0, 3.0),
-        ("shift_eps", s.shift_eps, 0.0, 100.0),
-    ];
-    for (k, v, lo, hi) in floats {
-        prop_assert!(v.is_finite() && v >= lo && v <= hi, "{} = {} outside [{}, {}]", k, v, lo, hi);
-    }
-    prop_assert!(!s.aggs.is_empty() && s.aggs.len() <= 16, "{} aggregators", s.aggs.len());
-    for (i, a) in s.aggs.iter().enumerate() {
-        prop_assert!(!s.aggs[..i].contains(a), "duplicate aggregator {}", a.key());
-        prop_assert!(AggSpec::from_key(&a.key()) == Some(*a), "aggregator {:?} has no query spelling", a);
-    }
+    prop_assert!(!s.rules.is_empty() && s.rules.len() <= 16, "{} aggregators", s.rules.len());
     prop_assert!(s.clone().sanitize().is_empty(), "not sanitized: {:?}", s.clone().sanitize());
     Ok(())
 }
@@ -676,19 +635,7 @@ fn nasty_value() -> BoxedStrategy<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let enum_keys: Vec<String> = ProblemKind::ALL
-        .iter()
-        .map(|k| k.key())
-        .chain(AttackKind::ALL.iter().map(|k| k.key()))
-        .chain(AggKind::ALL.iter().map(|k| k.key()))
-        .chain(AlgoKind::ALL.iter().map(|k| k.key()))
-        .chain(RsaNorm::ALL.iter().map(|k| k.key()))
-        .chain(ShiftKind::ALL.iter().map(|k| k.key()))
-        .chain(Split::ALL.iter().map(|k| k.key()))
-        .chain(XDist::ALL.iter().map(|k| k.key()))
-        .chain(Schedule::ALL.iter().map(|k| k.key()))
-        .map(String::from)
-        .collect();
+    let enum_keys: Vec<String> = PARAMS.iter().flat_map(|p| p.domain.options().iter().map(|o| o.0.to_string())).collect();
     let agg_keys: Vec<String> = all_specs().iter().map(|a| a.key()).chain(["bogus".to_string(), String::new()]).collect();
     let agg_part = prop_oneof![3 => select(agg_keys), 1 => "[a-z<>/()-]{0,40}", 1 => any::<String>()];
     prop_oneof![
@@ -771,15 +718,11 @@ fn any_query_parses_to_a_valid_canonical_scenario() {
     });
 }
 
-// 2b: valid scenarios built field by field.
+// 2b: valid scenarios built parameter by parameter.
 
-/// Every aggregator the query syntax can name (there is no `nnm-rsa`).
+/// Every aggregator the query syntax can name.
 fn all_specs() -> Vec<AggSpec> {
-    AggKind::ALL
-        .iter()
-        .flat_map(|&kind| [AggSpec { kind, nnm: false }, AggSpec { kind, nnm: true }])
-        .filter(|a| !(a.nnm && a.kind == AggKind::Rsa))
-        .collect()
+    AggKind::ALL.iter().flat_map(|&kind| [AggSpec { kind, nnm: false }, AggSpec { kind, nnm: true }]).collect()
 }
 
 /// A number in [lo, hi]: the ends, uniform, rounded decimals, and tiny values.
@@ -800,75 +743,43 @@ fn num_in(lo: f64, hi: f64) -> BoxedStrategy<f64> {
     Union::new(parts).boxed()
 }
 
-/// Some(value) half the time: the field is then set, otherwise it keeps the problem's default.
-fn opt<T: Clone + Debug + 'static>(s: impl Strategy<Value = T> + 'static) -> BoxedStrategy<Option<T>> {
-    prop::option::weighted(0.5, s).boxed()
+/// A valid query value of a parameter, drawn from its domain.
+fn value_of(p: &'static Param) -> BoxedStrategy<String> {
+    match p.domain {
+        Domain::Int { lo, hi } => (lo..=hi).prop_map(|v| v.to_string()).boxed(),
+        Domain::Num { lo, hi } => num_in(lo, hi).prop_map(fmt_f64).boxed(),
+        Domain::Seed => any::<u64>().prop_map(|v| v.to_string()).boxed(),
+        Domain::Flag => any::<bool>().prop_map(|b| (b as u8).to_string()).boxed(),
+        Domain::Choice(o) => select(o.iter().map(|o| o.0.to_string()).collect::<Vec<_>>()).boxed(),
+        Domain::List { options, max, prefix } => {
+            let keys: Vec<String> = options.iter().map(|o| o.0.to_string()).collect();
+            let n = keys.len().min(max);
+            let pre = prefix.map(|p| p.0.to_string());
+            (subsequence(keys, 1..=n).prop_shuffle(), prop::collection::vec(any::<bool>(), n))
+                .prop_map(move |(items, on)| {
+                    let with = |(i, k): (usize, String)| match &pre {
+                        Some(pre) if on[i] => format!("{pre}{k}"),
+                        _ => k,
+                    };
+                    items.into_iter().enumerate().map(with).collect::<Vec<_>>().join(",")
+                })
+                .boxed()
+        }
+        Domain::Pair { lo, hi } => (num_in(lo, hi), num_in(lo, hi)).prop_map(|(a, b)| format!("{},{}", fmt_f64(a), fmt_f64(b))).boxed(),
+        Domain::Auto { lo, hi } => prop_oneof![Just("auto".to_string()), num_in(lo, hi).prop_map(fmt_f64)].boxed(),
+    }
 }
 
+/// A problem's defaults with each other parameter set, half the time, to a value of its domain.
 fn valid_scenario() -> impl Strategy<Value = Scenario> {
-    let workers = (
-        opt(1..=M_MAX),
-        opt(1..=N_MAX),
-        opt(1..=D_MAX),
-        opt(num_in(0.0, ALPHA_MAX)),
-        opt(num_in(0.0, BETA_MAX)),
-        opt(select(AttackKind::ALL)),
-        opt(num_in(-1e6, 1e6)),
-        opt(num_in(-1e4, 1e4)),
-        opt(num_in(0.0, 1e6)),
-        opt(num_in(-1e4, 1e4)),
-    );
-    let rules = (
-        opt(prop_oneof![Just(None), num_in(-100.0, 100.0).prop_map(Some)]),
-        opt(num_in(-1e4, 1e4)),
-        opt(num_in(0.0, 10.0)),
-        opt(subsequence(all_specs(), 1..=16).prop_shuffle()),
-        opt(num_in(0.0, 1e3)),
-        opt(1..=1000usize),
-        opt(num_in(0.0, 1e6)),
-        opt(1..=100usize),
-        opt(num_in(0.0, 1e6)),
-        opt(select(AlgoKind::ALL)),
-    );
-    let training = (
-        opt(num_in(0.0, 100.0)),
-        opt(1..=T_MAX),
-        opt(select(Schedule::ALL)),
-        opt(0..=N_MAX),
-        opt(num_in(0.0, 1e6)),
-        opt(num_in(0.0, 100.0)),
-        opt(1..=50usize),
-        opt(num_in(0.0, 10.0)),
-        opt(num_in(0.0, 100.0)),
-        opt(1..=10_000usize),
-    );
-    let rest = (
-        opt(num_in(0.0, 100.0)),
-        opt(num_in(0.0, 1e4)),
-        opt(select(RsaNorm::ALL)),
-        opt(any::<bool>()),
-        opt(num_in(1e-3, 1e4)),
-        opt(num_in(0.0, 10.0)),
-        opt(0..=1000usize),
-        opt(select(Split::ALL)),
-        opt(select(XDist::ALL)),
-        opt(num_in(0.0, 100.0)),
-    );
-    let last = (opt((num_in(-3.0, 3.0), num_in(-3.0, 3.0))), opt(select(ShiftKind::ALL)), opt(num_in(0.0, 100.0)), opt(any::<u64>()));
-    (select(ProblemKind::ALL), workers, rules, training, rest, last).prop_map(|(problem, a, b, c, d, e)| {
+    let values: Vec<BoxedStrategy<Option<String>>> = PARAMS.iter().filter(|p| p.key != "problem").map(|p| prop::option::weighted(0.5, value_of(p)).boxed()).collect();
+    (select(ProblemKind::ALL), values).prop_map(|(problem, values)| {
         let mut s = Scenario::defaults_for(problem);
-        macro_rules! put {
-            ($($field:expr => $v:expr),* $(,)?) => { $(if let Some(v) = $v { $field = v; })* };
+        for (p, v) in PARAMS.iter().filter(|p| p.key != "problem").zip(values) {
+            if let Some(v) = v {
+                assert_eq!(p.set(&mut s, &v), Ok(None), "{}={v}", p.key);
+            }
         }
-        put!(s.m => a.0, s.n => a.1, s.d => a.2, s.alpha => a.3, s.beta => a.4, s.attack => a.5, s.c => a.6, s.sf => a.7,
-             s.gstd => a.8, s.ipm => a.9);
-        put!(s.z => b.0, s.kappa => b.1, s.delta => b.2, s.aggs => b.3, s.gm_nu => b.4, s.gm_it => b.5, s.cc_tau => b.6,
-             s.cc_it => b.7, s.fsig => b.8, s.algo => b.9);
-        put!(s.eta => c.0, s.t => c.1, s.sched => c.2, s.batch => c.3, s.proj => c.4, s.l2 => c.5, s.q_rounds => c.6,
-             s.r => c.7, s.big_r => c.8, s.tth => c.9);
-        put!(s.eps => d.0, s.lam => d.1, s.norm => d.2, s.dro => d.3, s.dlam => d.4, s.eta_z => d.5, s.tz => d.6,
-             s.split => d.7, s.xdist => d.8, s.sigma => d.9);
-        put!(s.w0 => e.0.map(|(x, y)| [x, y]), s.shift => e.1, s.shift_eps => e.2, s.seed => e.3);
         // Valid means runnable: let the scenario repair impossible attack/algorithm combinations.
         s.sanitize();
         s
@@ -882,8 +793,9 @@ fn valid_scenarios_round_trip_exactly() {
         check_round_trip(&s)?;
         // `set` with each canonical value, starting from another problem's defaults.
         let mut t = Scenario::defaults_for(if s.problem == ProblemKind::Mean { ProblemKind::Saddle } else { ProblemKind::Mean });
-        for (k, v) in s.fields() {
-            prop_assert_eq!(t.set(k, &v), Ok(()), "set({}, {})", k, v);
+        for p in PARAMS {
+            let v = p.get(&s);
+            prop_assert_eq!(p.set(&mut t, &v), Ok(None), "set({}, {})", p.key, v);
         }
         prop_assert_eq!(t, s);
         Ok(())
@@ -907,7 +819,7 @@ fn bad_values_are_reported_under_their_key() {
     let keys = known_keys();
     let case = (valid_scenario(), select(keys), bad_value(), any::<prop::sample::Index>());
     check("2c a bad value for a known key yields a notice naming it", 5000, case, |(s, key, bad, at)| {
-        let mut parts: Vec<String> = s.fields().iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
+        let mut parts: Vec<String> = PARAMS.iter().map(|p| format!("{}={}", p.key, encode_component(&p.get(&s)))).collect();
         let pos = at.index(parts.len() + 1);
         parts.insert(pos, format!("{key}={}", encode_component(&bad)));
         let q = parts.join("&");

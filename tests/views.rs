@@ -1,8 +1,49 @@
-//! Every view renders, natively, to SVG through the same drawing code the browser uses; the files
-//! land in target/views/ for people to look at.
+//! Every view renders, natively, to SVG through the same drawing code the browser uses, and the
+//! SVG holds what the view's plot data say it should: the title, every legend label, a line or
+//! band per series, a marker per message. The files land in target/views/ for people to look at.
 
 use byzlab::engine::scenario::Scenario;
-use byzlab::lab::{Lab, View};
+use byzlab::lab::{Lab, ViewId};
+use byzlab::plots::Plot;
+
+fn count(svg: &str, tag: &str) -> usize {
+    svg.matches(&format!("<{tag}")).count()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The texts a plot must show, and the elements (tag, at least how many) its data imply.
+fn expected(plot: &Plot) -> (Vec<String>, Vec<(&'static str, usize)>) {
+    match plot {
+        Plot::Curves(d) => {
+            let mut texts = vec![d.title.clone(), d.y_label.clone()];
+            texts.extend(d.series.iter().map(|s| s.label.clone()));
+            texts.extend(d.floor.iter().map(|f| f.0.clone()));
+            (texts, vec![("polyline", d.series.len())])
+        }
+        Plot::Saddle(d) => {
+            let mut texts = vec![d.title.clone()];
+            texts.extend(d.counter.lines().map(String::from));
+            texts.extend(d.algos.iter().cloned());
+            (texts, vec![("polyline", d.trajectories.len())])
+        }
+        Plot::Breakdown(d) => {
+            let mut texts = vec![d.title.clone(), d.x_label.clone()];
+            texts.extend(d.series.iter().map(|s| s.label.clone()));
+            texts.extend(d.refs.iter().map(|r| r.0.clone()));
+            let bands = d.series.iter().filter(|s| s.points.len() >= 2).count();
+            (texts, vec![("polygon", bands), ("polyline", d.series.len() + d.refs.len())])
+        }
+        Plot::Master(d) => {
+            let mut texts = vec![d.title.clone(), d.x_label.clone()];
+            texts.extend(d.outputs.iter().map(|o| o.0.clone()));
+            (texts, vec![("circle", d.honest.len() + d.outputs.len())])
+        }
+        Plot::Message(m) => panic!("a finished view still shows a message: {m}"),
+    }
+}
 
 fn render_all(query: &str, tag: &str) -> Lab {
     let (sc, notes) = Scenario::from_query(query);
@@ -10,11 +51,18 @@ fn render_all(query: &str, tag: &str) -> Lab {
     let mut lab = Lab::new(sc);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/views");
     std::fs::create_dir_all(&dir).unwrap();
-    for v in View::ALL {
+    for v in ViewId::all() {
         while lab.work(v, 1000) > 0 {}
-        assert!(lab.is_done(v), "{v:?} not done");
+        assert!(lab.is_done(v), "{} not done", v.key());
         let svg = lab.svg(v, 960, 600).unwrap();
-        assert!(svg.contains("<svg") && svg.len() > 2000, "{v:?}: {} bytes", svg.len());
+        let (texts, elements) = expected(&lab.plot(v));
+        for t in texts.iter().filter(|t| !t.is_empty()) {
+            assert!(svg.contains(&escape(t)), "{}: the SVG does not show “{t}”", v.key());
+        }
+        for (element, at_least) in elements {
+            assert!(count(&svg, element) >= at_least, "{}: {} <{element}> for {at_least} items", v.key(), count(&svg, element));
+        }
+        assert!(lab.csv(v).lines().count() > 2, "{}: empty CSV", v.key());
         std::fs::write(dir.join(format!("{tag}-{}.svg", v.key())), svg).unwrap();
     }
     lab
@@ -23,12 +71,26 @@ fn render_all(query: &str, tag: &str) -> Lab {
 #[test]
 fn every_view_renders_for_linear_regression() {
     let lab = render_all("problem=linreg&T=60", "linreg");
-    assert!(lab.iteration() == 60);
-    let csv = lab.csv(View::Curves);
-    assert!(csv.lines().count() > 3 * 60, "{}", csv.lines().count());
+    assert_eq!(lab.iteration(), 60);
+    let curves = ViewId::from_key("curves").unwrap();
+    // Full resolution: every iteration of the three rules and the clean run (61 records each).
+    assert_eq!(lab.csv(curves).lines().filter(|l| !l.starts_with('#') && !l.starts_with("curve,")).count(), 4 * 61);
 }
 
 #[test]
 fn every_view_renders_for_the_saddle_toy() {
     render_all("problem=saddle", "saddle");
+}
+
+#[test]
+fn the_registry_names_every_view_once_with_its_shortcut() {
+    let keys: Vec<&str> = ViewId::all().map(|v| v.key()).collect();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "{keys:?}");
+    for (i, v) in ViewId::all().enumerate() {
+        assert_eq!(v.shortcut(), char::from_digit(i as u32 + 1, 10).unwrap());
+        assert_eq!(ViewId::from_key(v.key()), Some(v));
+    }
 }

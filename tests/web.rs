@@ -7,7 +7,7 @@ mod golden;
 
 use byzlab::engine::data::Dataset;
 use byzlab::engine::scenario::Scenario;
-use byzlab::lab::{Lab, View};
+use byzlab::lab::{Lab, ViewId};
 use byzlab::plots::{error_curves, Style};
 use std::sync::Arc;
 use plotters::prelude::*;
@@ -67,15 +67,15 @@ fn every_view_draws_on_a_canvas() {
     let (sc, _) = Scenario::from_query("problem=linreg&T=40");
     let mut lab = Lab::new(sc);
     for lecture in [false, true] {
-        for v in View::ALL {
+        for v in ViewId::all() {
             while lab.work(v, 500) > 0 {}
             let c = canvas(800, 500);
             let root = CanvasBackend::with_canvas_object(c.clone()).unwrap().into_drawing_area();
             let style = if lecture { Style::lecture(1.0) } else { Style::normal(1.0) };
-            lab.draw(v, &root, &style).unwrap();
+            byzlab::plots::draw(&root, &lab.plot(v), &style).unwrap();
             root.present().unwrap();
             let f = ink(&c);
-            assert!(f > 0.02 && f < 0.9, "{v:?} (lecture {lecture}): ink fraction {f}");
+            assert!(f > 0.02 && f < 0.9, "{} (lecture {lecture}): ink fraction {f}", v.key());
         }
     }
 }
@@ -85,8 +85,9 @@ fn every_view_draws_on_a_canvas() {
 fn svg_export_works_in_the_browser() {
     let (sc, _) = Scenario::from_query("problem=saddle&T=50");
     let mut lab = Lab::new(sc);
-    while lab.work(View::Saddle, 500) > 0 {}
-    let svg = lab.svg(View::Saddle, 640, 400).unwrap();
+    let saddle = ViewId::from_key("saddle").unwrap();
+    while lab.work(saddle, 500) > 0 {}
+    let svg = lab.svg(saddle, 640, 400).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("ByzantinePGD"), "{}", &svg[..200.min(svg.len())]);
 }
 

@@ -1,8 +1,7 @@
 //! Thin wrappers over the browser APIs the app uses: the address bar, downloads, the clipboard,
 //! fetching the data file, timing, drawing a lab view on a canvas, and the panic banner.
 
-use crate::lab::{Lab, View};
-use crate::plots::Style;
+use crate::plots::{Plot, PlotError, Style};
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
@@ -219,15 +218,16 @@ fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRend
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
 
-/// A lab view as SVG, with text measured by the browser's canvas (see [`Measured`]).
-pub fn svg(lab: &Lab, view: View, width: u32, height: u32) -> Result<String, String> {
-    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").map_err(|e| format!("{e:?}"))?.dyn_into().map_err(|_| "no canvas".to_string())?;
-    let ctx = context_2d(&canvas).ok_or("no 2-D context")?;
+/// A plot as SVG, with text measured by the browser's canvas (see [`Measured`]).
+pub fn svg(plot: &Plot, width: u32, height: u32) -> Result<String, PlotError> {
+    let no_canvas = || PlotError::Backend("no canvas to measure text with".into());
+    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").ok().and_then(|c| c.dyn_into().ok()).ok_or_else(no_canvas)?;
+    let ctx = context_2d(&canvas).ok_or_else(no_canvas)?;
     let mut out = String::new();
     {
         let root = Measured::new(SVGBackend::with_string(&mut out, (width, height)), ctx).into_drawing_area();
-        lab.draw(view, &root, &Style::normal(1.0))?;
-        root.present().map_err(crate::plots::err)?;
+        crate::plots::draw(&root, plot, &Style::normal(1.0))?;
+        root.present()?;
     }
     Ok(out)
 }
@@ -279,9 +279,10 @@ impl SizeWatch {
     }
 }
 
-/// Draws a lab view on a canvas at the device's pixel density; `size` is the canvas' size if
-/// known (see [`SizeWatch`]). The drawing time goes to `window.byzlabDrawMs`.
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, lab: &Lab, view: View, lecture: bool) {
+/// Draws a plot on a canvas at the device's pixel density; `size` is the canvas' size if known
+/// (see [`SizeWatch`]); `ready` says the plot is the lab's (not a loading message). The drawing
+/// time goes to `window.byzlabDrawMs`.
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot: &Plot, ready: bool, lecture: bool) {
     let t0 = now();
     let raw_dpr = window().device_pixel_ratio();
     let dpr = raw_dpr.clamp(1.0, 3.0);
@@ -302,14 +303,14 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, lab: 
     let style = Style::for_width(w, dpr, lecture);
     if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
         let root = Measured::on_canvas(backend, ctx).into_drawing_area();
-        if let Err(e) = lab.draw(view, &root, &style) {
-            web_sys::console::error_1(&format!("drawing {view:?}: {e}").into());
+        if let Err(e) = crate::plots::draw(&root, plot, &style) {
+            web_sys::console::error_1(&format!("drawing the plot: {e}").into());
         }
         let _ = root.present();
     }
     // The end-to-end tests read the time of the first drawn plot.
     let win = window();
-    if js_sys::Reflect::get(&win, &"byzlabFirstPlotMs".into()).map_or(true, |v| v.is_undefined()) && !lab.error().is_some() {
+    if js_sys::Reflect::get(&win, &"byzlabFirstPlotMs".into()).map_or(true, |v| v.is_undefined()) && ready {
         let _ = js_sys::Reflect::set(&win, &"byzlabFirstPlotMs".into(), &now().into());
     }
     // And the time of this drawing, for the performance figures of the end-to-end tests.

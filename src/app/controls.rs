@@ -1,6 +1,10 @@
 //! Form controls: native `<input type=range>` sliders (keyboard operable) with the value shown and
-//! editable next to them, menus and check boxes. Each reports (query key, new value).
+//! editable next to them, menus and check boxes; and the scenario's controls, built from the
+//! parameter table ([`scenario_controls`]), each reporting an [`Edit`].
 
+use crate::engine::scenario::param::Domain;
+use crate::engine::scenario::rules::list_items;
+use crate::engine::scenario::{Edit, Group, Param, Scenario, PARAMS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -149,5 +153,88 @@ pub fn check(p: &CheckProps) -> Html {
             <input type="checkbox" id={id} checked={p.checked} {onchange} />
             { p.label.clone() }
         </label>
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The scenario's controls, from the parameter table: no parameter is named here.
+
+/// The label of a parameter's control: its symbol in italics (with a subscript), then its words.
+fn label(p: &Param) -> Html {
+    let c = &p.control;
+    html! {
+        <>
+            if !c.sym.is_empty() { <i>{ c.sym }</i> }
+            if !c.sub.is_empty() { <sub>{ c.sub }</sub> }
+            { if c.sym.is_empty() { c.label.to_string() } else { format!(" {}", c.label) } }
+        </>
+    }
+}
+
+/// One parameter's control, by its domain.
+fn control(p: &'static Param, sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
+    let c = &p.control;
+    let title = AttrValue::from(p.help());
+    let note = c.note.map(|f| AttrValue::from(f(sc)));
+    let set = {
+        let cb = on_edit.clone();
+        Callback::from(move |(_, v): (String, String)| cb.emit(Edit::Set(p, v)))
+    };
+    match p.domain {
+        Domain::Int { .. } | Domain::Num { .. } if c.slider.is_some() => {
+            let (min, max, step) = c.slider.unwrap_or_default();
+            html! { <Slider id={p.key} label={label(p)} {min} {max} {step} value={p.num(sc).unwrap_or(0.0)} {note} {title} on_set={set} /> }
+        }
+        Domain::Choice(_) => {
+            let mut options: Vec<(String, String)> = p.allowed(sc).into_iter().map(|(k, l)| (k.to_string(), l.to_string())).collect();
+            let value = p.get(sc);
+            if !options.iter().any(|o| o.0 == value) {
+                if let Some(o) = p.domain.options().iter().find(|o| o.0 == value) {
+                    options.insert(0, (o.0.to_string(), o.1.to_string()));
+                }
+            }
+            html! { <Select id={p.key} label={label(p)} {options} value={value} {title} on_set={set} /> }
+        }
+        Domain::Flag => {
+            let cb = on_edit.clone();
+            let on_toggle = Callback::from(move |on: bool| cb.emit(Edit::Set(p, if on { "1" } else { "0" }.into())));
+            html! { <Check id={p.key} label={label(p)} checked={p.get(sc) == "1"} {on_toggle} {title} /> }
+        }
+        Domain::List { prefix, .. } => {
+            let (items, on) = list_items(p, sc);
+            let allowed = p.allowed(sc);
+            html! {
+                <div class="ctl" {title}>
+                    <div class="list-label">{ label(p) }</div>
+                    <div class="aggs" role="group" aria-label={c.label}>
+                        { for p.domain.options().iter().filter(|o| allowed.contains(o) || items.iter().any(|i| i == o.0)).map(|&(key, text)| {
+                            let cb = on_edit.clone();
+                            let checked = items.iter().any(|i| i == key);
+                            html! { <Check id={format!("{}-{key}", p.key)} label={html!{ text }} {checked} on_toggle={Callback::from(move |on| cb.emit(Edit::Toggle(p, key, on)))} /> }
+                        }) }
+                    </div>
+                    if let Some((pre, text)) = prefix {
+                        <Check id={pre.trim_end_matches('-').to_string()} label={html!{ text }} checked={on.is_some()}
+                            on_toggle={{ let cb = on_edit.clone(); Callback::from(move |on| cb.emit(Edit::Prefix(p, on))) }} />
+                    }
+                </div>
+            }
+        }
+        _ => html! { <NumberField id={p.key} label={label(p)} value={p.get(sc)} {title} on_set={set} /> },
+    }
+}
+
+/// Every control the scenario shows, in fieldsets by group, in table order.
+pub fn scenario_controls(sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
+    html! {
+        { for Group::ALL.iter().map(|&g| {
+            let shown: Vec<&'static Param> = PARAMS.iter().filter(|p| p.control.group == g && (p.control.show)(sc)).collect();
+            html! {
+                <fieldset>
+                    <legend>{ g.label() }</legend>
+                    { for shown.into_iter().map(|p| control(p, sc, on_edit)) }
+                </fieldset>
+            }
+        }) }
     }
 }

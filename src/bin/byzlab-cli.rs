@@ -1,19 +1,23 @@
-//! byzlab's command-line entry: runs any scenario or sweep headless and writes CSV.
-//! The query string is the one the app keeps in its URL.
+//! byzlab's command-line entry: runs any scenario, sweep, view or preset headless and writes CSV,
+//! SVG or Markdown. The query string is the one the app keeps in its URL.
 //!
 //!   byzlab-cli run "problem=linreg&m=40&alpha=0.1&agg=mean,median" [--csv out.csv] [--clean]
 //!   byzlab-cli sweep "problem=linreg&agg=median,trmean" --alphas 0:0.5:0.02 [--seeds 3] [--csv out.csv]
 //!   byzlab-cli sweep "..." --ns 10,100,1000 | --ms 10,20,40 | --key lam --values 0.01,0.1,1
+//!   byzlab-cli views                   the app's views
+//!   byzlab-cli view <key> "<query>"    computes one view: --svg FILE, --csv FILE
 //!   byzlab-cli presets                 the papers' presets
 //!   byzlab-cli preset <id>             runs a preset's table: the paper's numbers beside ours
 //!   byzlab-cli reproduce [--md FILE]   runs every preset (writes docs/reproduction.md)
 //!   byzlab-cli keys                    every query key with its default and meaning
 //!   byzlab-cli normalize "<query>"     the canonical form of a query, with the notices
+//!
+//! An unknown flag, a missing value or a stray argument is an error that prints the usage.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    if let Err(e) = cli::main(std::env::args().skip(1).collect()) {
-        eprintln!("byzlab-cli: {e}");
+    if let Err(e) = cli::main(std::env::args_os().skip(1).collect()) {
+        eprintln!("byzlab-cli: {e}\n{}", cli::USAGE);
         std::process::exit(2);
     }
 }
@@ -24,23 +28,70 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use byzlab::engine::data::Dataset;
-    use byzlab::engine::problem;
+    use byzlab::engine::problem::Cache;
     use byzlab::engine::run::Run;
-    use byzlab::engine::scenario::{AggKind, AggSpec, Scenario};
+    use byzlab::engine::scenario::Scenario;
     use byzlab::engine::sweep::{Axis, Sweep};
     use byzlab::engine::trace::Record;
     use byzlab::lab::presets;
+    use byzlab::lab::{Lab, ViewId};
+    use lexopt::prelude::*;
+    use std::ffi::OsString;
     use std::sync::Arc;
 
-    const USAGE: &str = "usage:
+    pub const USAGE: &str = "usage:
   byzlab-cli run \"<query>\" [--csv FILE] [--clean]
   byzlab-cli sweep \"<query>\" (--alphas LO:HI:STEP | --ns A,B,.. | --ms A,B,.. | --key K --values A,B,..) [--seeds K] [--csv FILE]
+  byzlab-cli views | view <key> \"<query>\" [--svg FILE] [--csv FILE] [--size WxH]
   byzlab-cli presets | preset <id> | reproduce [--md FILE] [--url BASE]
   byzlab-cli keys
   byzlab-cli normalize \"<query>\"";
 
-    fn flag(args: &[String], name: &str) -> Option<String> {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    type Res<T> = Result<T, String>;
+
+    fn err(e: lexopt::Error) -> String {
+        e.to_string()
+    }
+
+    /// The command's positional arguments and its flags' values, checked against what it takes:
+    /// `flags` are flags with a value, `switches` flags without.
+    struct Args {
+        positional: Vec<String>,
+        values: Vec<(&'static str, String)>,
+        switches: Vec<&'static str>,
+    }
+
+    impl Args {
+        fn parse(args: Vec<OsString>, positional: usize, flags: &[&'static str], switches: &[&'static str]) -> Res<Args> {
+            let mut p = lexopt::Parser::from_args(args);
+            let mut out = Args { positional: Vec::new(), values: Vec::new(), switches: Vec::new() };
+            while let Some(arg) = p.next().map_err(err)? {
+                match arg {
+                    Long(name) => {
+                        if let Some(f) = flags.iter().find(|f| **f == name) {
+                            let v = p.value().map_err(err)?.string().map_err(|_| format!("--{f}: not UTF-8"))?;
+                            out.values.push((f, v));
+                        } else if let Some(s) = switches.iter().find(|s| **s == name) {
+                            out.switches.push(s);
+                        } else {
+                            return Err(err(Long(name).unexpected()));
+                        }
+                    }
+                    Value(v) if out.positional.len() < positional => out.positional.push(v.string().map_err(|_| "an argument is not UTF-8".to_string())?),
+                    other => return Err(err(other.unexpected())),
+                }
+            }
+            if out.positional.len() < positional {
+                return Err(format!("missing argument ({} expected)", positional));
+            }
+            Ok(out)
+        }
+        fn get(&self, flag: &str) -> Option<&str> {
+            self.values.iter().rev().find(|(f, _)| *f == flag).map(|(_, v)| v.as_str())
+        }
+        fn has(&self, switch: &str) -> bool {
+            self.switches.contains(&switch)
+        }
     }
 
     fn parse(query: &str) -> Scenario {
@@ -51,134 +102,151 @@ mod cli {
         s
     }
 
-    fn data_for(s: &Scenario) -> Result<Option<Arc<Dataset>>, String> {
-        if s.problem.needs_data() {
-            Ok(Some(Arc::new(Dataset::load_default()?)))
-        } else {
-            Ok(None)
-        }
+    /// The problems of `s`, with the MNIST data loaded if it needs them.
+    fn problems_for(needs_data: bool) -> Res<Cache> {
+        let data = if needs_data { Some(Arc::new(Dataset::load_default()?)) } else { None };
+        Ok(Cache::with_data(data))
     }
 
-    fn write_or_print(path: Option<String>, text: &str) -> Result<(), String> {
+    fn write(path: Option<&str>, text: &str) -> Res<()> {
         match path {
-            Some(p) => std::fs::write(&p, text).map_err(|e| format!("{p}: {e}")),
+            Some(p) => std::fs::write(p, text).map_err(|e| format!("{p}: {e}")),
             None => Ok(()),
         }
     }
 
-    pub fn main(args: Vec<String>) -> Result<(), String> {
-        let cmd = args.first().map(String::as_str).unwrap_or("");
-        match cmd {
-            "run" => run(&args[1..]),
-            "sweep" => sweep(&args[1..]),
+    pub fn main(mut args: Vec<OsString>) -> Res<()> {
+        if args.is_empty() {
+            return Err("no command".into());
+        }
+        let cmd = args.remove(0).into_string().map_err(|_| "the command is not UTF-8".to_string())?;
+        match cmd.as_str() {
+            "run" => run(Args::parse(args, 1, &["csv"], &["clean"])?),
+            "sweep" => sweep(Args::parse(args, 1, &["alphas", "ns", "ms", "key", "values", "seeds", "csv"], &[])?),
+            "views" => {
+                Args::parse(args, 0, &[], &[])?;
+                for v in ViewId::all() {
+                    println!("{}  {:<10} {}", v.shortcut(), v.key(), v.label());
+                }
+                Ok(())
+            }
+            "view" => view(Args::parse(args, 2, &["svg", "csv", "size"], &[])?),
             "presets" => {
+                Args::parse(args, 0, &[], &[])?;
                 for p in presets::all() {
                     println!("{:<16} {}", p.id, p.title);
                 }
                 Ok(())
             }
             "preset" => {
-                let id = args.get(1).ok_or(USAGE)?;
+                let a = Args::parse(args, 1, &[], &[])?;
+                let id = &a.positional[0];
                 let p = presets::by_id(id).ok_or_else(|| format!("no preset “{id}” (see `byzlab-cli presets`)"))?;
                 print!("{}", run_preset(p, "")?.0);
                 Ok(())
             }
-            "reproduce" => reproduce(&args[1..]),
+            "reproduce" => reproduce(Args::parse(args, 0, &["md", "url"], &[])?),
             "keys" => {
+                Args::parse(args, 0, &[], &[])?;
                 for (k, v, doc) in Scenario::key_table() {
                     println!("{k:<10} {v:<22} {doc}");
                 }
                 Ok(())
             }
             "normalize" => {
-                let s = parse(args.get(1).ok_or(USAGE)?);
-                println!("{}", s.to_query());
+                let a = Args::parse(args, 1, &[], &[])?;
+                println!("{}", parse(&a.positional[0]).to_query());
                 Ok(())
             }
-            _ => Err(USAGE.into()),
+            other => Err(format!("unknown command “{other}”")),
         }
     }
 
-    fn run(args: &[String]) -> Result<(), String> {
-        let query = args.first().ok_or(USAGE)?;
-        let s = parse(query);
-        let data = data_for(&s)?;
-        let problem = problem::build(&s, data.as_ref())?;
+    fn run(a: Args) -> Res<()> {
+        let s = parse(&a.positional[0]);
+        let problem = problems_for(s.problem.needs_data())?.get(&s)?;
         eprintln!("{}", s.byzantine_sentence());
-        let mut curves: Vec<(String, Scenario, AggSpec)> = s.aggs.iter().map(|a| (a.key(), s.clone(), *a)).collect();
-        if args.iter().any(|a| a == "--clean") {
-            curves.insert(0, ("clean-mean".into(), s.clean(), AggSpec::new(AggKind::Mean)));
+        let mut curves: Vec<(String, Scenario, byzlab::engine::Curve)> = s.curves().into_iter().map(|c| (c.key(), s.clone(), c)).collect();
+        if a.has("clean") {
+            let (clean, c) = s.clean();
+            curves.insert(0, ("clean-mean".into(), clean, c));
         }
         let mut csv = format!("curve,{}\n", Record::CSV_HEADER);
         println!("{:<16} {:>8} {:>12} {:>12} {:>10}  status", "curve", "t", "error", "loss", "accuracy");
-        for (name, sc, spec) in curves {
-            let mut r = Run::new(&sc, spec, problem.clone());
+        for (name, sc, curve) in curves {
+            let mut r = Run::new(&sc, curve, problem.clone());
             r.trace = byzlab::engine::trace::Trace::with_capacity(usize::MAX / 4);
             r.run_to_end();
             for rec in r.trace.records() {
                 csv.push_str(&format!("{name},{}\n", rec.csv_row()));
             }
             let last = r.last().copied();
-            let (e, l, a) = last.map_or((f64::NAN, f64::NAN, f64::NAN), |x| (x.err, x.loss, x.acc));
-            println!("{:<16} {:>8} {:>12.4e} {:>12.4e} {:>10.4}  {}", name, r.t, e, l, a, r.status.label());
+            let (e, l, acc) = last.map_or((f64::NAN, f64::NAN, f64::NAN), |x| (x.err, x.loss, x.acc));
+            println!("{:<16} {:>8} {:>12.4e} {:>12.4e} {:>10.4}  {}", name, r.t, e, l, acc, r.status.label());
         }
-        write_or_print(flag(args, "--csv"), &csv)
+        write(a.get("csv"), &csv)
+    }
+
+    fn view(a: Args) -> Res<()> {
+        let key = &a.positional[0];
+        let v = ViewId::from_key(key).ok_or_else(|| format!("no view “{key}” (see `byzlab-cli views`)"))?;
+        let s = parse(&a.positional[1]);
+        let data = if s.problem.needs_data() { Some(Arc::new(Dataset::load_default()?)) } else { None };
+        let mut lab = Lab::with_data(s, data);
+        while lab.work(v, 10_000) > 0 {}
+        eprintln!("{}", lab.status_line(v));
+        let (w, h) = match a.get("size") {
+            Some(size) => {
+                let (w, h) = size.split_once('x').ok_or("--size takes WxH")?;
+                (w.parse().map_err(|_| "bad --size width")?, h.parse().map_err(|_| "bad --size height")?)
+            }
+            None => (960, 600),
+        };
+        if let Some(path) = a.get("svg") {
+            write(Some(path), &lab.svg(v, w, h).map_err(|e| e.to_string())?)?;
+        }
+        let csv = lab.csv(v);
+        if a.get("csv").is_none() && a.get("svg").is_none() {
+            print!("{csv}");
+        }
+        write(a.get("csv"), &csv)
     }
 
     /// Runs a preset; returns its Markdown section and whether every reported ordering holds.
-    fn run_preset(p: presets::Preset, url: &str) -> Result<(String, bool), String> {
-        let data = if presets::PresetRun::needs_data(&p) { Some(Arc::new(Dataset::load_default()?)) } else { None };
+    fn run_preset(p: presets::Preset, url: &str) -> Res<(String, bool)> {
+        let mut problems = problems_for(p.needs_data())?;
         let t0 = std::time::Instant::now();
-        let mut run = presets::PresetRun::new(p, data);
-        run.run_to_end();
+        let mut run = presets::PresetRun::new(p);
+        run.run_to_end(&mut problems);
         if let Some(e) = &run.error {
             return Err(e.clone());
         }
         let p = &run.preset;
-        let mut out = format!("### {}
-
-", p.title);
-        out.push_str(&format!("Source: {}. Link: [`{}`]({url}{})
-
-", p.source, p.link(), p.link()));
+        let mut out = format!("### {}\n\n", p.title);
+        out.push_str(&format!("Source: {}. Link: [`{}`]({url}{})\n\n", p.source, p.link(), p.link()));
         out.push_str(&run.markdown());
         let checks = run.check_orders();
         if !checks.is_empty() {
-            out.push_str("
-Orderings the paper reports:
-
-");
+            out.push_str("\nOrderings the paper reports:\n\n");
             for (claim, holds) in &checks {
-                out.push_str(&format!("- {} {}
-", if *holds { "✓" } else { "✗ not reproduced:" }, claim));
+                out.push_str(&format!("- {} {}\n", if *holds { "✓" } else { "✗ not reproduced:" }, claim));
             }
         }
-        out.push_str(&format!("
-Should match: {}
-
-Cannot match: {}
-
-", p.matches, p.differs));
-        out.push_str(&format!("_`byzlab-cli preset {}` — {:.1} s on this machine._
-
-", p.id, t0.elapsed().as_secs_f64()));
+        out.push_str(&format!("\nShould match: {}\n\nCannot match: {}\n\n", p.matches, p.differs));
+        out.push_str(&format!("_`byzlab-cli preset {}` — {:.1} s on this machine._\n\n", p.id, t0.elapsed().as_secs_f64()));
         Ok((out, checks.iter().all(|c| c.1)))
     }
 
-    fn reproduce(args: &[String]) -> Result<(), String> {
-        let url = flag(args, "--url").unwrap_or_else(|| "http://127.0.0.1:8080/".into());
-        let mut md = String::from("# Reproducing the papers
-
-Generated by `cargo run --release --bin byzlab-cli -- reproduce --md docs/reproduction.md`. Every preset is also in the app (Papers) and opens from its link. Our numbers come from the engine as it is: attacks and algorithms follow the papers' definitions and nothing is tuned to a published figure.
-
-");
+    fn reproduce(a: Args) -> Res<()> {
+        let url = a.get("url").unwrap_or("http://127.0.0.1:8080/");
+        let mut md = String::from("# Reproducing the papers\n\nGenerated by `cargo run --release --bin byzlab-cli -- reproduce --md docs/reproduction.md`. Every preset is also in the app (Papers) and opens from its link. Our numbers come from the engine as it is: attacks and algorithms follow the papers' definitions and nothing is tuned to a published figure.\n\n");
         for p in presets::all() {
             eprintln!("running {} …", p.id);
-            let (section, _) = run_preset(p, &url)?;
+            let (section, _) = run_preset(p.clone(), url)?;
             md.push_str(&section);
         }
-        match flag(args, "--md") {
-            Some(path) => std::fs::write(&path, &md).map_err(|e| format!("{path}: {e}")),
+        match a.get("md") {
+            Some(path) => write(Some(path), &md),
             None => {
                 print!("{md}");
                 Ok(())
@@ -186,38 +254,44 @@ Generated by `cargo run --release --bin byzlab-cli -- reproduce --md docs/reprod
         }
     }
 
-    fn parse_list<T: std::str::FromStr>(s: &str) -> Result<Vec<T>, String> {
-        s.split(',').map(|x| x.trim().parse::<T>().map_err(|_| format!("bad list item “{x}”"))).collect()
+    fn parse_list(flag: &str, s: &str) -> Res<Vec<f64>> {
+        s.split(',').map(|x| x.trim().parse::<f64>().map_err(|_| format!("--{flag}: bad list item “{x}”"))).collect()
     }
 
-    fn sweep(args: &[String]) -> Result<(), String> {
-        let query = args.first().ok_or(USAGE)?;
-        let s = parse(query);
-        let axis = if let Some(a) = flag(args, "--alphas") {
-            let p: Vec<f64> = a.split(':').map(|x| x.parse::<f64>().map_err(|_| format!("bad --alphas “{a}”"))).collect::<Result<_, _>>()?;
+    fn sweep(a: Args) -> Res<()> {
+        let s = parse(&a.positional[0]);
+        let axes = [a.get("alphas").is_some(), a.get("ns").is_some(), a.get("ms").is_some(), a.get("key").is_some()];
+        if axes.iter().filter(|x| **x).count() != 1 {
+            return Err("give exactly one of --alphas, --ns, --ms, --key".into());
+        }
+        if a.get("values").is_some() && a.get("key").is_none() {
+            return Err("--values needs --key".into());
+        }
+        let axis = if let Some(v) = a.get("alphas") {
+            let p = v.split(':').map(|x| x.parse::<f64>().map_err(|_| format!("bad --alphas “{v}”"))).collect::<Res<Vec<f64>>>()?;
             match p.as_slice() {
                 [lo, hi, step] if *step > 0.0 => Axis::alpha_range(*lo, hi.min(0.5), *step),
                 _ => return Err("--alphas takes LO:HI:STEP".into()),
             }
-        } else if let Some(v) = flag(args, "--ns") {
-            Axis::new("n", parse_list(&v)?)
-        } else if let Some(v) = flag(args, "--ms") {
-            Axis::new("m", parse_list(&v)?)
-        } else if let (Some(k), Some(v)) = (flag(args, "--key"), flag(args, "--values")) {
-            Axis::new(&k, parse_list(&v)?)
+        } else if let Some(v) = a.get("ns") {
+            Axis::n(parse_list("ns", v)?)
+        } else if let Some(v) = a.get("ms") {
+            Axis::m(parse_list("ms", v)?)
         } else {
-            return Err(USAGE.into());
+            let key = a.get("key").unwrap_or_default();
+            let values = a.get("values").ok_or("--key needs --values")?;
+            Axis::on(key, parse_list("values", values)?)?
         };
-        let k: u64 = flag(args, "--seeds").map(|v| v.parse().map_err(|_| "bad --seeds".to_string())).transpose()?.unwrap_or(3);
+        let k: u64 = a.get("seeds").map(|v| v.parse().map_err(|_| "bad --seeds".to_string())).transpose()?.unwrap_or(3);
         let seeds: Vec<u64> = (0..k).map(|i| s.seed + i).collect();
-        let data = data_for(&s)?;
-        let mut sw = Sweep::new(&s, axis, s.aggs.clone(), seeds, data);
-        sw.run_to_end();
+        let mut problems = problems_for(s.problem.needs_data())?;
+        let mut sw = Sweep::new(&s, axis, s.curves(), seeds);
+        sw.run_to_end(&mut problems);
         if let Some(e) = sw.error() {
             return Err(e.into());
         }
         let csv = sw.csv();
         print!("{csv}");
-        write_or_print(flag(args, "--csv"), &csv)
+        write(a.get("csv"), &csv)
     }
 }

@@ -24,30 +24,9 @@
 //! non-finite inputs are treated as the most extreme values and never cause a panic.
 
 use super::linalg::{dist2, norm, Mat};
-use super::scenario::{AggKind, AggSpec, Scenario};
+pub use super::scenario::AggParams;
+use super::scenario::{AggKind, AggSpec};
 use std::cmp::Ordering;
-
-/// Parameters shared by the rules.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct AggParams {
-    /// Assumed number of Byzantine inputs f = ⌊βm⌋.
-    pub f: usize,
-    pub gm_nu: f64,
-    pub gm_it: usize,
-    pub cc_tau: f64,
-    pub cc_it: usize,
-    /// Iterative filtering σ; 0 = estimated.
-    pub fsig: f64,
-}
-
-impl AggParams {
-    pub fn from_scenario(s: &Scenario) -> Self {
-        AggParams { f: s.assumed_f(), gm_nu: s.gm_nu, gm_it: s.gm_it, cc_tau: s.cc_tau, cc_it: s.cc_it, fsig: s.fsig }
-    }
-    pub fn with_f(f: usize) -> Self {
-        AggParams { f, gm_nu: 1e-6, gm_it: 100, cc_tau: 10.0, cc_it: 3, fsig: 0.0 }
-    }
-}
 
 /// Total order with NaN as the largest value (above +∞, so NaN and +∞ never tie; all NaNs are equal).
 #[inline]
@@ -100,26 +79,28 @@ fn cmp_vec(a: &[f64], b: &[f64]) -> Ordering {
 pub struct Aggregator {
     pub spec: AggSpec,
     pub p: AggParams,
+    /// The number of Byzantine inputs the master assumes, f = ⌊βm⌋.
+    pub f: usize,
     prev: Option<Vec<f64>>,
 }
 
 impl Aggregator {
-    pub fn new(spec: AggSpec, p: AggParams) -> Self {
-        Aggregator { spec, p, prev: None }
+    pub fn new(spec: AggSpec, p: AggParams, f: usize) -> Self {
+        Aggregator { spec, p, f, prev: None }
     }
 
     /// Aggregates `msgs` into `out` (length = msgs.cols).
     pub fn aggregate(&mut self, msgs: &Mat, out: &mut [f64]) {
         let mixed;
         let x = if self.spec.nnm {
-            mixed = nnm(msgs, self.p.f);
+            mixed = nnm(msgs, self.f);
             &mixed
         } else {
             msgs
         };
-        let f = self.p.f;
+        let f = self.f;
         match self.spec.kind {
-            AggKind::Mean | AggKind::Rsa => mean(x, out),
+            AggKind::Mean => mean(x, out),
             AggKind::Median => median(x, out),
             AggKind::TrMean => trimmed_mean(x, f, out),
             AggKind::Filter => filter(x, f, self.p.fsig, out),
@@ -137,11 +118,6 @@ impl Aggregator {
             }
             AggKind::Meamed => meamed(x, f, out),
         }
-    }
-
-    /// Forgets state (centered clipping's previous aggregate).
-    pub fn reset(&mut self) {
-        self.prev = None;
     }
 }
 
@@ -398,8 +374,6 @@ pub fn nnm(x: &Mat, f: usize) -> Mat {
 /// Top eigenpair of the weighted covariance Σ wᵢ yᵢyᵢᵀ of the rows `idx` (yᵢ = xᵢ − μ), through the
 /// |idx|×|idx| Gram matrix so the cost does not grow with d². Returns (λ, unit direction in R^d).
 fn top_direction(x: &Mat, idx: &[usize], weights: &[f64], mu: &[f64]) -> (f64, Vec<f64>) {
-    let k = idx.len();
-    let d = x.cols;
     // The power iteration starts from a fixed vector over the rows, (1, 1.01, 1.02, …), so put the
     // rows in a canonical order (by value, then weight). In input order the result depended on the
     // order: rows [0], [−90749.8], [0] gave a start orthogonal to the top eigenvector, so nothing
@@ -410,24 +384,7 @@ fn top_direction(x: &Mat, idx: &[usize], weights: &[f64], mu: &[f64]) -> (f64, V
         .iter()
         .map(|&(i, w)| x.row(i).iter().zip(mu).map(|(a, b)| w.sqrt() * (a - b)).collect())
         .collect();
-    let mut g = vec![0.0; k * k];
-    for a in 0..k {
-        for b in a..k {
-            let v = super::linalg::dot(&ys[a], &ys[b]);
-            g[a * k + b] = v;
-            g[b * k + a] = v;
-        }
-    }
-    let (lambda, u) = super::linalg::top_eigen(&g, k, 200);
-    let mut v = vec![0.0; d];
-    for (ya, ua) in ys.iter().zip(&u) {
-        super::linalg::axpy(*ua, ya, &mut v);
-    }
-    let nv = norm(&v);
-    if nv > 0.0 && nv.is_finite() {
-        v.iter_mut().for_each(|t| *t /= nv);
-    }
-    (lambda, v)
+    super::linalg::top_direction(&ys, x.cols, 200)
 }
 
 /// Iterative filtering (spectral simplification of Algorithm 4, see the module docs).

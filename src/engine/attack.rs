@@ -26,19 +26,13 @@ use super::aggregate::Aggregator;
 use super::linalg::{dot, norm, Mat};
 use super::problem::Poison;
 use super::rng::{self, Rng};
-use super::scenario::{AttackKind, Scenario};
+use super::scenario::{AttackKind, AttackParams};
 use super::theory::norm_quantile;
 
+/// An attack in progress: its parameters and its random stream.
 #[derive(Clone, Debug)]
 pub struct Attack {
-    pub kind: AttackKind,
-    c: f64,
-    sf: f64,
-    gstd: f64,
-    ipm: f64,
-    z: Option<f64>,
-    kappa: f64,
-    pub delta: f64,
+    pub p: AttackParams,
     rng: Rng,
 }
 
@@ -54,23 +48,17 @@ pub fn alie_z_max(m: usize, q: usize) -> f64 {
 }
 
 impl Attack {
-    pub fn from_scenario(s: &Scenario, run_index: u64) -> Self {
-        Attack {
-            kind: s.attack,
-            c: s.c,
-            sf: s.sf,
-            gstd: s.gstd,
-            ipm: s.ipm,
-            z: s.z,
-            kappa: s.kappa,
-            delta: s.delta,
-            rng: rng::rng(s.seed, rng::stream::ATTACK, run_index),
-        }
+    pub fn new(p: AttackParams, seed: u64, run_index: u64) -> Self {
+        Attack { p, rng: rng::rng(seed, rng::stream::ATTACK, run_index) }
+    }
+
+    pub fn kind(&self) -> AttackKind {
+        self.p.kind
     }
 
     /// How the Byzantine workers' training labels are changed.
     pub fn poison(&self) -> Poison {
-        match self.kind {
+        match self.p.kind {
             AttackKind::LabelFlip => Poison::Flip,
             AttackKind::RandLabel => Poison::Random,
             _ => Poison::None,
@@ -82,7 +70,7 @@ impl Attack {
     pub fn apply(&mut self, msgs: &mut Mat, q: usize, escape: Option<&[f64]>, agg: Option<&Aggregator>) {
         let m = msgs.rows;
         let d = msgs.cols;
-        if q == 0 || matches!(self.kind, AttackKind::None | AttackKind::LabelFlip | AttackKind::RandLabel | AttackKind::Oracle) {
+        if q == 0 || matches!(self.p.kind, AttackKind::None | AttackKind::LabelFlip | AttackKind::RandLabel | AttackKind::Oracle) {
             return;
         }
         let honest: Vec<usize> = (q..m).collect();
@@ -101,24 +89,25 @@ impl Attack {
                 .collect()
         };
         let fill = |msgs: &mut Mat, v: &[f64]| (0..q).for_each(|i| msgs.row_mut(i).copy_from_slice(v));
-        match self.kind {
+        let p = self.p;
+        match p.kind {
             AttackKind::Gaussian => {
                 for i in 0..q {
-                    rng::fill_normal(&mut self.rng, self.gstd, msgs.row_mut(i));
+                    rng::fill_normal(&mut self.rng, p.gstd, msgs.row_mut(i));
                 }
             }
-            AttackKind::SameValue => fill(msgs, &vec![self.c; d]),
-            AttackKind::SignFlip => (0..q).for_each(|i| msgs.row_mut(i).iter_mut().for_each(|v| *v *= self.sf)),
+            AttackKind::SameValue => fill(msgs, &vec![p.c; d]),
+            AttackKind::SignFlip => (0..q).for_each(|i| msgs.row_mut(i).iter_mut().for_each(|v| *v *= p.sf)),
             AttackKind::Large => fill(msgs, &vec![1e308; d]),
             AttackKind::Inf => fill(msgs, &vec![f64::INFINITY; d]),
             AttackKind::Nan => fill(msgs, &vec![f64::NAN; d]),
             AttackKind::Alie => {
-                let z = self.z.unwrap_or_else(|| alie_z_max(m, q));
+                let z = p.z.unwrap_or_else(|| alie_z_max(m, q));
                 let s = sd();
                 let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a - z * b).collect();
                 fill(msgs, &v);
             }
-            AttackKind::Ipm => fill(msgs, &mu.iter().map(|v| -self.ipm * v).collect::<Vec<_>>()),
+            AttackKind::Ipm => fill(msgs, &mu.iter().map(|v| -p.ipm * v).collect::<Vec<_>>()),
             AttackKind::Mimic => {
                 if q < m {
                     let src = msgs.row(q).to_vec();
@@ -135,7 +124,7 @@ impl Attack {
             }
             AttackKind::Shift => {
                 let s = sd();
-                let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a + self.kappa * b).collect();
+                let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a + p.kappa * b).collect();
                 fill(msgs, &v);
             }
             AttackKind::Counter => {
@@ -200,7 +189,8 @@ impl Attack {
     /// g_e along the escape direction e replaced by 0 if |g_e| ≤ Δ, else by g_e − Δ·sign(g_e).
     pub fn oracle(&self, exact_grad: &[f64], e: &[f64]) -> Vec<f64> {
         let ge = dot(exact_grad, e);
-        let target = if ge.abs() <= self.delta { 0.0 } else { ge - self.delta * ge.signum() };
+        let delta = self.p.delta;
+        let target = if ge.abs() <= delta { 0.0 } else { ge - delta * ge.signum() };
         exact_grad.iter().zip(e).map(|(g, ek)| g + (target - ge) * ek).collect()
     }
 }
@@ -211,6 +201,10 @@ mod tests {
     use crate::engine::aggregate::AggParams;
     use crate::engine::scenario::{AggKind, AggSpec};
 
+    fn attack(kind: AttackKind) -> Attack {
+        Attack::new(AttackParams { kind, ..AttackParams::default() }, 1, 0)
+    }
+
     #[test]
     fn alie_z_matches_the_notes() {
         for (m, q, z) in [(20, 8, 0.674), (50, 12, 0.336), (25, 5, 0.253), (10, 2, 0.0)] {
@@ -220,26 +214,25 @@ mod tests {
 
     #[test]
     fn message_attacks() {
-        let s = Scenario { attack: AttackKind::SameValue, ..Scenario::default() };
         let base = Mat::from_rows(&[vec![1.0, 1.0], vec![2.0, 0.0], vec![4.0, 2.0], vec![6.0, 4.0]]);
-        let mut a = Attack::from_scenario(&s, 0);
+        let mut a = attack(AttackKind::SameValue);
         let mut x = base.clone();
         a.apply(&mut x, 1, None, None);
         assert_eq!(x.row(0), &[100.0, 100.0]);
         assert_eq!(x.row(1), base.row(1));
-        a.kind = AttackKind::SignFlip;
+        a.p.kind = AttackKind::SignFlip;
         let mut x = base.clone();
         a.apply(&mut x, 1, None, None);
         assert_eq!(x.row(0), &[-4.0, -4.0]);
-        a.kind = AttackKind::Ipm;
+        a.p.kind = AttackKind::Ipm;
         let mut x = base.clone();
         a.apply(&mut x, 1, None, None);
         assert_eq!(x.row(0), &[-0.4, -0.2]);
-        a.kind = AttackKind::Mimic;
+        a.p.kind = AttackKind::Mimic;
         let mut x = base.clone();
         a.apply(&mut x, 2, None, None);
         assert_eq!(x.row(0), base.row(2));
-        a.kind = AttackKind::Counter;
+        a.p.kind = AttackKind::Counter;
         let mut x = base.clone();
         a.apply(&mut x, 1, None, None);
         assert_eq!(x.row(0), &[-2.0, 0.0]);
@@ -250,24 +243,22 @@ mod tests {
         // Honest escape components straddle 0: three Byzantine values at 0 make the median 0.
         let rows = vec![vec![0.0, 0.0]; 3].into_iter().chain([-0.3, -0.1, 0.05, 0.2, 0.4].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
         let mut x = Mat::from_rows(&rows);
-        let s = Scenario { attack: AttackKind::Saddle, ..Scenario::default() };
-        let agg = Aggregator::new(AggSpec::new(AggKind::Median), AggParams::with_f(3));
-        Attack::from_scenario(&s, 0).apply(&mut x, 3, Some(&[0.0, 1.0]), Some(&agg));
+        let agg = Aggregator::new(AggSpec::new(AggKind::Median), AggParams::default(), 3);
+        attack(AttackKind::Saddle).apply(&mut x, 3, Some(&[0.0, 1.0]), Some(&agg));
         let mut out = [0.0; 2];
         agg.clone().aggregate(&x, &mut out);
         assert!(out[1].abs() < 1e-9, "{out:?}");
         // Far from the saddle it cannot: the median only moves inside the honest band.
         let rows = vec![vec![0.0, 0.0]; 1].into_iter().chain([0.5, 0.6, 0.7, 0.8].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
         let mut x = Mat::from_rows(&rows);
-        Attack::from_scenario(&s, 0).apply(&mut x, 1, Some(&[0.0, 1.0]), Some(&agg));
+        attack(AttackKind::Saddle).apply(&mut x, 1, Some(&[0.0, 1.0]), Some(&agg));
         agg.clone().aggregate(&x, &mut out);
         assert!((out[1] - 0.6).abs() < 1e-9, "{out:?}");
     }
 
     #[test]
     fn oracle_cuts_the_escape_component_by_delta() {
-        let s = Scenario { delta: 0.1, ..Scenario::default() };
-        let a = Attack::from_scenario(&s, 0);
+        let a = Attack::new(AttackParams { delta: 0.1, ..AttackParams::default() }, 1, 0);
         assert_eq!(a.oracle(&[0.5, 0.05], &[0.0, 1.0]), vec![0.5, 0.0]);
         let g = a.oracle(&[0.5, -0.3], &[0.0, 1.0]);
         assert!((g[1] + 0.2).abs() < 1e-12);

@@ -41,18 +41,6 @@ impl Mat {
         }
         out
     }
-    /// Copies rows `lo..hi` into a new matrix.
-    pub fn slice_rows(&self, lo: usize, hi: usize) -> Mat {
-        Mat { rows: hi - lo, cols: self.cols, data: self.data[lo * self.cols..hi * self.cols].to_vec() }
-    }
-    pub fn resize(&mut self, rows: usize, cols: usize) {
-        self.rows = rows;
-        self.cols = cols;
-        self.data.resize(rows * cols, 0.0);
-    }
-    pub fn to_rows(&self) -> Vec<Vec<f64>> {
-        (0..self.rows).map(|i| self.row(i).to_vec()).collect()
-    }
 }
 
 /// Dot product with 4 independent accumulators (lanes k mod 4) combined as (0+1)+(2+3), then the
@@ -148,11 +136,6 @@ pub fn scale(a: f64, x: &mut [f64]) {
     x.iter_mut().for_each(|v| *v *= a);
 }
 
-/// a − b as a new vector.
-pub fn sub(a: &[f64], b: &[f64]) -> Vec<f64> {
-    a.iter().zip(b).map(|(x, y)| x - y).collect()
-}
-
 /// Mean of the given rows of `m` into `out`.
 pub fn mean_rows(m: &Mat, rows: impl Iterator<Item = usize>, out: &mut [f64]) {
     out.iter_mut().for_each(|v| *v = 0.0);
@@ -242,6 +225,31 @@ pub fn top_eigen(a: &[f64], d: usize, iters: usize) -> (f64, Vec<f64>) {
         for (vi, wi) in v.iter_mut().zip(&w) {
             *vi = wi / nw;
         }
+    }
+    (lambda, v)
+}
+
+/// The top principal direction of the rows `ys` (vectors in R^d, already centred): the top
+/// eigenpair of Σ yᵢyᵢᵀ, found through the |ys|×|ys| Gram matrix so the cost does not grow with d².
+/// Returns (λ, direction), the direction of unit length unless it is 0 or not finite.
+pub fn top_direction(ys: &[Vec<f64>], d: usize, iters: usize) -> (f64, Vec<f64>) {
+    let k = ys.len();
+    let mut g = vec![0.0; k * k];
+    for a in 0..k {
+        for b in a..k {
+            let v = dot(&ys[a], &ys[b]);
+            g[a * k + b] = v;
+            g[b * k + a] = v;
+        }
+    }
+    let (lambda, u) = top_eigen(&g, k, iters);
+    let mut v = vec![0.0; d];
+    for (ya, ua) in ys.iter().zip(&u) {
+        axpy(*ua, ya, &mut v);
+    }
+    let nv = norm(&v);
+    if nv > 0.0 && nv.is_finite() {
+        v.iter_mut().for_each(|t| *t /= nv);
     }
     (lambda, v)
 }

@@ -21,4 +21,4 @@ pub mod theory;
 pub mod trace;
 
 pub use run::{Run, Status};
-pub use scenario::{AggKind, AggSpec, AlgoKind, AttackKind, ProblemKind, Scenario};
+pub use scenario::{AggKind, AggSpec, AlgoKind, AttackKind, Curve, ProblemKind, Scenario};

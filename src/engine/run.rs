@@ -10,16 +10,18 @@
 //! - `bpgd`: ByzantinePGD (Algorithm 3 of the thesis), one oracle call per iteration.
 //! - `pgd`: perturbed GD (Jin et al.) without retries: a perturbation whenever ‖ĝ‖ ≤ ε and none was
 //!   added in the last T_th iterations.
-//! - RSA (Li et al. 2019), chosen by the aggregator name `rsa`: workers keep local models, the master
-//!   updates x₀ ← x₀ − α_k(∇f₀(x₀) + λ Σᵢ ∂‖x₀ − zᵢ‖_p).
+//! - `rsa`: RSA (Li et al. 2019): workers keep local models, the master updates
+//!   x₀ ← x₀ − α_k(∇f₀(x₀) + λ Σᵢ ∂‖x₀ − zᵢ‖_p); it aggregates nothing, so its curve has no rule.
+//!
+//! Wasserstein DRO (the NBS paper), where on, applies to the honest workers' gradients only.
 
-use super::aggregate::{AggParams, Aggregator};
+use super::aggregate::Aggregator;
 use super::attack::Attack;
 use super::data::Dataset;
 use super::linalg::{dist, dist2, norm, Mat};
-use super::problem::{self, Dro, GradOpts, Poison, Problem};
+use super::problem::{self, GradOpts, Poison, Problem};
 use super::rng::{self, Rng};
-use super::scenario::{AggKind, AggSpec, AlgoKind, AttackKind, RsaNorm, Schedule, Scenario};
+use super::scenario::{AggSpec, AlgoKind, AttackKind, Curve, DroParams, RsaNorm, Schedule, Scenario};
 use super::trace::{Event, Record, Trace};
 use std::sync::Arc;
 
@@ -74,7 +76,7 @@ struct Round {
 /// One run of one curve.
 pub struct Run {
     pub sc: Scenario,
-    pub spec: AggSpec,
+    pub curve: Curve,
     pub q: usize,
     problem: Arc<dyn Problem>,
     agg: Aggregator,
@@ -96,37 +98,37 @@ pub struct Run {
     pub msgs_at: Vec<f64>,
     batch_rng: Rng,
     perturb_rng: Rng,
-    dro: Option<Dro>,
+    dro: Option<DroParams>,
     batch: Vec<usize>,
 }
 
 impl Run {
-    /// Builds a run for curve `spec` of scenario `sc`, loading nothing: `problem` comes from
+    /// Builds a run of `curve` in scenario `sc`, loading nothing: `problem` comes from
     /// [`problem::build`] (shared between runs with the same data).
-    pub fn new(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>) -> Run {
+    pub fn new(sc: &Scenario, curve: Curve, problem: Arc<dyn Problem>) -> Run {
         let q = sc.byzantine().min(problem.workers());
         let d = problem.dim();
         let m = problem.workers();
-        let algo = if spec.kind == AggKind::Rsa {
-            let w0 = problem.init();
-            let mut locals = Mat::zeros(m, d);
-            (0..m).for_each(|i| locals.row_mut(i).copy_from_slice(&w0));
-            Algo::Rsa { locals }
-        } else {
-            match sc.algo {
-                AlgoKind::Gd => Algo::Gd,
-                AlgoKind::OneRound => Algo::OneRound { locals: None },
-                AlgoKind::Bpgd => Algo::Bpgd(Bpgd::Descent),
-                AlgoKind::Pgd => Algo::Pgd { last: None },
+        let algo = match curve.algo {
+            AlgoKind::Gd => Algo::Gd,
+            AlgoKind::OneRound => Algo::OneRound { locals: None },
+            AlgoKind::Bpgd => Algo::Bpgd(Bpgd::Descent),
+            AlgoKind::Pgd => Algo::Pgd { last: None },
+            AlgoKind::Rsa => {
+                let w0 = problem.init();
+                let mut locals = Mat::zeros(m, d);
+                (0..m).for_each(|i| locals.row_mut(i).copy_from_slice(&w0));
+                Algo::Rsa { locals }
             }
         };
-        let dro = (sc.dro && sc.problem.is_classification()).then_some(Dro { lambda: sc.dlam, eta_z: sc.eta_z, steps: sc.tz });
+        let dro = (sc.dro.on && sc.problem.is_classification()).then_some(sc.dro);
         let mut run = Run {
             sc: sc.clone(),
-            spec,
+            curve,
             q,
-            agg: Aggregator::new(spec, AggParams::from_scenario(sc)),
-            attack: Attack::from_scenario(sc, 0),
+            // What the master's rule is, to attacks that query it (RSA has none: they see the mean).
+            agg: Aggregator::new(curve.rule_or_mean(), sc.agg, sc.assumed_f()),
+            attack: Attack::new(sc.attack, sc.seed, 0),
             algo,
             w: problem.init(),
             t: 0,
@@ -149,8 +151,8 @@ impl Run {
     }
 
     /// Convenience: builds the problem too (no sharing).
-    pub fn build(sc: &Scenario, spec: AggSpec, data: Option<&Arc<Dataset>>) -> Result<Run, String> {
-        Ok(Run::new(sc, spec, problem::build(sc, data)?))
+    pub fn build(sc: &Scenario, curve: Curve, data: Option<&Arc<Dataset>>) -> Result<Run, String> {
+        Ok(Run::new(sc, curve, problem::build(sc, data)?))
     }
 
     pub fn problem(&self) -> &Arc<dyn Problem> {
@@ -183,24 +185,33 @@ impl Run {
         }
     }
 
+    /// How worker i computes its gradients: its data poisoned if it is Byzantine, DRO if it is
+    /// honest and DRO is on, on `batch` if given.
+    fn grad_opts<'a>(&self, i: usize, batch: Option<&'a [usize]>) -> GradOpts<'a> {
+        GradOpts { poison: self.poison(i), batch, dro: if i < self.q { None } else { self.dro } }
+    }
+
+    /// Draws worker i's next mini-batch into `self.batch`; false when workers use all local data.
+    fn draw_batch(&mut self, i: usize) -> bool {
+        let bsize = if self.sc.batch > 0 && self.problem.supports_batch() { self.sc.batch } else { 0 };
+        if bsize == 0 {
+            return false;
+        }
+        let ni = self.problem.samples(i);
+        self.batch.clear();
+        for _ in 0..bsize {
+            self.batch.push(rng::below(&mut self.batch_rng, ni));
+        }
+        true
+    }
+
     /// Every worker's message at `point` (rows 0..q then attacked).
     fn compute_messages(&mut self, point: &[f64]) {
         self.msgs_at.clear();
         self.msgs_at.extend_from_slice(point);
-        let m = self.problem.workers();
-        let bsize = if self.sc.batch > 0 && self.problem.supports_batch() { self.sc.batch } else { 0 };
-        for i in 0..m {
-            let batch = if bsize > 0 {
-                let ni = self.problem.samples(i);
-                self.batch.clear();
-                for _ in 0..bsize {
-                    self.batch.push(rng::below(&mut self.batch_rng, ni));
-                }
-                Some(self.batch.as_slice())
-            } else {
-                None
-            };
-            let opts = GradOpts { poison: self.poison(i), batch, dro: self.dro };
+        for i in 0..self.problem.workers() {
+            let batched = self.draw_batch(i);
+            let opts = self.grad_opts(i, batched.then_some(self.batch.as_slice()));
             let row = &mut self.msgs.data[i * self.msgs.cols..(i + 1) * self.msgs.cols];
             self.problem.grad(i, point, &opts, row);
         }
@@ -222,7 +233,8 @@ impl Run {
         self.compute_messages(point);
         let (honest_norm, spread) = self.honest_stats_and_attack(point);
         self.agg.aggregate(&self.msgs, &mut self.g);
-        if self.attack.kind == AttackKind::Oracle {
+        // The oracle-level attack replaces the aggregate only when there are Byzantine workers.
+        if self.attack.kind() == AttackKind::Oracle && self.q > 0 {
             if let (Some(g), Some(e)) = (self.problem.exact_grad(point, self.q), self.problem.escape_direction(point)) {
                 self.g = self.attack.oracle(&g, &e);
             }
@@ -347,11 +359,11 @@ impl Run {
     fn pgd_step(&mut self, last: Option<usize>) -> Option<usize> {
         let w = self.w.clone();
         let round = self.gradient_round(&w);
-        let small = norm(&self.g) <= self.sc.eps;
-        let due = last.is_none_or(|l| self.t - l >= self.sc.tth);
+        let small = norm(&self.g) <= self.sc.bpgd.eps;
+        let due = last.is_none_or(|l| self.t - l >= self.sc.bpgd.tth);
         if small && due {
             self.record(&w, Some(&round), Event::Perturb);
-            let p = rng::in_ball(&mut self.perturb_rng, w.len(), self.sc.r);
+            let p = rng::in_ball(&mut self.perturb_rng, w.len(), self.sc.bpgd.r);
             super::linalg::axpy(1.0, &p, &mut self.w);
             self.t += 1;
             return Some(self.t - 1);
@@ -363,7 +375,7 @@ impl Run {
     }
 
     fn perturbed(&mut self, w_tilde: &[f64]) -> Vec<f64> {
-        let p = rng::in_ball(&mut self.perturb_rng, w_tilde.len(), self.sc.r);
+        let p = rng::in_ball(&mut self.perturb_rng, w_tilde.len(), self.sc.bpgd.r);
         w_tilde.iter().zip(&p).map(|(a, b)| a + b).collect()
     }
 
@@ -374,7 +386,7 @@ impl Run {
         self.t += 1;
         match state {
             Bpgd::Descent => {
-                if norm(&self.g) <= self.sc.eps {
+                if norm(&self.g) <= self.sc.bpgd.eps {
                     // Start escape round 1 from w̃ = w.
                     self.trace_at(&w, &round, Event::Perturb);
                     let start = self.perturbed(&w);
@@ -388,13 +400,13 @@ impl Run {
                 }
             }
             Bpgd::Escape { w_tilde, start, round: k, t_in } => {
-                if dist(&w, &start) >= self.sc.big_r {
+                if dist(&w, &start) >= self.sc.bpgd.big_r {
                     self.trace_at(&w, &round, Event::Escaped);
                     super::linalg::axpy(-eta, &self.g.clone(), &mut self.w);
                     self.project();
                     Bpgd::Descent
-                } else if t_in >= self.sc.tth {
-                    if k >= self.sc.q_rounds {
+                } else if t_in >= self.sc.bpgd.tth {
+                    if k >= self.sc.bpgd.q_rounds {
                         self.trace_at(&w, &round, Event::None);
                         self.w = w_tilde;
                         self.status = Status::Stationary;
@@ -410,6 +422,7 @@ impl Run {
                 } else {
                     self.trace_at(&w, &round, Event::None);
                     super::linalg::axpy(-eta, &self.g.clone(), &mut self.w);
+                    self.project();
                     Bpgd::Escape { w_tilde, start, round: k, t_in: t_in + 1 }
                 }
             }
@@ -451,7 +464,7 @@ impl Run {
         let eta = self.eta();
         let mut g = vec![0.0; d];
         for i in 0..m {
-            let opts = GradOpts { poison: self.poison(i), batch: None, dro: self.dro };
+            let opts = self.grad_opts(i, None);
             let xi = locals.row(i).to_vec();
             self.problem.grad(i, &xi, &opts, &mut g);
             if self.sc.l2 > 0.0 {
@@ -478,7 +491,7 @@ impl Run {
     fn rsa_step(&mut self, mut locals: Mat) -> Mat {
         let m = self.problem.workers();
         let d = self.problem.dim();
-        let lam = self.sc.lam;
+        let lam = self.sc.rsa.lam;
         let eta = self.eta();
         // Messages: every worker's local model; the Byzantine ones are then attacked.
         self.msgs = locals.clone();
@@ -490,7 +503,7 @@ impl Run {
         super::linalg::axpy(self.sc.l2, &x0, &mut step);
         for i in 0..m {
             let u: Vec<f64> = x0.iter().zip(self.msgs.row(i)).map(|(a, b)| a - b).collect();
-            norm_subgradient(self.sc.norm, &u, &mut sub);
+            norm_subgradient(self.sc.rsa.norm, &u, &mut sub);
             super::linalg::axpy(lam, &sub, &mut step);
         }
         let agg_err = dist(&x0, &self.honest_mean);
@@ -499,23 +512,13 @@ impl Run {
         self.project();
         // Workers: xᵢ ← xᵢ − α(∇Fᵢ(xᵢ) + λ ∂‖xᵢ − x₀‖_p), with the old x₀.
         let mut g = vec![0.0; d];
-        let bsize = if self.sc.batch > 0 && self.problem.supports_batch() { self.sc.batch } else { 0 };
         for i in 0..m {
             let xi = locals.row(i).to_vec();
-            let batch = if bsize > 0 {
-                let ni = self.problem.samples(i);
-                self.batch.clear();
-                for _ in 0..bsize {
-                    self.batch.push(rng::below(&mut self.batch_rng, ni));
-                }
-                Some(self.batch.as_slice())
-            } else {
-                None
-            };
-            let opts = GradOpts { poison: self.poison(i), batch, dro: self.dro };
+            let batched = self.draw_batch(i);
+            let opts = self.grad_opts(i, batched.then_some(self.batch.as_slice()));
             self.problem.grad(i, &xi, &opts, &mut g);
             let u: Vec<f64> = xi.iter().zip(&x0).map(|(a, b)| a - b).collect();
-            norm_subgradient(self.sc.norm, &u, &mut sub);
+            norm_subgradient(self.sc.rsa.norm, &u, &mut sub);
             let row = locals.row_mut(i);
             for k in 0..d {
                 row[k] -= eta * (g[k] + lam * sub[k]);
@@ -540,7 +543,7 @@ impl Run {
 
     /// The full-resolution trace as CSV, replaying the run from the start (runs are deterministic).
     pub fn csv(&self) -> String {
-        let mut replay = Run::new(&self.sc, self.spec, self.problem.clone());
+        let mut replay = Run::new(&self.sc, self.curve, self.problem.clone());
         replay.trace = Trace::with_capacity(usize::MAX / 4);
         while replay.t < self.t && replay.step() {}
         let mut out = String::from(Record::CSV_HEADER);
@@ -590,7 +593,7 @@ pub fn norm_subgradient(p: RsaNorm, u: &[f64], out: &mut [f64]) {
 /// zeros of ∇F too, so they are "stuck" as well, but they are not part of the trap. None if the
 /// saddle itself (w₂ = 0) is not stuck.
 pub fn stuck_band(sc: &Scenario, spec: AggSpec, problem: Arc<dyn Problem>, half_width: f64, tol: f64) -> Option<(f64, f64)> {
-    let mut probe = Run::new(sc, spec, problem.clone());
+    let mut probe = Run::new(sc, Curve::gd(spec), problem.clone());
     let e = problem.escape_direction(&[0.0, 0.0])?;
     let mut stuck = |w2: f64| {
         let p = [0.0, w2];

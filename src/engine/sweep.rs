@@ -1,25 +1,47 @@
-//! Sweeps: a grid of (axis value × aggregator × seed) runs, advanced a bounded number of iterations
-//! at a time so a UI can show progress, reporting the final error of each cell with its spread.
-//! The breakdown view sweeps α; the rates view sweeps n or m.
+//! Sweeps: a grid of (axis value × curve × seed) runs, advanced a bounded number of iterations at
+//! a time so a UI can show progress, reporting the final error of each cell with its spread. The
+//! breakdown view sweeps α; the rates view sweeps n or m.
 
-use super::data::Dataset;
-use super::problem::{self, data_key, Problem};
+use super::problem::Cache;
 use super::run::Run;
-use super::scenario::{AggSpec, Scenario};
-use std::collections::HashMap;
-use std::sync::Arc;
+use super::scenario::{param, Curve, Param, Scenario};
 
-/// What the sweep varies: a scenario key and its values (α, n, m, Δ, Q, λ, ...). Several keys
-/// joined by `+` (e.g. `alpha+beta`) all take the same value.
+/// What the sweep varies: one or more numeric parameters (α, or α and β together) and their values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axis {
-    pub key: String,
+    pub params: Vec<&'static Param>,
     pub values: Vec<f64>,
 }
 
 impl Axis {
-    pub fn new(key: &str, values: Vec<f64>) -> Axis {
-        Axis { key: key.to_string(), values }
+    /// An axis over the numeric parameters with these keys, joined by `+` (`alpha+beta`: both take
+    /// each value). Fails on an unknown or non-numeric key.
+    pub fn on(keys: &str, values: Vec<f64>) -> Result<Axis, String> {
+        let params = keys
+            .split('+')
+            .map(|k| match param(k) {
+                Some(p) if p.is_numeric() => Ok(p),
+                Some(_) => Err(format!("“{k}” is not a numeric parameter")),
+                None => Err(format!("unknown parameter “{k}”")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Axis { params, values })
+    }
+    fn known(keys: &str, values: Vec<f64>) -> Axis {
+        Axis::on(keys, values).expect("a numeric parameter of the table")
+    }
+    /// Samples per worker n.
+    pub fn n(values: Vec<f64>) -> Axis {
+        Axis::known("n", values)
+    }
+    /// Workers m.
+    pub fn m(values: Vec<f64>) -> Axis {
+        Axis::known("m", values)
+    }
+    /// Evenly spaced α values lo, lo + step, ..., ≤ hi.
+    pub fn alpha_range(lo: f64, hi: f64, step: f64) -> Axis {
+        let k = (((hi - lo) / step) + 1e-9).floor().max(0.0) as usize;
+        Axis::known("alpha", (0..=k).map(|i| ((lo + i as f64 * step) * 1e12).round() / 1e12).collect())
     }
     pub fn len(&self) -> usize {
         self.values.len()
@@ -30,22 +52,17 @@ impl Axis {
     pub fn value(&self, i: usize) -> f64 {
         self.values[i]
     }
-    pub fn name(&self) -> &str {
-        &self.key
+    /// The keys, joined by `+`.
+    pub fn name(&self) -> String {
+        self.params.iter().map(|p| p.key).collect::<Vec<_>>().join("+")
     }
-    /// The scenario at point i (the value goes through the same parser as a query, so it is
-    /// clamped to the key's range).
+    /// The scenario at point i (values are clamped to each parameter's domain).
     pub fn apply(&self, base: &Scenario, i: usize) -> Scenario {
         let mut s = base.clone();
-        for k in self.key.split('+') {
-            let _ = s.set(k, &super::scenario::fmt_f64(self.values[i]));
+        for p in &self.params {
+            p.set_num(&mut s, self.values[i]);
         }
         s
-    }
-    /// Evenly spaced α values lo, lo + step, ..., ≤ hi.
-    pub fn alpha_range(lo: f64, hi: f64, step: f64) -> Axis {
-        let k = (((hi - lo) / step) + 1e-9).floor().max(0.0) as usize;
-        Axis::new("alpha", (0..=k).map(|i| ((lo + i as f64 * step) * 1e12).round() / 1e12).collect())
     }
 }
 
@@ -83,31 +100,29 @@ impl Cell {
 pub struct Sweep {
     pub base: Scenario,
     pub axis: Axis,
-    pub aggs: Vec<AggSpec>,
+    pub curves: Vec<Curve>,
     pub seeds: Vec<u64>,
-    data: Option<Arc<Dataset>>,
     /// Jobs in the order they run: seed-major, so every cell gets a first value early.
     jobs: Vec<(usize, usize, usize)>,
     next: usize,
     current: Option<Run>,
-    /// results[axis][agg] = final metric of each finished seed.
+    /// results[axis][curve] = final metric of each finished seed.
     results: Vec<Vec<Vec<f64>>>,
-    problems: HashMap<String, Arc<dyn Problem>>,
     error: Option<String>,
 }
 
 impl Sweep {
-    pub fn new(base: &Scenario, axis: Axis, aggs: Vec<AggSpec>, seeds: Vec<u64>, data: Option<Arc<Dataset>>) -> Sweep {
+    pub fn new(base: &Scenario, axis: Axis, curves: Vec<Curve>, seeds: Vec<u64>) -> Sweep {
         let mut jobs = Vec::new();
         for s in 0..seeds.len() {
             for a in 0..axis.len() {
-                for g in 0..aggs.len() {
+                for g in 0..curves.len() {
                     jobs.push((a, g, s));
                 }
             }
         }
-        let results = vec![vec![Vec::new(); aggs.len()]; axis.len()];
-        Sweep { base: base.clone(), axis, aggs, seeds, data, jobs, next: 0, current: None, results, problems: HashMap::new(), error: None }
+        let results = vec![vec![Vec::new(); curves.len()]; axis.len()];
+        Sweep { base: base.clone(), axis, curves, seeds, jobs, next: 0, current: None, results, error: None }
     }
 
     /// (finished runs, total runs).
@@ -131,45 +146,31 @@ impl Sweep {
         sc
     }
 
-    /// Runs at most `budget` iterations (at least one run step). Returns the iterations done.
-    pub fn advance(&mut self, budget: usize) -> usize {
+    /// Runs at most `budget` iterations (at least one run step), building problems through
+    /// `problems`. Returns the iterations done.
+    pub fn advance(&mut self, budget: usize, problems: &mut Cache) -> usize {
         let mut done = 0;
         while done < budget.max(1) && !self.is_done() {
             if self.current.is_none() {
                 let (a, g, s) = self.jobs[self.next];
                 let sc = self.scenario(a, s);
-                let key = data_key(&sc);
-                let p = match self.problems.get(&key) {
-                    Some(p) => p.clone(),
-                    None => match problem::build(&sc, self.data.as_ref()) {
-                        Ok(p) => {
-                            // Keep the problems of the current seed pass only.
-                            if self.problems.len() > self.axis.len() * 2 + 4 {
-                                self.problems.clear();
-                            }
-                            self.problems.insert(key, p.clone());
-                            p
-                        }
-                        Err(e) => {
-                            self.error = Some(e);
-                            return done;
-                        }
-                    },
-                };
-                let mut run = Run::new(&sc, self.aggs[g], p);
-                run.trace = super::trace::Trace::with_capacity(4);
-                self.current = Some(run);
+                match problems.get(&sc) {
+                    Ok(p) => {
+                        let mut run = Run::new(&sc, self.curves[g], p);
+                        run.trace = super::trace::Trace::with_capacity(4);
+                        self.current = Some(run);
+                    }
+                    Err(e) => {
+                        self.error = Some(e);
+                        return done;
+                    }
+                }
             }
             let run = self.current.as_mut().expect("current run");
-            if !run.problem().prepare(1) {
-                done += 1;
-                continue;
-            }
-            if run.step() {
-                done += 1;
-                continue;
-            }
             done += 1;
+            if !run.problem().prepare(1) || run.step() {
+                continue;
+            }
             let (a, g, _) = self.jobs[self.next];
             self.results[a][g].push(run.final_metric());
             self.current = None;
@@ -179,29 +180,24 @@ impl Sweep {
     }
 
     /// Runs everything.
-    pub fn run_to_end(&mut self) {
+    pub fn run_to_end(&mut self, problems: &mut Cache) {
         while !self.is_done() {
-            self.advance(usize::MAX);
+            self.advance(usize::MAX, problems);
         }
     }
 
-    /// The summary of cell (axis point a, aggregator g), once at least one seed has finished.
+    /// The summary of cell (axis point a, curve g), once at least one seed has finished.
     pub fn cell(&self, a: usize, g: usize) -> Option<Cell> {
         Cell::of(&self.results[a][g])
     }
 
-    /// Raw final metrics of a cell.
-    pub fn values(&self, a: usize, g: usize) -> &[f64] {
-        &self.results[a][g]
-    }
-
-    /// CSV: axis value, aggregator, seed count, mean, min, max, diverged.
+    /// CSV: axis value, curve, seed count, mean, min, max, diverged.
     pub fn csv(&self) -> String {
         let mut out = format!("{},agg,runs,mean,min,max,diverged\n", self.axis.name());
         for a in 0..self.axis.len() {
-            for (g, spec) in self.aggs.iter().enumerate() {
+            for (g, curve) in self.curves.iter().enumerate() {
                 if let Some(c) = self.cell(a, g) {
-                    out.push_str(&format!("{},{},{},{:e},{:e},{:e},{}\n", self.axis.value(a), spec.key(), c.count, c.mean, c.min, c.max, c.diverged));
+                    out.push_str(&format!("{},{},{},{:e},{:e},{:e},{}\n", self.axis.value(a), curve.key(), c.count, c.mean, c.min, c.max, c.diverged));
                 }
             }
         }

@@ -113,7 +113,7 @@ pub fn strongly_convex_curve(t: usize, e0: f64, lambda: f64, l: f64, delta: f64)
 }
 
 /// The α above which a rule's guarantee is lost (its breakdown point), given m and the assumed β.
-/// None where no breakdown fraction is stated (centered clipping, RSA).
+/// None where no breakdown fraction is stated (centered clipping).
 pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
     let mf = m as f64;
     Some(match kind {
@@ -127,7 +127,7 @@ pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
         AggKind::Krum | AggKind::MultiKrum => beta.min(((mf - 3.0) / (2.0 * mf)).max(0.0)),
         // m ≥ 4f + 3.
         AggKind::Bulyan => beta.min(((mf - 3.0) / (4.0 * mf)).max(0.0)),
-        AggKind::CClip | AggKind::Rsa => return None,
+        AggKind::CClip => return None,
     })
 }
 
@@ -177,11 +177,6 @@ pub fn p_stuck_circle(delta: f64, lambda: f64, r: f64) -> f64 {
 /// Probability of escaping within Q independent rounds: 1 − P_stuck^Q.
 pub fn escape_probability(p_stuck: f64, q: usize) -> f64 {
     1.0 - p_stuck.powi(q as i32)
-}
-
-/// T_th from the growth condition (4.7) with the toy's curvature γ: (2/(ηγ))·log_{9/4}(2(R + r)/μ).
-pub fn calibrated_tth(eta: f64, gamma: f64, big_r: f64, r: f64, mu: f64) -> f64 {
-    2.0 / (eta * gamma) * ((2.0 * (big_r + r) / mu).ln() / (9.0f64 / 4.0).ln())
 }
 
 #[cfg(test)]

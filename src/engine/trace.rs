@@ -151,10 +151,6 @@ impl Trace {
     pub fn is_full_resolution(&self) -> bool {
         self.stride == 1
     }
-    /// Number of records pushed so far.
-    pub fn total(&self) -> usize {
-        self.total
-    }
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         (self.records.capacity() + self.events.capacity()) * std::mem::size_of::<Record>()

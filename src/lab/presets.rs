@@ -5,16 +5,14 @@
 //! number. Where our set-up must differ (4000 MNIST images instead of 60 000, softmax instead of a
 //! CNN, a binary MNIST task instead of Spambase), the preset says so.
 
-use super::View;
-use crate::engine::data::Dataset;
+use super::ViewId;
 use crate::engine::linalg::fit_slope;
-use crate::engine::problem::{self, data_key, Problem};
+use crate::engine::problem::{self, Cache};
 use crate::engine::run::Run;
-use crate::engine::scenario::{AggSpec, Scenario};
+use crate::engine::scenario::{AggSpec, AlgoKind, Curve, Scenario};
 use crate::engine::sweep::{Axis, Sweep};
 use crate::engine::theory;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// What a row measures, and how it is printed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,6 +31,20 @@ pub enum Unit {
     Spread,
 }
 
+impl Unit {
+    /// The table's column heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Accuracy => "test accuracy (%)",
+            Unit::Misclass => "misclassification rate",
+            Unit::Error => "final ‖w − w*‖",
+            Unit::Probability => "probability",
+            Unit::Slope => "log–log slope",
+            Unit::Spread => "variance",
+        }
+    }
+}
+
 /// The paper's entry in a row.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Paper {
@@ -44,16 +56,27 @@ pub enum Paper {
 /// How our number is computed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Job {
-    /// The final metric of one run (the clean reference when the query has `alpha=0&attack=none`).
-    Final { query: String, agg: String },
+    /// The final metric of one run of `curve` (the clean reference when `sc` has α = 0 and no attack).
+    Final { sc: Scenario, curve: Curve },
     /// The consensus variance of RSA's honest local models at the end.
-    Spread { query: String, agg: String },
-    /// Fraction of `seeds` saddle-toy runs that end near a minimum (|w₂| > ½); `stuck` reports 1 − that.
-    Escape { query: String, seeds: u64, stuck: bool },
-    /// Fitted slope of log(final error) against log(axis value), averaged over seeds.
-    Slope { query: String, agg: &'static str, key: &'static str, values: Vec<f64>, seeds: u64 },
+    Spread { sc: Scenario, curve: Curve },
+    /// Fraction of `seeds` saddle-toy runs (the median under the scenario's first algorithm) that
+    /// end near a minimum (|w₂| > ½); `stuck` reports 1 − that.
+    Escape { sc: Scenario, seeds: u64, stuck: bool },
+    /// Fitted slope of log(mean final error) against log(axis value), over `seeds` seeds.
+    Slope { sc: Scenario, curve: Curve, axis: Axis, seeds: u64 },
     /// A closed-form value (theory).
     Theory(f64),
+}
+
+impl Job {
+    /// The scenario the job runs, if it runs one.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        match self {
+            Job::Final { sc, .. } | Job::Spread { sc, .. } | Job::Escape { sc, .. } | Job::Slope { sc, .. } => Some(sc),
+            Job::Theory(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,8 +106,8 @@ pub struct Preset {
     pub title: &'static str,
     pub source: &'static str,
     /// The scenario the preset loads (its link) and the view it opens.
-    pub query: String,
-    pub view: View,
+    pub scenario: Scenario,
+    pub view: ViewId,
     pub unit: Unit,
     pub rows: Vec<Row>,
     /// Orderings the paper reports, checked by `tests/presets.rs`.
@@ -98,8 +121,11 @@ pub struct Preset {
 impl Preset {
     /// The link's query and view hash, e.g. `?problem=mnist&...#curves`.
     pub fn link(&self) -> String {
-        let (s, _) = Scenario::from_query(&self.query);
-        format!("?{}#{}", s.to_query(), self.view.key())
+        format!("?{}#{}", self.scenario.to_query(), self.view.key())
+    }
+    /// Whether the preset needs the MNIST data.
+    pub fn needs_data(&self) -> bool {
+        self.scenario.problem.needs_data() || self.rows.iter().filter_map(|r| r.job.scenario()).any(|s| s.problem.needs_data())
     }
     /// Whether higher values are better for this preset's unit.
     pub fn higher_is_better(&self) -> bool {
@@ -107,6 +133,13 @@ impl Preset {
     }
     pub fn format(&self, v: f64) -> String {
         format_value(self.unit, v)
+    }
+    /// Our value of row i as the table prints it (variance rows in their own unit).
+    pub fn format_row(&self, i: usize, v: f64) -> String {
+        match self.rows[i].job {
+            Job::Spread { .. } => format_value(Unit::Spread, v),
+            _ => self.format(v),
+        }
     }
 }
 
@@ -125,8 +158,30 @@ pub fn format_value(unit: Unit, v: f64) -> String {
     }
 }
 
-fn fin(q: &str, agg: &str) -> Job {
-    Job::Final { query: q.to_string(), agg: agg.to_string() }
+/// The scenario of a query written in this file (a preset's query is checked by the tests: any
+/// notice is a mistake here).
+fn parse(query: &str) -> Scenario {
+    let (s, notices) = Scenario::from_query(query);
+    assert!(notices.is_empty(), "preset query {query}: {notices:?}");
+    s
+}
+
+/// A curve of `sc` by its key in this file: `rsa` for RSA, else a rule under the scenario's first
+/// algorithm.
+fn curve(sc: &Scenario, key: &str) -> Curve {
+    match key {
+        "rsa" => Curve { algo: AlgoKind::Rsa, rule: None },
+        rule => Curve { algo: sc.algos[0], rule: Some(AggSpec::from_key(rule).expect("a rule's key")) },
+    }
+}
+
+fn fin(q: &str, key: &str) -> Job {
+    let sc = parse(q);
+    Job::Final { curve: curve(&sc, key), sc }
+}
+
+fn view(key: &str) -> ViewId {
+    ViewId::from_key(key).expect("a registered view")
 }
 
 fn row(label: impl Into<String>, paper: Paper, job: Job) -> Row {
@@ -149,19 +204,22 @@ const RSA: &str = "problem=mnist&m=20&n=200&batch=32&sched=sqrt&eta=0.5&l2=0.01&
 const NBS: &str = "problem=binary&m=20&n=100&alpha=0.15&beta=0.15&eta=0.2&T=300&dlam=3&eta_z=0.05&tz=10&shift_eps=0.3";
 const STUCK: &str = "problem=saddle&attack=oracle&r=0.25&R=0.6&eps=0.15&eta=0.2&tth=50&Q=1&T=2000&w0=1,0";
 
-/// Every preset, in the order of the issue.
-pub fn all() -> Vec<Preset> {
-    let mut out = vec![table2(), table3(), table4()];
-    out.extend(rsa());
-    out.push(nbs_table1());
-    out.push(nbs_breakpoint());
-    out.push(stuck());
-    out.push(rates());
-    out
+/// Every preset, in the order of the papers (built once).
+pub fn all() -> &'static [Preset] {
+    static ALL: OnceLock<Vec<Preset>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut out = vec![table2(), table3(), table4()];
+        out.extend(rsa());
+        out.push(nbs_table1());
+        out.push(nbs_breakpoint());
+        out.push(stuck());
+        out.push(rates());
+        out
+    })
 }
 
 pub fn by_id(id: &str) -> Option<Preset> {
-    all().into_iter().find(|p| p.id == id)
+    all().iter().find(|p| p.id == id).cloned()
 }
 
 /// The rows of Yin et al.'s Tables 2 and 3: the clean mean, then mean, median and trimmed mean
@@ -182,8 +240,8 @@ fn table2() -> Preset {
         short: "Yin 2018 · Table 2",
         title: "Yin et al. 2018, Table 2 and Figure 1: softmax regression, labels y → 9 − y, m = 40",
         source: "Yin, Chen, Ramchandran, Bartlett (ICML 2018), §7, Table 2",
-        query: TABLE2.into(),
-        view: View::Curves,
+        scenario: parse(TABLE2),
+        view: view("curves"),
         unit: Unit::Accuracy,
         rows: yin_rows(TABLE2, 0.05, [0.880, 0.768, 0.872, 0.869]),
         orders: vec![
@@ -203,8 +261,8 @@ fn table3() -> Preset {
         short: "Yin 2018 · Table 3 (network)",
         title: "Yin et al. 2018, Table 3: a neural network, m = 10, labels y → 9 − y, 10% of local data per step",
         source: "Yin et al. 2018, §7, Table 3",
-        query: TABLE3.into(),
-        view: View::Curves,
+        scenario: parse(TABLE3),
+        view: view("curves"),
         unit: Unit::Accuracy,
         rows: yin_rows(TABLE3, 0.1, [0.943, 0.773, 0.874, 0.907]),
         orders: vec![
@@ -225,8 +283,8 @@ fn table4() -> Preset {
         short: "Yin 2018 · Table 4 (one round)",
         title: "Yin et al. 2018, Table 4: the one-round algorithm, m = 10, Byzantine workers train on random labels",
         source: "Yin et al. 2018, §7, Table 4 (Algorithm 2)",
-        query: TABLE4.into(),
-        view: View::Curves,
+        scenario: parse(TABLE4),
+        view: view("curves"),
         unit: Unit::Accuracy,
         rows: vec![
             row("α = 0, mean", Paper::Num(0.918), fin(&clean, "mean")),
@@ -249,7 +307,7 @@ const RSA_ROW: usize = 4;
 
 /// Rows: the ideal run, then the five methods for each (label, α) panel; `papers[k][method]`.
 fn rsa_rows(attack: &str, split: &str, panels: &[(&str, f64)], papers: &[[&'static str; 5]]) -> (String, Vec<Row>) {
-    let base = format!("{RSA}&attack={attack}&split={split}&agg=mean,geomed,krum,median,rsa");
+    let base = format!("{RSA}&attack={attack}&split={split}&agg=mean,geomed,krum,median&algo=gd,rsa");
     let mut rows = vec![row("ideal SGD (no attack)", Paper::Text("reference"), fin(&format!("{base}&alpha=0&attack=none"), "mean"))];
     for ((label, alpha), paper) in panels.iter().zip(papers) {
         let q = format!("{base}&alpha={alpha}&beta={alpha}");
@@ -277,8 +335,8 @@ fn rsa() -> Vec<Preset> {
             short: "RSA · Fig. 4 same value",
             title: "RSA (Li et al. 2019), Figure 4: same-value attack c = 100, q = 4 and q = 8",
             source: "Li, Xu, Chen, Giannakis, Ling (AAAI 2019), §6, Figure 4",
-            query: q4,
-            view: View::Curves,
+            scenario: parse(&q4),
+            view: view("curves"),
             unit: Unit::Accuracy,
             rows: rows4,
             orders: vec![
@@ -296,8 +354,8 @@ fn rsa() -> Vec<Preset> {
             short: "RSA · Fig. 5 sign flip",
             title: "RSA (Li et al. 2019), Figure 5: sign-flipping attack σ = −4, q = 4 and q = 8",
             source: "Li et al. 2019, §6, Figure 5",
-            query: q5,
-            view: View::Curves,
+            scenario: parse(&q5),
+            view: view("curves"),
             unit: Unit::Accuracy,
             rows: rows5,
             orders: vec![
@@ -308,15 +366,15 @@ fn rsa() -> Vec<Preset> {
                 unreproduced(at(0, RSA_ROW), at(0, MEDIAN), "q = 4: RSA ≈ GeoMed, the median slightly worse"),
             ],
             matches: "SGD fails (at q = 4 the flipped gradients cancel 16 honest ones, at q = 8 they reverse them); GeoMed and the median learn.",
-            differs: "With λ = 0.07 our RSA does not hold up under sign flips: the Byzantine workers send −4·x_b with x_b ≈ x₀, so every one of them pulls each coordinate of x₀ towards 0 by a·λ per step, a shrinkage the honest pulls cannot balance at q = 8. With the paper's q = 8 value λ = 0.01 it reaches 81% (byzlab-cli run \"problem=mnist&m=20&n=200&batch=32&sched=sqrt&l2=0.01&T=300&agg=rsa&attack=signflip&alpha=0.4&lam=0.01\"). The rest as in Figure 4.",
+            differs: "With λ = 0.07 our RSA does not hold up under sign flips: the Byzantine workers send −4·x_b with x_b ≈ x₀, so every one of them pulls each coordinate of x₀ towards 0 by a·λ per step, a shrinkage the honest pulls cannot balance at q = 8. With the paper's q = 8 value λ = 0.01 it reaches 81% (byzlab-cli run \"problem=mnist&m=20&n=200&batch=32&sched=sqrt&l2=0.01&T=300&algo=rsa&attack=signflip&alpha=0.4&lam=0.01\"). The rest as in Figure 4.",
         },
         Preset {
             id: "li19-fig10",
             short: "RSA · Fig. 10 non-i.i.d.",
             title: "RSA (Li et al. 2019), Figure 10: two workers per digit, Byzantine workers copy the first honest worker",
             source: "Li et al. 2019, §6, Figure 10",
-            query: q10,
-            view: View::Curves,
+            scenario: parse(&q10),
+            view: view("curves"),
             unit: Unit::Accuracy,
             rows: rows10,
             orders: vec![
@@ -331,15 +389,15 @@ fn rsa() -> Vec<Preset> {
             differs: "Our RSA reaches less than the paper's near-optimal 80% and 60% (see the table); the paper used λ = 0.5 with a = 0.0005, which with our a = 0.5 moves x₀ by far too much per step. The plain mean, which the paper does not show here, does better than every robust rule: copies of one honest worker are honest data. The rest as in Figure 4.",
         },
         {
-            let q = format!("{RSA}&attack=samevalue&alpha=0.4&beta=0.4&agg=rsa");
+            let q = format!("{RSA}&attack=samevalue&alpha=0.4&beta=0.4&algo=rsa");
             let lams = [0.0003, 0.003, 0.03, 0.3, 3.0];
             Preset {
                 id: "li19-fig7",
                 short: "RSA · Fig. 7 λ",
                 title: "RSA (Li et al. 2019), Figure 7: final accuracy against λ, same-value attack, q = 8",
                 source: "Li et al. 2019, §6, Figure 7",
-                query: q.clone(),
-                view: View::Curves,
+                scenario: parse(&q),
+                view: view("curves"),
                 unit: Unit::Accuracy,
                 rows: lams.iter().map(|l| row(format!("λ = {l}"), Paper::Text(if *l == 0.03 { "best region" } else { "lower" }), fin(&format!("{q}&lam={l}"), "rsa"))).collect(),
                 orders: vec![order(2, 0, "small λ: slow fusion, lower accuracy"), order(2, 4, "large λ: a remarkable error")],
@@ -348,18 +406,18 @@ fn rsa() -> Vec<Preset> {
             }
         },
         {
-            let q = format!("{RSA}&attack=none&alpha=0&agg=rsa");
+            let q = format!("{RSA}&attack=none&alpha=0&algo=rsa");
             // The paper's λ per norm (Figure 8): ℓ1 0.1, ℓ2 1.4, ℓ∞ 51.
             let norms = [("ℓ1", "l1", 0.1), ("ℓ2", "l2", 1.4), ("ℓ∞", "linf", 51.0)];
             let mut rows: Vec<Row> = norms.iter().map(|(l, k, lam)| row(format!("{l} (λ = {lam}): accuracy"), Paper::Text(if *k == "linf" { "lowest" } else { "high" }), fin(&format!("{q}&norm={k}&lam={lam}"), "rsa"))).collect();
-            rows.extend(norms.iter().map(|(l, k, lam)| row(format!("{l}: variance of local models"), Paper::Text(match *k { "linf" => "largest", "l2" => "smallest", _ => "middle" }), Job::Spread { query: format!("{q}&norm={k}&lam={lam}"), agg: "rsa".into() })));
+            rows.extend(norms.iter().map(|(l, k, lam)| row(format!("{l}: variance of local models"), Paper::Text(match *k { "linf" => "largest", "l2" => "smallest", _ => "middle" }), Job::Spread { sc: parse(&format!("{q}&norm={k}&lam={lam}")), curve: curve(&Scenario::default(), "rsa") })));
             Preset {
                 id: "li19-fig8",
                 short: "RSA · Fig. 8 norms",
                 title: "RSA (Li et al. 2019), Figure 8: ℓ1, ℓ2 and ℓ∞ penalties, no attack",
                 source: "Li et al. 2019, §6, Figure 8",
-                query: format!("{q}&norm=l1&lam=0.1"),
-                view: View::Curves,
+                scenario: parse(&format!("{q}&norm=l1&lam=0.1")),
+                view: view("curves"),
                 unit: Unit::Accuracy,
                 rows,
                 orders: vec![
@@ -411,8 +469,8 @@ fn nbs_table1() -> Preset {
         short: "NBS + DRO · Table I",
         title: "NBS + Wasserstein DRO, Table I: ERM, NBS, DRO and NBS + DRO in five environments (3 of 20 workers Byzantine)",
         source: "Robust distributed learning against both distributional shifts and Byzantine attacks (seed 003), §VI, Table I",
-        query: format!("{NBS}&attack=aggressive&shift=l1&dro=1&agg=mean,nbs"),
-        view: View::Curves,
+        scenario: parse(&format!("{NBS}&attack=aggressive&shift=l1&dro=1&agg=mean,nbs")),
+        view: view("curves"),
         unit: Unit::Misclass,
         rows,
         orders,
@@ -429,8 +487,8 @@ fn nbs_breakpoint() -> Preset {
         short: "NBS · ⅓ breakpoint",
         title: "NBS + DRO, §VI-C: the ⅓ breakpoint of norm-based screening under the paper's counterexample attack (β = α)",
         source: "seed 003, §VI-C (breakpoint) and its 10-update counterexample",
-        query: format!("{q}&alpha=0.3&beta=0.3"),
-        view: View::Breakdown,
+        scenario: parse(&format!("{q}&alpha=0.3&beta=0.3")),
+        view: view("breakdown"),
         unit: Unit::Error,
         rows: alphas
             .iter()
@@ -452,21 +510,21 @@ fn stuck() -> Preset {
         let delta = x * r;
         let q = format!("{STUCK}&delta={delta}");
         let p = theory::p_stuck_ball(delta, 1.0, r);
-        rows.push(row(format!("Q = 1, Δ/(λr) = {x}: P(stuck)"), Paper::Num(p), Job::Escape { query: q, seeds: 200, stuck: true }));
+        rows.push(row(format!("Q = 1, Δ/(λr) = {x}: P(stuck)"), Paper::Num(p), Job::Escape { sc: parse(&q), seeds: 200, stuck: true }));
     }
     for q_rounds in [1usize, 2, 3, 5] {
         let delta = 0.1;
         let q = format!("{STUCK}&delta={delta}&Q={q_rounds}");
         let p = theory::escape_probability(theory::p_stuck_ball(delta, 1.0, r), q_rounds);
-        rows.push(row(format!("Δ/(λr) = 0.4, Q = {q_rounds}: P(escape)"), Paper::Num(p), Job::Escape { query: q, seeds: 200, stuck: false }));
+        rows.push(row(format!("Δ/(λr) = 0.4, Q = {q_rounds}: P(escape)"), Paper::Num(p), Job::Escape { sc: parse(&q), seeds: 200, stuck: false }));
     }
     Preset {
         id: "yin19-stuck",
         short: "ByzantinePGD · Prop. 4.4",
         title: "ByzantinePGD (Yin et al. 2019), Example 2 / Proposition 4.4: stuck probability against Δ/(λr), and escape against Q",
         source: "Yin's thesis ch. 4, Proposition 4.4 and Algorithm 3",
-        query: format!("{STUCK}&delta=0.1&Q=3"),
-        view: View::Saddle,
+        scenario: parse(&format!("{STUCK}&delta=0.1&Q=3")),
+        view: view("saddle"),
         unit: Unit::Probability,
         rows,
         orders: vec![order(7, 4, "more rounds escape more often")],
@@ -480,14 +538,17 @@ fn rates() -> Preset {
     let qa = "problem=linreg&d=10&attack=shift&kappa=10&alpha=0.1&beta=0.1&T=60";
     let ns = vec![20.0, 50.0, 100.0, 200.0, 500.0];
     let ms = vec![10.0, 20.0, 40.0, 80.0, 160.0];
-    let slope = |query: &str, agg: &'static str, key: &'static str, values: &Vec<f64>| Job::Slope { query: query.into(), agg, key, values: values.clone(), seeds: 10 };
+    let slope = |query: &str, key: &str, axis: &str, values: &Vec<f64>| {
+        let sc = parse(query);
+        Job::Slope { curve: curve(&sc, key), sc, axis: Axis::on(axis, values.clone()).expect("a numeric key"), seeds: 10 }
+    };
     Preset {
         id: "yin18-rates",
         short: "Yin 2018 · rates",
         title: "Yin et al. 2018, Theorems 1 and 4, Observation 1: error against n and m on log–log axes",
         source: "Yin et al. 2018, §4 (Theorems 1, 4) and §6 (Observation 1)",
-        query: format!("{qa}&agg=median,trmean"),
-        view: View::Rates,
+        scenario: parse(&format!("{qa}&agg=median,trmean")),
+        view: view("rates"),
         unit: Unit::Slope,
         rows: vec![
             row("median, α = 0: slope against m (n = 50)", Paper::Num(-0.5), slope(&format!("{q}&n=50"), "median", "m", &ms)),
@@ -517,23 +578,13 @@ pub struct PresetRun {
     pub values: Vec<f64>,
     next: usize,
     active: Option<Active>,
-    data: Option<Arc<Dataset>>,
-    problems: HashMap<String, Arc<dyn Problem>>,
     pub error: Option<String>,
 }
 
 impl PresetRun {
-    pub fn new(preset: Preset, data: Option<Arc<Dataset>>) -> PresetRun {
+    pub fn new(preset: Preset) -> PresetRun {
         let n = preset.rows.len();
-        PresetRun { preset, values: vec![f64::NAN; n], next: 0, active: None, data, problems: HashMap::new(), error: None }
-    }
-
-    /// Whether the preset needs the MNIST data.
-    pub fn needs_data(p: &Preset) -> bool {
-        p.rows.iter().any(|r| match &r.job {
-            Job::Final { query, .. } | Job::Spread { query, .. } | Job::Escape { query, .. } | Job::Slope { query, .. } => Scenario::from_query(query).0.problem.needs_data(),
-            Job::Theory(_) => false,
-        })
+        PresetRun { preset, values: vec![f64::NAN; n], next: 0, active: None, error: None }
     }
 
     pub fn is_done(&self) -> bool {
@@ -545,51 +596,35 @@ impl PresetRun {
         (self.next, self.values.len())
     }
 
-    fn problem(&mut self, s: &Scenario) -> Result<Arc<dyn Problem>, String> {
-        let key = data_key(s);
-        if let Some(p) = self.problems.get(&key) {
-            return Ok(p.clone());
-        }
-        let p = problem::build(s, self.data.as_ref())?;
-        if self.problems.len() > 8 {
-            self.problems.clear();
-        }
-        self.problems.insert(key, p.clone());
-        Ok(p)
-    }
-
-    fn start(&mut self, job: &Job) -> Result<Option<Active>, String> {
+    fn start(&mut self, job: &Job, problems: &mut Cache) -> Result<Option<Active>, String> {
         Ok(match job {
             Job::Theory(v) => {
                 self.values[self.next] = *v;
                 None
             }
-            Job::Final { query, agg } | Job::Spread { query, agg } => {
-                let (s, _) = Scenario::from_query(query);
-                let p = self.problem(&s)?;
-                let mut r = Run::new(&s, AggSpec::from_key(agg).ok_or("unknown aggregator")?, p);
+            Job::Final { sc, curve } | Job::Spread { sc, curve } => {
+                let mut r = Run::new(sc, *curve, problems.get(sc)?);
                 r.trace = crate::engine::trace::Trace::with_capacity(64);
                 Some(Active::Run(r))
             }
-            Job::Escape { query, seeds, stuck } => {
-                let (s, _) = Scenario::from_query(query);
-                Some(Active::Escape { runs_left: *seeds, next_seed: 0, escaped: 0, total: *seeds, current: None, base: s, stuck: *stuck })
+            Job::Escape { sc, seeds, stuck } => {
+                Some(Active::Escape { runs_left: *seeds, next_seed: 0, escaped: 0, total: *seeds, current: None, base: sc.clone(), stuck: *stuck })
             }
-            Job::Slope { query, agg, key, values, seeds } => {
-                let (s, _) = Scenario::from_query(query);
-                let seeds = (0..*seeds).map(|k| s.seed + k).collect();
-                Some(Active::Sweep(Sweep::new(&s, Axis::new(key, values.clone()), vec![AggSpec::from_key(agg).ok_or("unknown aggregator")?], seeds, self.data.clone())))
+            Job::Slope { sc, curve, axis, seeds } => {
+                let seeds = (0..*seeds).map(|k| sc.seed + k).collect();
+                Some(Active::Sweep(Sweep::new(sc, axis.clone(), vec![*curve], seeds)))
             }
         })
     }
 
-    /// Advances by at most `budget` iterations. Returns the iterations done (0 when finished).
-    pub fn advance(&mut self, budget: usize) -> usize {
+    /// Advances by at most `budget` iterations, building problems through `problems`. Returns the
+    /// iterations done (0 when finished).
+    pub fn advance(&mut self, budget: usize, problems: &mut Cache) -> usize {
         let mut done = 0;
         while done < budget.max(1) && !self.is_done() {
             if self.active.is_none() {
                 let job = self.preset.rows[self.next].job.clone();
-                match self.start(&job) {
+                match self.start(&job, problems) {
                     Ok(Some(a)) => self.active = Some(a),
                     Ok(None) => {
                         self.next += 1;
@@ -618,9 +653,11 @@ impl PresetRun {
                     if current.is_none() {
                         let s = Scenario { seed: base.seed.wrapping_add(*next_seed), ..base.clone() };
                         *next_seed += 1;
+                        // 200 seeds of a toy that builds in microseconds: not worth a cache slot.
                         match problem::build(&s, None) {
                             Ok(p) => {
-                                let mut r = Run::new(&s, AggSpec::from_key("median").expect("median"), p);
+                                let curve = Curve { algo: s.algos[0], rule: Some(AggSpec::from_key("median").expect("median")) };
+                                let mut r = Run::new(&s, curve, p);
                                 r.trace = crate::engine::trace::Trace::with_capacity(4);
                                 *current = Some(r);
                             }
@@ -647,7 +684,7 @@ impl PresetRun {
                     })
                 }
                 Active::Sweep(sw) => {
-                    done += sw.advance(budget.saturating_sub(done).max(1));
+                    done += sw.advance(budget.saturating_sub(done).max(1), problems);
                     if let Some(e) = sw.error() {
                         self.error = Some(e.to_string());
                         return done;
@@ -674,9 +711,9 @@ impl PresetRun {
         done
     }
 
-    pub fn run_to_end(&mut self) {
+    pub fn run_to_end(&mut self, problems: &mut Cache) {
         while !self.is_done() {
-            self.advance(10_000);
+            self.advance(10_000, problems);
         }
     }
 
@@ -712,16 +749,8 @@ impl PresetRun {
     /// The table as Markdown (the CLI and docs/reproduction.md use it).
     pub fn markdown(&self) -> String {
         let p = &self.preset;
-        let unit = match p.unit {
-            Unit::Accuracy => "test accuracy (%)",
-            Unit::Misclass => "misclassification rate",
-            Unit::Error => "final ‖w − w*‖",
-            Unit::Probability => "probability",
-            Unit::Slope => "log–log slope",
-            Unit::Spread => "variance",
-        };
-        let mut out = format!("| {} | paper | ours | ours − paper |\n|---|---|---|---|\n", unit);
-        for (r, v) in p.rows.iter().zip(&self.values) {
+        let mut out = format!("| {} | paper | ours | ours − paper |\n|---|---|---|---|\n", p.unit.label());
+        for (i, (r, v)) in p.rows.iter().zip(&self.values).enumerate() {
             let (paper, diff) = match &r.paper {
                 Paper::Num(x) => {
                     let d = if v.is_finite() { p.format(v - x).trim_start_matches("+").to_string() } else { "–".into() };
@@ -729,11 +758,7 @@ impl PresetRun {
                 }
                 Paper::Text(t) => (t.to_string(), "–".into()),
             };
-            let ours = match (&r.job, p.unit) {
-                (Job::Spread { .. }, _) => format_value(Unit::Spread, *v),
-                _ => p.format(*v),
-            };
-            out.push_str(&format!("| {} | {} | {} | {} |\n", r.label, paper, ours, diff));
+            out.push_str(&format!("| {} | {} | {} | {} |\n", r.label, paper, p.format_row(i, *v), diff));
         }
         out
     }

@@ -2,7 +2,7 @@
 //! a band and each rule's theoretical breakdown point as a vertical dashed line. Shared with the rates
 //! view (error against n or m on log–log axes), which uses the same band series.
 
-use super::{color, draw_shape, err, log_range, log_tick, Corner, Glyph, Legend, Shape, Style, GREY};
+use super::{PlotError, color, draw_shape, log_range, log_tick, Corner, Glyph, Legend, Shape, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -27,48 +27,29 @@ pub struct Breakdown {
     pub progress: String,
     /// Dashed grey reference lines (the rates view's −½ slopes): (label, points).
     pub refs: Vec<(String, Vec<(f64, f64)>)>,
+    pub x_label: String,
+    /// Log x axis (the rates view) or linear (α in the breakdown view).
+    pub log_x: bool,
 }
 
-/// Draws marker shape `i` (circle, triangle, square, cross, ...) at `p`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Breakdown, style: &Style, x_label: &str, log_x: bool) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
+/// Draws the bands, lines, markers and reference lines of a breakdown or rates plot.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Breakdown, style: &Style) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
     let ys = data.series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.1, p.2, p.3]));
     let (lo, hi) = log_range(ys, 1e-9);
-    let mut chart = ChartBuilder::on(area);
-    chart
-        .caption(&data.title, style.title())
-        .margin(style.px(10.0))
-        .x_label_area_size(style.font * 2.8)
-        .y_label_area_size(style.font * 4.6);
-    if log_x {
+    let chart = super::chart(area, &data.title, style);
+    let y = (data.y_label.as_str(), &log_tick as &dyn Fn(&f64) -> String);
+    if data.log_x {
         let (x0, x1) = (data.x_range.0.max(1e-9), data.x_range.1.max(data.x_range.0 * 1.01));
-        let mut c = chart.build_cartesian_2d((x0..x1).log_scale(), (lo..hi).log_scale()).map_err(err)?;
-        c.configure_mesh()
-            .x_desc(x_label)
-            .y_desc(&data.y_label)
-            .label_style(style.small())
-            .axis_desc_style(style.text())
-            .x_label_formatter(&log_tick)
-            .y_label_formatter(&log_tick)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut c = { chart }.build_cartesian_2d((x0..x1).log_scale(), (lo..hi).log_scale())?;
+        super::axes(&mut c, style, (&data.x_label, &log_tick), y, true)?;
         body(&mut c, data, style, lo, hi, false)?;
     } else {
-        let mut c = chart.build_cartesian_2d(data.x_range.0..data.x_range.1, (lo..hi).log_scale()).map_err(err)?;
-        c.configure_mesh()
-            .x_desc(x_label)
-            .y_desc(&data.y_label)
-            .label_style(style.small())
-            .x_label_formatter(&super::lin_tick)
-            .axis_desc_style(style.text())
-            .y_label_formatter(&log_tick)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut c = { chart }.build_cartesian_2d(data.x_range.0..data.x_range.1, (lo..hi).log_scale())?;
+        super::axes(&mut c, style, (&data.x_label, &super::lin_tick), y, true)?;
         body(&mut c, data, style, lo, hi, true)?;
     }
-    area.draw(&Text::new(data.progress.clone(), (style.px(8.0), style.px(6.0)), style.small())).map_err(err)?;
+    area.draw(&Text::new(data.progress.clone(), (style.px(8.0), style.px(6.0)), style.small()))?;
     Ok(())
 }
 
@@ -79,7 +60,7 @@ fn body<'a, DB: DrawingBackend + 'a, X, Y>(
     lo: f64,
     hi: f64,
     marks_are_alphas: bool,
-) -> Result<(), String>
+) -> Result<(), PlotError>
 where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
@@ -92,11 +73,11 @@ where
         if s.points.len() >= 2 {
             let mut poly: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.3))).collect();
             poly.extend(s.points.iter().rev().map(|p| (p.0, clamp(p.2))));
-            c.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.15).filled()))).map_err(err)?;
+            c.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.15).filled())))?;
         }
         let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.1))).collect();
         let mk = style.marker as i32;
-        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw))).map_err(err)?;
+        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw)))?;
         legend.add(s.label.clone(), Glyph::Line { color: col.to_rgba(), width: lw, dashed: false, marker: Some(Shape::for_series(k)) });
         for &p in &line {
             draw_shape(c.plotting_area(), p, Shape::for_series(k), mk, col.to_rgba(), 2)?;
@@ -104,13 +85,13 @@ where
         if marks_are_alphas {
             if let Some(a) = s.mark {
                 c.draw_series(DashedLineSeries::new(vec![(a, lo), (a, hi)], style.px(6.0) as u32, style.px(4.0) as u32, col.mix(0.9).stroke_width(lw.max(2) - 1)))
-                    .map_err(err)?;
+                    ?;
             }
         }
     }
     for (label, pts) in &data.refs {
         let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, clamp(y))).collect();
-        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw))).map_err(err)?;
+        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))?;
         legend.add(label.clone(), Glyph::dashed(GREY, lw));
     }
     let corner = if marks_are_alphas { Corner::UpperLeft } else { Corner::UpperRight };

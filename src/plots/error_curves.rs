@@ -1,7 +1,7 @@
 //! View 1, error curves: a metric against the iteration, one curve per aggregator, the clean run as
 //! reference and the theory floor as a dashed line.
 
-use super::{color, err, log_range, log_tick, Corner, Glyph, Legend, Style, GREY};
+use super::{PlotError, color, log_range, log_tick, Corner, Glyph, Legend, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -29,30 +29,17 @@ pub struct ErrorCurves {
     pub t_max: f64,
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurves, style: &Style) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurves, style: &Style) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
     let xs = 0f64..data.t_max.max(1.0);
     let all_y = data.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).chain(data.floor.iter().map(|f| f.1));
-    let mut chart = ChartBuilder::on(area);
-    chart
-        .caption(&data.title, style.title())
-        .margin(style.px(10.0))
-        .x_label_area_size(style.font * 2.8)
-        .y_label_area_size(style.font * 4.6);
+    let chart = super::chart(area, &data.title, style);
+    let x = ("iteration t", &super::lin_tick as &dyn Fn(&f64) -> String);
     if data.log_y {
         let (lo, hi) = log_range(all_y, 1e-12);
-        let mut c = chart.build_cartesian_2d(xs, (lo..hi).log_scale()).map_err(err)?;
-        c.configure_mesh()
-            .x_desc("iteration t")
-            .y_desc(&data.y_label)
-            .label_style(style.small())
-            .x_label_formatter(&super::lin_tick)
-            .axis_desc_style(style.text())
-            .y_label_formatter(&log_tick)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
-        draw_series(&mut c, data, style, lo, hi)?;
+        let mut c = { chart }.build_cartesian_2d(xs, (lo..hi).log_scale())?;
+        super::axes(&mut c, style, x, (&data.y_label, &log_tick), true)?;
+        draw_series(&mut c, data, style, lo, hi)
     } else {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for y in all_y.filter(|y| y.is_finite()) {
@@ -67,19 +54,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurve
         }
         let pad = 0.05 * (hi - lo);
         let (lo, hi) = (lo - pad, hi + pad);
-        let mut c = chart.build_cartesian_2d(xs, lo..hi).map_err(err)?;
-        c.configure_mesh()
-            .x_desc("iteration t")
-            .y_desc(&data.y_label)
-            .label_style(style.small())
-            .x_label_formatter(&super::lin_tick)
-            .axis_desc_style(style.text())
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
-        draw_series(&mut c, data, style, lo, hi)?;
+        let mut c = { chart }.build_cartesian_2d(xs, lo..hi)?;
+        super::axes(&mut c, style, x, (&data.y_label, &super::lin_tick), true)?;
+        draw_series(&mut c, data, style, lo, hi)
     }
-    Ok(())
 }
 
 fn draw_series<'a, DB: DrawingBackend + 'a, Y>(
@@ -88,7 +66,7 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y>(
     style: &Style,
     lo: f64,
     hi: f64,
-) -> Result<(), String>
+) -> Result<(), PlotError>
 where
     Y: Ranged<ValueType = f64>,
 {
@@ -101,15 +79,15 @@ where
         let pts: Vec<(f64, f64)> = s.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
         let label = if s.diverged { format!("{} (diverged)", s.label) } else { s.label.clone() };
         if s.dashed {
-            c.draw_series(DashedLineSeries::new(pts.clone(), style.px(8.0) as u32, style.px(5.0) as u32, st)).map_err(err)?;
+            c.draw_series(DashedLineSeries::new(pts.clone(), style.px(8.0) as u32, style.px(5.0) as u32, st))?;
             legend.add(label, Glyph::dashed(col, lw));
         } else {
-            c.draw_series(LineSeries::new(pts.clone(), st)).map_err(err)?;
+            c.draw_series(LineSeries::new(pts.clone(), st))?;
             legend.add(label, Glyph::line(col, lw));
         }
         if s.diverged {
             if let Some(&last) = pts.last() {
-                c.draw_series(std::iter::once(Cross::new(last, style.marker as i32 * 2, col.stroke_width(lw)))).map_err(err)?;
+                c.draw_series(std::iter::once(Cross::new(last, style.marker as i32 * 2, col.stroke_width(lw))))?;
             }
         }
     }
@@ -117,7 +95,7 @@ where
         if v.is_finite() {
             let (x0, x1) = (0.0, data.t_max.max(1.0));
             c.draw_series(DashedLineSeries::new(vec![(x0, clamp(*v)), (x1, clamp(*v))], style.px(4.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
-                .map_err(err)?;
+                ?;
             legend.add(label.clone(), Glyph::dashed(GREY, lw));
         }
     }

@@ -2,7 +2,7 @@
 //! circles, Byzantine as triangles, in different colours), the honest mean and the true gradient,
 //! and where each aggregator lands.
 
-use super::{color, err, Corner, Glyph, Legend, Shape, Style, BYZANTINE, HONEST};
+use super::{PlotError, color, Corner, Glyph, Legend, Shape, Style, BYZANTINE, HONEST};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -45,41 +45,25 @@ fn frame(v: &MasterView) -> (f64, f64, f64, f64) {
     (cx - half, cx + half, cy - half, cy + half)
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, style: &Style) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, style: &Style) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
     let (x0, x1, y0, y1) = frame(v);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&v.title, style.title())
-        .margin(style.px(10.0))
-        .x_label_area_size(style.font * 2.8)
-        .y_label_area_size(style.font * 4.6)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(&v.x_label)
-        .y_desc(&v.y_label)
-        .label_style(style.small())
-            .x_label_formatter(&super::lin_tick)
-            .y_label_formatter(&super::lin_tick)
-        .axis_desc_style(style.text())
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
+    let mut chart = super::chart(area, &v.title, style).build_cartesian_2d(x0..x1, y0..y1)?;
+    super::axes(&mut chart, style, (&v.x_label, &super::lin_tick), (&v.y_label, &super::lin_tick), true)?;
     let mk = style.marker as i32;
     let lw = style.line;
     let mut legend = Legend::new();
-    chart.draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled()))).map_err(err)?;
+    chart.draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled())))?;
     legend.add(format!("honest messages ({})", v.honest.len()), Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: mk, width: lw });
     let clampp = |p: (f64, f64)| (p.0.clamp(x0, x1), p.1.clamp(y0, y1));
     let nbyz = v.byzantine.len() + v.off_frame;
-    chart.draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled()))).map_err(err)?;
+    chart.draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled())))?;
     let off = if v.off_frame > 0 { format!(", {} off the frame", v.off_frame) } else { String::new() };
     legend.add(format!("Byzantine messages ({nbyz}{off})"), Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: mk + 1, width: lw });
-    chart.draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw)))).map_err(err)?;
+    chart.draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw))))?;
     legend.add("honest mean", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: mk, width: lw });
     if let Some(t) = v.truth {
-        chart.draw_series(std::iter::once(EmptyElement::at(t) + Rectangle::new([(-mk, -mk), (mk, mk)], BLACK.stroke_width(lw)))).map_err(err)?;
+        chart.draw_series(std::iter::once(EmptyElement::at(t) + Rectangle::new([(-mk, -mk), (mk, mk)], BLACK.stroke_width(lw))))?;
         legend.add("true gradient ∇F", Glyph::Marker { shape: Shape::Frame, color: BLACK.to_rgba(), size: mk, width: lw });
     }
     for (label, c, p) in &v.outputs {
@@ -89,7 +73,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, s
         let note = if !finite { " (not finite)" } else if shown != *p { " (off the frame)" } else { "" };
         let size = mk + 3;
         let elem = EmptyElement::at(shown) + Circle::new((0, 0), size, col.stroke_width(lw + 1)) + Circle::new((0, 0), 2, col.filled());
-        chart.draw_series(std::iter::once(elem)).map_err(err)?;
+        chart.draw_series(std::iter::once(elem))?;
         legend.add(format!("{label}{note}"), Glyph::Marker { shape: Shape::Ring, color: col.to_rgba(), size, width: lw + 1 });
     }
     legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)

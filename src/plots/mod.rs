@@ -7,7 +7,7 @@ pub mod error_curves;
 pub mod master;
 pub mod saddle;
 
-use plotters::coord::CoordTranslate;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -74,9 +74,81 @@ impl Style {
     }
 }
 
-/// Any drawing error as a string.
-pub fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
+/// Why a plot could not be drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlotError {
+    /// The drawing backend failed (a canvas or SVG error).
+    Backend(String),
+    /// No font to measure or draw text with (native rendering).
+    Font(String),
+}
+
+impl std::fmt::Display for PlotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlotError::Backend(e) => write!(f, "drawing failed: {e}"),
+            PlotError::Font(e) => write!(f, "no font: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PlotError {}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        PlotError::Backend(e.to_string())
+    }
+}
+
+/// What a view draws: one of the plots' data structs, or a message while it has nothing to show.
+/// This is what the lab hands to whatever draws it (a canvas, an SVG file).
+#[derive(Clone, Debug)]
+pub enum Plot {
+    Curves(error_curves::ErrorCurves),
+    Saddle(saddle::SaddleView),
+    Breakdown(breakdown::Breakdown),
+    Master(master::MasterView),
+    Message(String),
+}
+
+/// Draws a plot on any plotters backend.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &Plot, style: &Style) -> Result<(), PlotError> {
+    match plot {
+        Plot::Curves(d) => error_curves::draw(area, d, style),
+        Plot::Saddle(d) => saddle::draw(area, d, style),
+        Plot::Breakdown(d) => breakdown::draw(area, d, style),
+        Plot::Master(d) => master::draw(area, d, style),
+        Plot::Message(m) => draw_message(area, style, m),
+    }
+}
+
+/// A chart with the title, margin and axis-label room every plot uses.
+pub fn chart<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: &str, style: &Style) -> ChartBuilder<'a, 'b, DB> {
+    let mut c = ChartBuilder::on(area);
+    c.caption(title, style.title()).margin(style.px(10.0)).x_label_area_size(style.font * 2.8).y_label_area_size(style.font * 4.6);
+    c
+}
+
+/// A tick formatter and the axis description it goes with.
+pub type Axis<'a> = (&'a str, &'a dyn Fn(&f64) -> String);
+
+/// Draws the axes with their descriptions and tick labels; `grid` keeps the major grid lines
+/// (minor ones are never drawn).
+pub fn axes<DB, X, Y>(c: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>, style: &Style, x: Axis, y: Axis, grid: bool) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let mut mesh = c.configure_mesh();
+    mesh.x_desc(x.0).y_desc(y.0).label_style(style.small()).axis_desc_style(style.text()).x_label_formatter(x.1).y_label_formatter(y.1);
+    if grid {
+        mesh.light_line_style(WHITE.mix(0.0));
+    } else {
+        mesh.disable_mesh();
+    }
+    mesh.draw()?;
+    Ok(())
 }
 
 /// Marker shapes. Series are told apart by shape as well as colour.
@@ -106,7 +178,7 @@ pub fn draw_shape<DB: DrawingBackend, CT: CoordTranslate>(
     size: i32,
     color: RGBAColor,
     width: u32,
-) -> Result<(), String> {
+) -> Result<(), PlotError> {
     let e = EmptyElement::at(at);
     match shape {
         Shape::Dot => area.draw(&(e + Circle::new((0, 0), size, color.filled()))),
@@ -115,8 +187,8 @@ pub fn draw_shape<DB: DrawingBackend, CT: CoordTranslate>(
         Shape::Square => area.draw(&(e + Rectangle::new([(-size, -size), (size, size)], color.filled()))),
         Shape::Frame => area.draw(&(e + Rectangle::new([(-size, -size), (size, size)], color.stroke_width(width)))),
         Shape::Cross => area.draw(&(e + Cross::new((0, 0), size, color.stroke_width(width)))),
-    }
-    .map_err(err)
+    }?;
+    Ok(())
 }
 
 /// What a legend entry shows beside its label.
@@ -164,12 +236,12 @@ impl Legend {
     }
 
     /// Draws the legend in a corner of `plot` (the chart's plotting area, in pixels).
-    pub fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, plotters::coord::Shift>, corner: Corner, style: &Style) -> Result<(), String> {
+    pub fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, plotters::coord::Shift>, corner: Corner, style: &Style) -> Result<(), PlotError> {
         if self.entries.is_empty() {
             return Ok(());
         }
         let font = style.small();
-        let sizes = self.entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font).map_err(err)).collect::<Result<Vec<_>, _>>()?;
+        let sizes = self.entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font)).collect::<Result<Vec<_>, _>>()?;
         let (pad, gap, margin) = (style.px(8.0), style.px(8.0), style.px(10.0));
         let sample = (style.font * 1.8).round() as i32;
         let marker = style.marker as i32;
@@ -182,8 +254,8 @@ impl Legend {
             Corner::UpperRight => (pw as i32 - box_w - margin).max(0),
         };
         let y0 = margin;
-        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.85).filled())).map_err(err)?;
-        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], GREY.stroke_width(1))).map_err(err)?;
+        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.85).filled()))?;
+        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], GREY.stroke_width(1)))?;
         let font = font.pos(Pos::new(HPos::Left, VPos::Center));
         for (k, (label, glyph)) in self.entries.iter().enumerate() {
             let yc = y0 + pad + row_h * k as i32 + row_h / 2;
@@ -192,32 +264,32 @@ impl Legend {
                 Glyph::Line { color, width, dashed, marker: m } => {
                     if dashed {
                         let part = (xb - xa) * 2 / 5;
-                        plot.draw(&PathElement::new(vec![(xa, yc), (xa + part, yc)], color.stroke_width(width))).map_err(err)?;
-                        plot.draw(&PathElement::new(vec![(xb - part, yc), (xb, yc)], color.stroke_width(width))).map_err(err)?;
+                        plot.draw(&PathElement::new(vec![(xa, yc), (xa + part, yc)], color.stroke_width(width)))?;
+                        plot.draw(&PathElement::new(vec![(xb - part, yc), (xb, yc)], color.stroke_width(width)))?;
                     } else {
-                        plot.draw(&PathElement::new(vec![(xa, yc), (xb, yc)], color.stroke_width(width))).map_err(err)?;
+                        plot.draw(&PathElement::new(vec![(xa, yc), (xb, yc)], color.stroke_width(width)))?;
                     }
                     if let Some(shape) = m {
                         draw_shape(plot, ((xa + xb) / 2, yc), shape, marker, color, width)?;
                     }
                 }
                 Glyph::Patch(color) => {
-                    plot.draw(&Rectangle::new([(xa, yc - row_h / 3), (xb, yc + row_h / 3)], color.filled())).map_err(err)?;
+                    plot.draw(&Rectangle::new([(xa, yc - row_h / 3), (xb, yc + row_h / 3)], color.filled()))?;
                 }
                 Glyph::Marker { shape, color, size, width } => draw_shape(plot, ((xa + xb) / 2, yc), shape, size, color, width)?,
             }
-            plot.draw(&Text::new(label.clone(), (xb + gap, yc), font.clone())).map_err(err)?;
+            plot.draw(&Text::new(label.clone(), (xb + gap, yc), font.clone()))?;
         }
         Ok(())
     }
 }
 
 /// Draws a centred message (used while a view has no data yet).
-pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, style: &Style, msg: &str) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
+pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, style: &Style, msg: &str) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
     let (w, h) = area.dim_in_pixel();
     let t = style.text().pos(Pos::new(HPos::Center, VPos::Center));
-    area.draw(&Text::new(msg.to_string(), (w as i32 / 2, h as i32 / 2), t)).map_err(err)?;
+    area.draw(&Text::new(msg.to_string(), (w as i32 / 2, h as i32 / 2), t))?;
     Ok(())
 }
 
@@ -267,9 +339,9 @@ pub fn lin_tick(v: &f64) -> String {
 /// Registers a TrueType font for native rendering (SVG in tests, CLI, benchmarks). The browser
 /// measures text with the canvas instead. Looks in the usual Debian places and `BYZLAB_FONT`.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn ensure_fonts() -> Result<(), String> {
+pub fn ensure_fonts() -> Result<(), PlotError> {
     use std::sync::OnceLock;
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    static DONE: OnceLock<Result<(), PlotError>> = OnceLock::new();
     DONE.get_or_init(|| {
         let candidates = [
             std::env::var("BYZLAB_FONT").unwrap_or_default(),
@@ -280,25 +352,25 @@ pub fn ensure_fonts() -> Result<(), String> {
             if let Ok(bytes) = std::fs::read(path) {
                 let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
                 for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
-                    plotters::style::register_font("sans-serif", style, bytes).map_err(|_| format!("{path}: not a font"))?;
+                    plotters::style::register_font("sans-serif", style, bytes).map_err(|_| PlotError::Font(format!("{path}: not a font")))?;
                 }
                 return Ok(());
             }
         }
-        Err("no TrueType font found (apt-get install fonts-dejavu-core, or set BYZLAB_FONT)".into())
+        Err(PlotError::Font("no TrueType font found (apt-get install fonts-dejavu-core, or set BYZLAB_FONT)".into()))
     })
     .clone()
 }
 
 /// Renders a drawing function to an SVG string (native and wasm alike).
-pub fn to_svg(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>) -> Result<String, String> {
+pub fn to_svg(width: u32, height: u32, plot: &Plot, style: &Style) -> Result<String, PlotError> {
     #[cfg(not(target_arch = "wasm32"))]
     ensure_fonts()?;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&root)?;
-        root.present().map_err(err)?;
+        draw(&root, plot, style)?;
+        root.present()?;
     }
     Ok(out)
 }

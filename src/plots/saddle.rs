@@ -1,7 +1,7 @@
 //! View 2, saddle escape: the landscape as a contour map, trajectories of robust GD and of
 //! ByzantinePGD from several seeds, the stuck band, the perturbation ball r and the escape radius R.
 
-use super::{color, err, Corner, Glyph, Legend, Style, BYZANTINE, GREY};
+use super::{PlotError, color, Corner, Glyph, Legend, Style, BYZANTINE, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -134,8 +134,8 @@ fn circle(c: (f64, f64), r: f64) -> Vec<(f64, f64)> {
     }).collect()
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
     // Equal scales on both axes: the w₁ range is set by the plot's pixel aspect ratio.
     let (w, h) = area.dim_in_pixel();
     let (xla, yla) = (style.font * 2.8, style.font * 3.6);
@@ -144,24 +144,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     let (y0, y1) = data.y_range;
     let half = 0.5 * (y1 - y0) * plot_w / plot_h;
     let (x0, x1) = (-half, half);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&data.title, style.title())
-        .margin(style.px(10.0))
-        .x_label_area_size(xla)
-        .y_label_area_size(yla)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("w₁")
-        .y_desc("w₂ (escape direction)")
-        .label_style(style.small())
-            .x_label_formatter(&super::lin_tick)
-            .y_label_formatter(&super::lin_tick)
-        .axis_desc_style(style.text())
-        .disable_mesh()
-        .draw()
-        .map_err(err)?;
+    let mut chart = super::chart(area, &data.title, style).x_label_area_size(xla).y_label_area_size(yla).build_cartesian_2d(x0..x1, y0..y1)?;
+    super::axes(&mut chart, style, ("w₁", &super::lin_tick), ("w₂ (escape direction)", &super::lin_tick), false)?;
     // Shaded loss levels and contour lines on a grid of ~6-pixel cells.
     let ny = ((plot_h / style.px(6.0).max(1) as f64) as usize).clamp(20, 120);
     let nx = ((ny as f64 * plot_w / plot_h) as usize).clamp(20, 240);
@@ -200,25 +184,25 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
                 i = k;
             }
         }
-        chart.draw_series(runs).map_err(err)?;
+        chart.draw_series(runs)?;
         for &level in &levels {
             let lines = contour_lines(&grid, nx, ny, extent, level);
-            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, GREY.mix(0.6).stroke_width(1)))).map_err(err)?;
+            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, GREY.mix(0.6).stroke_width(1))))?;
         }
     }
     let mut legend = Legend::new();
     if let Some(b) = data.band {
-        chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled()))).map_err(err)?;
+        chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled())))?;
         legend.add(format!("stuck band |w₂| ≤ {b:.3}"), Glyph::Patch(BYZANTINE.mix(0.3)));
     }
     let lw = style.line;
     // Perturbation ball and escape radius.
-    chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw)))).map_err(err)?;
+    chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw))))?;
     legend.add(format!("perturbation ball r = {}", data.r), Glyph::line(BLACK, lw));
     let thin = lw.max(2) - 1;
     chart
         .draw_series(DashedLineSeries::new(circle(data.center, data.big_r), style.px(6.0) as u32, style.px(4.0) as u32, BLACK.stroke_width(thin)))
-        .map_err(err)?;
+        ?;
     legend.add(format!("escape radius R = {}", data.big_r), Glyph::dashed(BLACK, thin));
     for (a, name) in data.algos.iter().enumerate() {
         let col = color(if a == 0 { 1 } else { 0 });
@@ -227,17 +211,16 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         for tr in data.trajectories.iter().filter(|t| t.algo == a) {
             let pts: Vec<(f64, f64)> = tr.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
             if a == 0 {
-                chart.draw_series(DashedLineSeries::new(pts.clone(), style.px(6.0) as u32, style.px(3.0) as u32, col.stroke_width(lw)))
+                chart.draw_series(DashedLineSeries::new(pts.clone(), style.px(6.0) as u32, style.px(3.0) as u32, col.stroke_width(lw)))?;
             } else {
-                chart.draw_series(LineSeries::new(pts.clone(), col.mix(0.8).stroke_width(lw)))
+                chart.draw_series(LineSeries::new(pts.clone(), col.mix(0.8).stroke_width(lw)))?;
             }
-            .map_err(err)?;
             if let Some(&end) = pts.last() {
                 let mk = style.marker as i32;
                 if tr.escaped {
-                    chart.draw_series(std::iter::once(Circle::new(end, mk, col.filled()))).map_err(err)?;
+                    chart.draw_series(std::iter::once(Circle::new(end, mk, col.filled())))?;
                 } else {
-                    chart.draw_series(std::iter::once(Cross::new(end, mk, col.stroke_width(lw)))).map_err(err)?;
+                    chart.draw_series(std::iter::once(Cross::new(end, mk, col.stroke_width(lw))))?;
                 }
             }
         }
@@ -245,7 +228,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     for (p, label) in &data.marks {
         chart
             .draw_series(std::iter::once(EmptyElement::at(*p) + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled()) + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small())))
-            .map_err(err)?;
+            ?;
     }
     legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)?;
     // The counter (one or more lines), bottom left inside the plot, on a white box: the legend
@@ -257,9 +240,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     let tx = (yla + style.px(18.0) as f64) as i32;
     let ty = plot_bottom - style.px(10.0) - line_h * lines.len() as i32;
     area.draw(&Rectangle::new([(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw as i32, ty + line_h * lines.len() as i32 + style.px(2.0))], WHITE.mix(0.85).filled()))
-        .map_err(err)?;
+        ?;
     for (k, line) in lines.iter().enumerate() {
-        area.draw(&Text::new(line.to_string(), (tx, ty + k as i32 * line_h), style.text())).map_err(err)?;
+        area.draw(&Text::new(line.to_string(), (tx, ty + k as i32 * line_h), style.text()))?;
     }
     Ok(())
 }

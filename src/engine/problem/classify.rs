@@ -8,7 +8,7 @@
 //! worker i uses the first n images of its chunk. The last 1000 images are the test set.
 
 use super::labeled::Labeled;
-use super::{Dro, Eval, GradOpts, Poison, Problem};
+use super::{Eval, GradOpts, Poison, Problem};
 use crate::engine::data::{Dataset, PIXELS};
 use crate::engine::kernels::{axpy32, axpy32_rows, dot32, dot32_rows};
 use crate::engine::scenario::{ProblemKind, Scenario};
@@ -70,7 +70,7 @@ impl Classify {
     }
 
     /// The DRO inner maximisation: gradient ascent on CE(z) − λ‖z − x‖² from z = x.
-    fn dro_point(&self, wf: &[f32], bf: &[f32], x: &[f32], y: usize, dro: &Dro, z: &mut [f32], gz: &mut [f32], p: &mut [f64]) {
+    fn dro_point(&self, wf: &[f32], bf: &[f32], x: &[f32], y: usize, dro: &crate::engine::scenario::DroParams, z: &mut [f32], gz: &mut [f32], p: &mut [f64]) {
         z.copy_from_slice(x);
         let two_lam = (2.0 * dro.lambda) as f32;
         let step = dro.eta_z as f32;

@@ -5,23 +5,20 @@
 //! Each worker keeps only its sufficient statistics A_i = X_iᵀX_i/n and b_i = X_iᵀy_i/n, so a local
 //! gradient A_i w − b_i costs O(d²) whatever n is.
 
-use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::linalg::{dist, matvec};
+use super::quadratic::{Quadratic, QuadraticProblem};
+use super::{GradOpts, Poison};
+use crate::engine::linalg::matvec;
 use crate::engine::rng::{self, stream};
 use crate::engine::scenario::{ProblemKind, Scenario, Split, XDist};
 use std::sync::OnceLock;
 
 pub struct LinReg {
-    d: usize,
-    m: usize,
-    n: usize,
+    /// w* is the base point; ζᵢ shifts worker i's regression target (heterogeneous split).
+    q: Quadratic,
     sigma: f64,
     seed: u64,
     xdist: XDist,
     split: Split,
-    w_star: Vec<f64>,
-    /// Per-worker shift of the regression target (heterogeneous split), zero for i.i.d.
-    zeta: Vec<Vec<f64>>,
     /// Each worker's sufficient statistics, built on first use or by [`Problem::prepare`] (m·n·d²/2
     /// multiply-adds in all: seconds at the largest settings, so the app builds them a few workers
     /// per animation frame).
@@ -40,16 +37,9 @@ impl LinReg {
         let (d, m) = (s.d, s.m);
         let mut r0 = rng::rng(s.seed, stream::DATA, u64::MAX);
         let w_star: Vec<f64> = (0..d).map(|_| rng::normal(&mut r0)).collect();
-        let zeta = (0..m).map(|i| Self::shift(s.split, d, &mut rng::rng(s.seed, stream::DATA, i as u64))).collect();
-        LinReg { d, m, n: s.n, sigma: s.sigma, seed: s.seed, xdist: s.xdist, split: s.split, w_star, zeta, stats: (0..m).map(|_| OnceLock::new()).collect() }
-    }
-
-    /// The heterogeneity shift ζ_i, the first draws of worker i's stream.
-    fn shift(split: Split, d: usize, r: &mut rng::Rng) -> Vec<f64> {
-        match split {
-            Split::Iid => vec![0.0; d],
-            Split::Hetero => (0..d).map(|_| rng::normal(r) / (d as f64).sqrt()).collect(),
-        }
+        let zeta = (0..m).map(|i| Quadratic::shift(s.split, d, &mut rng::rng(s.seed, stream::DATA, i as u64))).collect();
+        let q = Quadratic { kind: ProblemKind::LinReg, d, m, n: s.n, base: w_star, zeta, floor: s.sigma * s.sigma };
+        LinReg { q, sigma: s.sigma, seed: s.seed, xdist: s.xdist, split: s.split, stats: (0..m).map(|_| OnceLock::new()).collect() }
     }
 
     fn stats(&self, i: usize) -> &Stats {
@@ -57,11 +47,12 @@ impl LinReg {
     }
 
     fn build_worker(&self, i: usize) -> Stats {
-        let (d, n) = (self.d, self.n);
+        let (d, n) = (self.q.d, self.q.n);
+        let w_star = &self.q.base;
         let mut r = rng::rng(self.seed, stream::DATA, i as u64);
-        let z = Self::shift(self.split, d, &mut r);
-        let target: Vec<f64> = self.w_star.iter().zip(&z).map(|(w, z)| w + z).collect();
-        let y_sd = (self.w_star.iter().map(|v| v * v).sum::<f64>() + self.sigma * self.sigma).sqrt();
+        let z = Quadratic::shift(self.split, d, &mut r);
+        let target: Vec<f64> = w_star.iter().zip(&z).map(|(w, z)| w + z).collect();
+        let y_sd = (w_star.iter().map(|v| v * v).sum::<f64>() + self.sigma * self.sigma).sqrt();
         let mut ai = vec![0.0; d * d];
         let mut bi = vec![0.0; d];
         let mut bri = vec![0.0; d];
@@ -95,37 +86,13 @@ impl LinReg {
         }
         Stats { a: ai, b: bi, b_rand: bri }
     }
-
-    /// The honest optimum: w* plus the mean heterogeneity shift of the honest workers.
-    fn honest_optimum(&self, q: usize) -> Vec<f64> {
-        let h = self.m.saturating_sub(q).max(1);
-        let mut w = self.w_star.clone();
-        for z in self.zeta.iter().skip(q.min(self.m)) {
-            for (wi, zi) in w.iter_mut().zip(z) {
-                *wi += zi / h as f64;
-            }
-        }
-        w
-    }
 }
 
-impl Problem for LinReg {
-    fn kind(&self) -> ProblemKind {
-        ProblemKind::LinReg
+impl QuadraticProblem for LinReg {
+    fn quadratic(&self) -> &Quadratic {
+        &self.q
     }
-    fn dim(&self) -> usize {
-        self.d
-    }
-    fn workers(&self) -> usize {
-        self.m
-    }
-    fn samples(&self, _i: usize) -> usize {
-        self.n
-    }
-    fn init(&self) -> Vec<f64> {
-        vec![0.0; self.d]
-    }
-    fn prepare(&self, workers: usize) -> bool {
+    fn build_workers(&self, workers: usize) -> bool {
         let mut built = 0;
         for (i, s) in self.stats.iter().enumerate() {
             if s.get().is_none() {
@@ -138,7 +105,7 @@ impl Problem for LinReg {
         }
         true
     }
-    fn grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]) {
+    fn local_grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]) {
         let st = self.stats(i);
         matvec(&st.a, w, out);
         let (b, sign) = match opts.poison {
@@ -150,18 +117,7 @@ impl Problem for LinReg {
             *o -= sign * bi;
         }
     }
-    fn eval(&self, w: &[f64], q: usize) -> Eval {
-        let opt = self.honest_optimum(q);
-        let e = dist(w, &opt);
-        Eval { err: e, loss: 0.5 * (e * e + self.sigma * self.sigma), acc: f64::NAN, grad_norm: e }
-    }
-    fn exact_grad(&self, w: &[f64], q: usize) -> Option<Vec<f64>> {
-        Some(crate::engine::linalg::sub(w, &self.honest_optimum(q)))
-    }
-    fn optimum(&self, q: usize) -> Option<Vec<f64>> {
-        Some(self.honest_optimum(q))
-    }
-    fn local_erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
+    fn erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
         let st = self.stats(i);
         let b: Vec<f64> = match poison {
             Poison::None => st.b.clone(),
@@ -176,6 +132,8 @@ impl Problem for LinReg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::linalg::dist;
+    use crate::engine::problem::Problem;
 
     #[test]
     fn sufficient_statistics_give_the_empirical_gradient() {
@@ -184,12 +142,12 @@ mod tests {
         assert!(!p.prepare(1) && p.prepare(1), "two workers build one per call");
         // A_i ≈ I for large n, so the local gradient at w* is ≈ −X_iᵀξ/n, small.
         let mut g = vec![0.0; 3];
-        p.grad(0, &p.w_star, &GradOpts::default(), &mut g);
+        p.grad(0, &p.q.base, &GradOpts::default(), &mut g);
         assert!(crate::engine::linalg::norm(&g) < 0.05, "{g:?}");
         for k in 0..3 {
             assert!((p.stats(0).a[k * 3 + k] - 1.0).abs() < 1e-12, "pm1 features square to 1");
         }
         let erm = p.local_erm(1, Poison::None).unwrap();
-        assert!(dist(&erm, &p.w_star) < 0.05);
+        assert!(dist(&erm, &p.q.base) < 0.05);
     }
 }

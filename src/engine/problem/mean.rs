@@ -2,18 +2,14 @@
 //! algorithm: f(w; x) = ½‖w − x‖² with x ~ N(μ, σ²I). Worker i's gradient is w − x̄_i and its local
 //! ERM is x̄_i; the population gradient is w − μ.
 
-use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::linalg::dist;
+use super::quadratic::{Quadratic, QuadraticProblem};
+use super::{GradOpts, Poison};
 use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario, Split};
+use crate::engine::scenario::{ProblemKind, Scenario};
 
 pub struct MeanEst {
-    d: usize,
-    m: usize,
-    n: usize,
-    sigma: f64,
-    mu: Vec<f64>,
-    zeta: Vec<Vec<f64>>,
+    /// μ is the base point; ζᵢ shifts worker i's mean (heterogeneous split).
+    q: Quadratic,
     xbar: Vec<Vec<f64>>,
     xbar_rand: Vec<Vec<f64>>,
 }
@@ -30,24 +26,13 @@ impl MeanEst {
         let sd = s.sigma / (n as f64).sqrt();
         for i in 0..m {
             let mut r = rng::rng(s.seed, stream::DATA, i as u64);
-            let z: Vec<f64> = match s.split {
-                Split::Iid => vec![0.0; d],
-                Split::Hetero => (0..d).map(|_| rng::normal(&mut r) / (d as f64).sqrt()).collect(),
-            };
+            let z = Quadratic::shift(s.split, d, &mut r);
             xbar.push((0..d).map(|k| mu[k] + z[k] + sd * rng::normal(&mut r)).collect());
             xbar_rand.push((0..d).map(|_| (1.0 + sd * sd).sqrt() * rng::normal(&mut r)).collect());
             zeta.push(z);
         }
-        MeanEst { d, m, n, sigma: s.sigma, mu, zeta, xbar, xbar_rand }
-    }
-
-    fn honest_optimum(&self, q: usize) -> Vec<f64> {
-        let h = self.m.saturating_sub(q).max(1) as f64;
-        let mut w = self.mu.clone();
-        for z in self.zeta.iter().skip(q.min(self.m)) {
-            w.iter_mut().zip(z).for_each(|(wi, zi)| *wi += zi / h);
-        }
-        w
+        let q = Quadratic { kind: ProblemKind::Mean, d, m, n, base: mu, zeta, floor: d as f64 * s.sigma * s.sigma };
+        MeanEst { q, xbar, xbar_rand }
     }
 
     fn data(&self, i: usize, poison: Poison) -> std::borrow::Cow<'_, [f64]> {
@@ -59,39 +44,17 @@ impl MeanEst {
     }
 }
 
-impl Problem for MeanEst {
-    fn kind(&self) -> ProblemKind {
-        ProblemKind::Mean
+impl QuadraticProblem for MeanEst {
+    fn quadratic(&self) -> &Quadratic {
+        &self.q
     }
-    fn dim(&self) -> usize {
-        self.d
-    }
-    fn workers(&self) -> usize {
-        self.m
-    }
-    fn samples(&self, _i: usize) -> usize {
-        self.n
-    }
-    fn init(&self) -> Vec<f64> {
-        vec![0.0; self.d]
-    }
-    fn grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]) {
+    fn local_grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]) {
         let x = self.data(i, opts.poison);
         for ((o, wi), xi) in out.iter_mut().zip(w).zip(x.iter()) {
             *o = wi - xi;
         }
     }
-    fn eval(&self, w: &[f64], q: usize) -> Eval {
-        let e = dist(w, &self.honest_optimum(q));
-        Eval { err: e, loss: 0.5 * (e * e + self.d as f64 * self.sigma * self.sigma), acc: f64::NAN, grad_norm: e }
-    }
-    fn exact_grad(&self, w: &[f64], q: usize) -> Option<Vec<f64>> {
-        Some(crate::engine::linalg::sub(w, &self.honest_optimum(q)))
-    }
-    fn optimum(&self, q: usize) -> Option<Vec<f64>> {
-        Some(self.honest_optimum(q))
-    }
-    fn local_erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
+    fn erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
         Some(self.data(i, poison).into_owned())
     }
 }

@@ -7,7 +7,7 @@
 //! Glorot-uniform for W₂, zero biases).
 
 use super::labeled::Labeled;
-use super::{Dro, Eval, GradOpts, Poison, Problem};
+use super::{Eval, GradOpts, Poison, Problem};
 use crate::engine::data::{Dataset, PIXELS};
 use crate::engine::kernels::{axpy32, dot32};
 use crate::engine::rng::{self, stream};
@@ -108,7 +108,7 @@ impl Mlp {
     }
 
     /// The DRO inner maximisation: ascent on loss(z) − λ‖z − x‖² from z = x.
-    fn dro_point(&self, p: &Params, x: &[f32], y: usize, dro: &Dro, z: &mut [f32], gz: &mut [f32]) {
+    fn dro_point(&self, p: &Params, x: &[f32], y: usize, dro: &crate::engine::scenario::DroParams, z: &mut [f32], gz: &mut [f32]) {
         z.copy_from_slice(x);
         let (two_lam, step) = ((2.0 * dro.lambda) as f32, dro.eta_z as f32);
         for _ in 0..dro.steps {

@@ -7,6 +7,7 @@ mod labeled;
 mod mlp;
 mod linreg;
 mod mean;
+mod quadratic;
 mod saddle;
 
 pub use classify::Classify;
@@ -16,7 +17,7 @@ pub use mean::MeanEst;
 pub use saddle::{toy_grad, toy_loss, Saddle};
 
 use super::data::Dataset;
-use super::scenario::{ProblemKind, Scenario};
+use super::scenario::{DroParams, ProblemKind, Scenario, PARAMS};
 use std::sync::Arc;
 
 /// How a Byzantine worker's training labels are corrupted (data-poisoning attacks).
@@ -29,21 +30,14 @@ pub enum Poison {
     Random,
 }
 
-/// Wasserstein-DRO settings for the honest workers' gradients (paper 003).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Dro {
-    pub lambda: f64,
-    pub eta_z: f64,
-    pub steps: usize,
-}
-
 /// Options of one local-gradient call.
 #[derive(Clone, Copy, Debug)]
 pub struct GradOpts<'a> {
     pub poison: Poison,
     /// Indices into the worker's local samples; `None` = all of them.
     pub batch: Option<&'a [usize]>,
-    pub dro: Option<Dro>,
+    /// Wasserstein DRO (paper 003): each gradient is taken at an adversarially moved input.
+    pub dro: Option<DroParams>,
 }
 
 impl Default for GradOpts<'_> {
@@ -127,10 +121,71 @@ pub fn build(s: &Scenario, data: Option<&Arc<Dataset>>) -> Result<Arc<dyn Proble
     })
 }
 
-/// The fields of a scenario that define its problem's data: two scenarios with the same key can
-/// share one built problem.
-pub fn data_key(s: &Scenario) -> String {
-    let f = s.fields();
-    let keep = ["problem", "m", "n", "d", "split", "x", "sigma", "w0", "shift", "shift_eps", "seed"];
-    f.into_iter().filter(|(k, _)| keep.contains(k)).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+/// The part of a scenario that defines its problem's data (the parameters marked `[data]` in the
+/// table; the rest at their defaults): two scenarios with the same key share one built problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataKey(Scenario);
+
+impl DataKey {
+    pub fn of(s: &Scenario) -> DataKey {
+        let mut k = Scenario::defaults_for(s.problem);
+        PARAMS.iter().filter(|p| p.data).for_each(|p| p.copy(s, &mut k));
+        DataKey(k)
+    }
+}
+
+/// Built problems, kept for reuse while scenarios differ only in what does not change the data
+/// (α, the attack, the rules, …). The one eviction rule: at most `capacity` problems, the least
+/// recently used goes first.
+/// The cache also holds the MNIST data the classification problems are built from.
+pub struct Cache {
+    capacity: usize,
+    data: Option<Arc<Dataset>>,
+    /// Most recently used last.
+    entries: Vec<(DataKey, Arc<dyn Problem>)>,
+}
+
+impl Cache {
+    pub fn new(capacity: usize, data: Option<Arc<Dataset>>) -> Cache {
+        Cache { capacity: capacity.max(1), data, entries: Vec::new() }
+    }
+
+    /// The data the classification problems are built from, if loaded.
+    pub fn data(&self) -> Option<&Arc<Dataset>> {
+        self.data.as_ref()
+    }
+
+    /// Hands over the MNIST data (every kept problem is forgotten).
+    pub fn set_data(&mut self, data: Arc<Dataset>) {
+        self.data = Some(data);
+        self.entries.clear();
+    }
+
+    /// The problem of `s`, built if it is not kept.
+    pub fn get(&mut self, s: &Scenario) -> Result<Arc<dyn Problem>, String> {
+        let key = DataKey::of(s);
+        if let Some(i) = self.entries.iter().position(|(k, _)| *k == key) {
+            let entry = self.entries.remove(i);
+            let p = entry.1.clone();
+            self.entries.push(entry);
+            return Ok(p);
+        }
+        let p = build(s, self.data.as_ref())?;
+        if self.entries.len() >= self.capacity {
+            self.entries.remove(0);
+        }
+        self.entries.push((key, p.clone()));
+        Ok(p)
+    }
+
+}
+
+impl Cache {
+    /// Enough for a sweep over n or m (eight values) and the scenario's own problem.
+    pub const CAPACITY: usize = 12;
+
+    /// A cache of the default capacity.
+    pub fn with_data(data: Option<Arc<Dataset>>) -> Cache {
+        Cache::new(Cache::CAPACITY, data)
+    }
 }

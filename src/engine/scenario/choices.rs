@@ -1,0 +1,248 @@
+//! The closed sets of named choices a scenario is made of (problems, attacks, rules, algorithms, …),
+//! each named once with its query spelling and its human label, and the curves a scenario compares.
+
+/// Defines a closed set of named choices with their query spelling and a human label.
+macro_rules! named_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $key:literal : $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vm])* $var),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// (query spelling, label) of every choice, in menu order.
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($key, $label)),+];
+            /// The spelling used in query strings.
+            pub fn key(self) -> &'static str { Self::OPTIONS[self as usize].0 }
+            /// A short human label for menus and legends.
+            pub fn label(self) -> &'static str { Self::OPTIONS[self as usize].1 }
+            pub fn from_key(s: &str) -> Option<Self> {
+                Self::OPTIONS.iter().position(|o| o.0 == s).map(|i| Self::ALL[i])
+            }
+        }
+        impl $crate::engine::scenario::param::Choice for $name {
+            const OPTIONS: &'static [(&'static str, &'static str)] = $name::OPTIONS;
+            fn key(&self) -> String { $name::key(*self).to_string() }
+            fn from_key(s: &str) -> Option<Self> { $name::from_key(s) }
+        }
+    };
+}
+
+named_enum!(
+    /// The learning problem.
+    ProblemKind {
+        LinReg = "linreg": "linear regression",
+        Mean = "mean": "mean estimation",
+        Saddle = "saddle": "2-D saddle toy",
+        Mnist = "mnist": "MNIST softmax",
+        Binary = "binary": "MNIST odd/even logistic",
+        Mlp = "mlp": "MNIST MLP (32 hidden units)",
+    }
+);
+
+named_enum!(
+    /// A training algorithm. A scenario may compare several (`algo=gd,rsa`).
+    AlgoKind {
+        Gd = "gd": "robust GD",
+        OneRound = "oneround": "one-round median",
+        Bpgd = "bpgd": "ByzantinePGD",
+        Pgd = "pgd": "perturbed GD",
+        /// RSA (Li et al. 2019): the master does not aggregate gradients, it penalises its distance
+        /// to every worker's model.
+        Rsa = "rsa": "RSA",
+    }
+);
+
+named_enum!(
+    /// Aggregation rules of the master.
+    AggKind {
+        Mean = "mean": "mean",
+        Median = "median": "median",
+        TrMean = "trmean": "trimmed mean",
+        Filter = "filter": "iterative filtering",
+        Nbs = "nbs": "norm screening",
+        GeoMed = "geomed": "geometric median",
+        Krum = "krum": "Krum",
+        MultiKrum = "multikrum": "Multi-Krum",
+        Bulyan = "bulyan": "Bulyan",
+        CClip = "cclip": "centered clipping",
+        Meamed = "meamed": "Meamed",
+    }
+);
+
+named_enum!(
+    /// Byzantine behaviours. All are omniscient: they see the honest messages and the scenario.
+    AttackKind {
+        None = "none": "no attack",
+        LabelFlip = "labelflip": "label flip",
+        RandLabel = "randlabel": "random labels",
+        Gaussian = "gaussian": "Gaussian noise",
+        SameValue = "samevalue": "same value",
+        SignFlip = "signflip": "sign flip",
+        Large = "large": "large value",
+        Inf = "inf": "infinity",
+        Nan = "nan": "NaN",
+        Alie = "alie": "ALIE",
+        Ipm = "ipm": "IPM",
+        Mimic = "mimic": "mimic",
+        Aggressive = "aggressive": "aggressive (−10g)",
+        Intelligent = "intelligent": "intelligent (0.8‖g‖h)",
+        Shift = "shift": "worst-case shift",
+        Counter = "counter": "NBS counterexample",
+        Saddle = "saddle": "saddle point attack",
+        Oracle = "oracle": "saddle attack (Δ-oracle)",
+    }
+);
+
+named_enum!(
+    /// How the data are split across workers.
+    Split {
+        Iid = "iid": "i.i.d.",
+        Hetero = "hetero": "heterogeneous",
+    }
+);
+
+named_enum!(
+    /// Feature distribution of the linear-regression problem.
+    XDist {
+        Pm1 = "pm1": "uniform on {±1}ᵈ",
+        Gauss = "gauss": "Gaussian N(0, I)",
+    }
+);
+
+named_enum!(
+    /// Step-size schedule.
+    Schedule {
+        Const = "const": "constant η",
+        Sqrt = "sqrt": "η/√k",
+    }
+);
+
+named_enum!(
+    /// The penalty norm of RSA.
+    RsaNorm {
+        L1 = "l1": "ℓ1",
+        L2 = "l2": "ℓ2",
+        Linf = "linf": "ℓ∞",
+    }
+);
+
+named_enum!(
+    /// Test-time distribution shift for classification problems.
+    ShiftKind {
+        None = "none": "no shift",
+        L1 = "l1": "ℓ1 shift",
+        L2 = "l2": "ℓ2 shift",
+    }
+);
+
+impl AttackKind {
+    /// Attacks that poison the Byzantine workers' training data instead of their messages.
+    pub fn is_data_poisoning(self) -> bool {
+        matches!(self, AttackKind::LabelFlip | AttackKind::RandLabel)
+    }
+}
+
+impl ProblemKind {
+    pub fn is_classification(self) -> bool {
+        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp)
+    }
+    /// Whether the problem needs the shipped MNIST file.
+    pub fn needs_data(self) -> bool {
+        self.is_classification()
+    }
+    /// Whether the population optimum is known (linear regression and mean estimation).
+    pub fn has_optimum(self) -> bool {
+        matches!(self, ProblemKind::LinReg | ProblemKind::Mean)
+    }
+}
+
+impl AlgoKind {
+    /// Whether the master aggregates the workers' messages with a rule (every algorithm but RSA).
+    pub fn uses_rule(self) -> bool {
+        self != AlgoKind::Rsa
+    }
+    /// Whether the algorithm adds perturbations (and so uses r, T_th and ε).
+    pub fn perturbs(self) -> bool {
+        matches!(self, AlgoKind::Bpgd | AlgoKind::Pgd)
+    }
+}
+
+/// One aggregation rule, optionally preceded by nearest-neighbour mixing (NNM): `median` or
+/// `nnm-median` in a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AggSpec {
+    pub kind: AggKind,
+    pub nnm: bool,
+}
+
+impl AggSpec {
+    pub const fn new(kind: AggKind) -> Self {
+        AggSpec { kind, nnm: false }
+    }
+    pub fn key(&self) -> String {
+        if self.nnm {
+            format!("nnm-{}", self.kind.key())
+        } else {
+            self.kind.key().to_string()
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        match s.strip_prefix("nnm-") {
+            Some(rest) => AggKind::from_key(rest).map(|kind| AggSpec { kind, nnm: true }),
+            None => AggKind::from_key(s).map(AggSpec::new),
+        }
+    }
+    pub fn label(&self) -> String {
+        if self.nnm {
+            format!("NNM + {}", self.kind.label())
+        } else {
+            self.kind.label().to_string()
+        }
+    }
+}
+
+impl super::param::Choice for AggSpec {
+    const OPTIONS: &'static [(&'static str, &'static str)] = AggKind::OPTIONS;
+    fn key(&self) -> String {
+        AggSpec::key(self)
+    }
+    fn from_key(s: &str) -> Option<Self> {
+        AggSpec::from_key(s)
+    }
+}
+
+/// One curve of a scenario: an algorithm and, for the algorithms that aggregate, the master's rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Curve {
+    pub algo: AlgoKind,
+    /// None for RSA, which does not aggregate.
+    pub rule: Option<AggSpec>,
+}
+
+impl Curve {
+    pub const fn gd(rule: AggSpec) -> Curve {
+        Curve { algo: AlgoKind::Gd, rule: Some(rule) }
+    }
+    /// The rule the curve aggregates with, or the mean where it has none (RSA): what an attack
+    /// that queries the master's rule (the saddle point attack) sees.
+    pub fn rule_or_mean(&self) -> AggSpec {
+        self.rule.unwrap_or(AggSpec::new(AggKind::Mean))
+    }
+    /// A stable name for CSV files: the rule's key under robust GD (`median`), the algorithm's
+    /// where there is no rule (`rsa`), else both (`bpgd:median`).
+    pub fn key(&self) -> String {
+        match self.rule {
+            None => self.algo.key().to_string(),
+            Some(r) if self.algo == AlgoKind::Gd => r.key(),
+            Some(r) => format!("{}:{}", self.algo.key(), r.key()),
+        }
+    }
+    /// A legend label; `with_algo` names the algorithm too (when a scenario compares several).
+    pub fn label(&self, with_algo: bool) -> String {
+        match self.rule {
+            None => self.algo.label().to_string(),
+            Some(r) if with_algo => format!("{} · {}", self.algo.label(), r.label()),
+            Some(r) => r.label(),
+        }
+    }
+}

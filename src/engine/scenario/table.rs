@@ -1,0 +1,222 @@
+//! The one table of parameters. Each entry declares a field of [`Scenario`] (or of one of its
+//! sub-structs), its doc comment (the help line of its control and of `byzlab-cli keys`), its
+//! default and the problems that default differently, then its query key (with `[data]` if it
+//! defines the problem's data), the values it accepts and its control in the app. Adding a
+//! parameter is one entry here plus the code that uses it.
+
+use super::choices::*;
+use super::param::{scenario_table, Control, Domain::*, Group::*};
+
+/// Ranges of the numeric parameters.
+pub const M_MAX: usize = 200;
+pub const N_MAX: usize = 2000;
+pub const D_MAX: usize = 100;
+pub const T_MAX: usize = 100_000;
+pub const ALPHA_MAX: f64 = 0.5;
+pub const BETA_MAX: f64 = 0.49;
+
+const BASE: Control = Control::BASE;
+
+scenario_table! {
+    defaults(problem);
+
+    /// Everything that defines a run. Its query form is in the module documentation of
+    /// `scenario`; its fields and their meaning are listed by `byzlab-cli keys`.
+    pub struct Scenario {
+        /// The learning problem; choosing one resets the other settings to its defaults.
+        problem: ProblemKind = problem;
+            "problem" [data], Choice(ProblemKind::OPTIONS), Control { group: Data, label: "problem", ..BASE };
+        /// Number of workers m; the master aggregates m messages per iteration.
+        m: usize = 40, Saddle => 50;
+            "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
+        /// Samples per worker n (MNIST: at most 4000/m).
+        n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp => 100;
+            "n" [data], Int { lo: 1, hi: N_MAX }, Control { group: Data, sym: "n", label: "samples per worker", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
+        /// Dimension d of linear regression and mean estimation (the other problems fix it).
+        d: usize = 20;
+            "d" [data], Int { lo: 1, hi: D_MAX },
+            Control { group: Data, sym: "d", label: "dimension", slider: Some((1.0, 100.0, 1.0)), show: |s| s.problem.has_optimum(), ..BASE };
+        /// Byzantine fraction α: the first ⌊αm⌋ workers are Byzantine.
+        alpha: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05;
+            "alpha", Num { lo: 0.0, hi: ALPHA_MAX },
+            Control { group: Byzantine, sym: "α", label: "Byzantine fraction", slider: Some((0.0, ALPHA_MAX, 0.01)),
+                      note: Some(|s| format!("⌊αm⌋ = {} of {} workers", s.byzantine(), s.m)), ..BASE };
+        /// The master's assumed Byzantine fraction β: trimmed mean drops f = ⌊βm⌋ values per side, NBS
+        /// the f largest norms; Krum, Multi-Krum, Bulyan, Meamed and NNM assume f Byzantine inputs.
+        beta: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05;
+            "beta", Num { lo: 0.0, hi: BETA_MAX },
+            Control { group: Master, sym: "β", label: "assumed fraction", slider: Some((0.0, BETA_MAX, 0.01)),
+                      note: Some(|s| format!("trims / screens f = ⌊βm⌋ = {}", s.assumed_f())), ..BASE };
+        /// The aggregation rules to compare, one curve each (prefix nnm- for nearest-neighbour mixing first).
+        rules: Vec<AggSpec> = vec![AggSpec::new(AggKind::Mean), AggSpec::new(AggKind::Median), AggSpec::new(AggKind::TrMean)],
+            Saddle => vec![AggSpec::new(AggKind::Median)];
+            "agg", List { options: AggKind::OPTIONS, max: 16, prefix: Some(("nnm-", "NNM pre-aggregation (mix each message with its m − f nearest)")) },
+            Control { group: Master, label: "aggregators to compare", show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// The algorithms to compare: robust GD, the one-round algorithm, ByzantinePGD, perturbed GD, RSA.
+        algos: Vec<AlgoKind> = vec![AlgoKind::Gd], Saddle => vec![AlgoKind::Bpgd];
+            "algo", List { options: AlgoKind::OPTIONS, max: 5, prefix: None }, Control { group: Algorithm, label: "algorithms", ..BASE };
+        /// Step size η (the a of a/√k under the η/√k schedule).
+        eta: f64 = 0.5, Saddle => 0.2;
+            "eta", Num { lo: 0.0, hi: 100.0 }, Control { sym: "η", label: "step size", slider: Some((0.001, 2.0, 0.001)), ..BASE };
+        /// Iterations T: parallel rounds of communication between the master and the workers.
+        t: usize = 100, Saddle => 400;
+            "T", Int { lo: 1, hi: T_MAX }, Control { sym: "T", label: "iterations", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
+        /// Step-size schedule: constant, or η/√k at iteration k.
+        sched: Schedule = Schedule::Const;
+            "sched", Choice(Schedule::OPTIONS), Control { label: "step schedule", ..BASE };
+        /// Mini-batch per worker and iteration, drawn with replacement; 0 = all local data.
+        batch: usize = 0;
+            "batch", Int { lo: 0, hi: N_MAX },
+            Control { label: "mini-batch per worker (0 = all)", slider: Some((0.0, 200.0, 1.0)), show: |s| s.problem.is_classification(), ..BASE };
+        /// Radius of the ball W the iterate is projected on after every step; 0 = no projection.
+        proj: f64 = 0.0;
+            "proj", Num { lo: 0.0, hi: 1e6 }, Control { label: "projection radius (0 = none)", slider: Some((0.0, 20.0, 0.5)), ..BASE };
+        /// ℓ2 regulariser f₀(w) = (l2/2)‖w‖², added to every aggregate.
+        l2: f64 = 0.0;
+            "l2", Num { lo: 0.0, hi: 100.0 },
+            Control { label: "ℓ2 regulariser", slider: Some((0.0, 0.1, 0.001)), show: |s| s.problem.is_classification(), ..BASE };
+        /// How the data are split over the workers: i.i.d., or heterogeneous (sorted by label; a shifted
+        /// target per worker for linear regression and mean estimation).
+        split: Split = Split::Iid;
+            "split" [data], Choice(Split::OPTIONS), Control { group: Data, label: "data split", show: |s| s.problem != ProblemKind::Saddle, ..BASE };
+        /// Feature distribution of linear regression.
+        xdist: XDist = XDist::Pm1;
+            "x" [data], Choice(XDist::OPTIONS), Control { group: Data, sym: "x", label: "features", show: |s| s.problem == ProblemKind::LinReg, ..BASE };
+        /// Noise level σ: regression noise, and the sample noise of mean estimation and the saddle toy.
+        sigma: f64 = 1.0;
+            "sigma" [data], Num { lo: 0.0, hi: 100.0 },
+            Control { group: Data, sym: "σ", label: "noise", slider: Some((0.0, 5.0, 0.05)), show: |s| !s.problem.is_classification(), ..BASE };
+        /// Starting point (w₁, w₂) of the saddle toy.
+        w0: [f64; 2] = [0.5, 0.0];
+            "w0" [data], Pair { lo: -3.0, hi: 3.0 },
+            Control { group: Data, sym: "w", sub: "0", label: "start (w₁,w₂)", show: |s| s.problem == ProblemKind::Saddle, ..BASE };
+        /// Test-time distribution shift of the classification problems' test images.
+        shift: ShiftKind = ShiftKind::None;
+            "shift" [data], Choice(ShiftKind::OPTIONS), Control { group: Data, label: "test-time shift", show: |s| s.problem.is_classification(), ..BASE };
+        /// Budget of the test-time shift: how far each test image moves, in the chosen norm.
+        shift_eps: f64 = 0.3;
+            "shift_eps" [data], Num { lo: 0.0, hi: 100.0 },
+            Control { group: Data, sym: "ε", sub: "shift", label: "shift budget", slider: Some((0.0, 2.0, 0.05)),
+                      show: |s| s.problem.is_classification() && s.shift != ShiftKind::None, ..BASE };
+        /// Random seed of the data, the attack's randomness, the perturbations and the mini-batches.
+        seed: u64 = 1;
+            "seed" [data], Seed, Control { group: Run, label: "seed", ..BASE };
+    }
+
+    /// The Byzantine workers' behaviour and its parameters.
+    #[derive(Copy)]
+    attack: pub struct AttackParams {
+        /// What the Byzantine workers send (or how they poison their data).
+        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp => AttackKind::LabelFlip;
+            "attack", Choice(AttackKind::OPTIONS), Control { group: Byzantine, label: "attack", ..BASE };
+        /// Same-value attack: every Byzantine worker sends c·1.
+        c: f64 = 100.0;
+            "c", Num { lo: -1e6, hi: 1e6 },
+            Control { group: Byzantine, sym: "c", label: "(sends c·1)", slider: Some((-200.0, 200.0, 1.0)), show: |s| s.attack.kind == AttackKind::SameValue, ..BASE };
+        /// Sign-flip attack: every Byzantine worker sends σ·g, g its honest gradient.
+        sf: f64 = -4.0;
+            "sf", Num { lo: -1e4, hi: 1e4 },
+            Control { group: Byzantine, sym: "σ", label: "(sends σ·g)", slider: Some((-20.0, 5.0, 0.5)), show: |s| s.attack.kind == AttackKind::SignFlip, ..BASE };
+        /// Standard deviation of the Gaussian attack's messages N(0, std²·I).
+        gstd: f64 = 100.0;
+            "gstd", Num { lo: 0.0, hi: 1e6 },
+            Control { group: Byzantine, label: "standard deviation", slider: Some((0.0, 500.0, 1.0)), show: |s| s.attack.kind == AttackKind::Gaussian, ..BASE };
+        /// IPM attack: every Byzantine worker sends −ε·μ, μ the honest mean.
+        ipm: f64 = 0.1;
+            "ipm", Num { lo: -1e4, hi: 1e4 },
+            Control { group: Byzantine, sym: "ε", label: "(sends −ε·μ)", slider: Some((0.0, 20.0, 0.05)), show: |s| s.attack.kind == AttackKind::Ipm, ..BASE };
+        /// ALIE attack: every Byzantine worker sends μ − z·s; auto = z_max from m and ⌊αm⌋.
+        z: Option<f64> = None;
+            "z", Auto { lo: -100.0, hi: 100.0 },
+            Control { group: Byzantine, sym: "z", label: "(μ − z·s; auto = z_max)", show: |s| s.attack.kind == AttackKind::Alie, ..BASE };
+        /// Shift attack: every Byzantine worker sends μ + κ·s, s the honest coordinate-wise deviation.
+        kappa: f64 = 10.0;
+            "kappa", Num { lo: -1e4, hi: 1e4 },
+            Control { group: Byzantine, sym: "κ", label: "(μ + κ·s)", slider: Some((0.0, 50.0, 0.5)), show: |s| s.attack.kind == AttackKind::Shift, ..BASE };
+        /// Δ of the oracle-level saddle attack: the escape component of ∇F is cut by Δ.
+        delta: f64 = 0.05;
+            "delta", Num { lo: 0.0, hi: 10.0 },
+            Control { group: Byzantine, sym: "Δ", label: "oracle inexactness", slider: Some((0.0, 0.5, 0.005)), show: |s| s.attack.kind == AttackKind::Oracle, ..BASE };
+    }
+
+    /// Parameters of the aggregation rules (f = ⌊βm⌋ comes from β).
+    #[derive(Copy)]
+    agg: pub struct AggParams {
+        /// Smoothing ν of the geometric median's Weiszfeld weights 1/max(ν, ‖z − xᵢ‖).
+        gm_nu: f64 = 1e-6;
+            "gm_nu", Num { lo: 0.0, hi: 1e3 }, Control { group: Master, sym: "ν", label: "geometric median smoothing", show: |s| s.has_rule(AggKind::GeoMed), ..BASE };
+        /// Weiszfeld iterations of the geometric median.
+        gm_it: usize = 100;
+            "gm_it", Int { lo: 1, hi: 1000 },
+            Control { group: Master, label: "geometric median: Weiszfeld iterations", slider: Some((1.0, 200.0, 1.0)), show: |s| s.has_rule(AggKind::GeoMed), ..BASE };
+        /// Centered clipping radius τ.
+        cc_tau: f64 = 10.0;
+            "cc_tau", Num { lo: 0.0, hi: 1e6 },
+            Control { group: Master, sym: "τ", label: "centered clipping radius", slider: Some((0.0, 100.0, 0.1)), show: |s| s.has_rule(AggKind::CClip), ..BASE };
+        /// Centered clipping iterations L.
+        cc_it: usize = 3;
+            "cc_it", Int { lo: 1, hi: 100 },
+            Control { group: Master, sym: "L", label: "centered clipping iterations", slider: Some((1.0, 20.0, 1.0)), show: |s| s.has_rule(AggKind::CClip), ..BASE };
+        /// Iterative filtering's σ; 0 = estimated from the messages.
+        fsig: f64 = 0.0;
+            "fsig", Num { lo: 0.0, hi: 1e6 },
+            Control { group: Master, sym: "σ", label: "filtering scale (0 = estimated)", slider: Some((0.0, 10.0, 0.05)), show: |s| s.has_rule(AggKind::Filter), ..BASE };
+    }
+
+    /// ByzantinePGD (Algorithm 3 of the thesis) and perturbed GD.
+    #[derive(Copy)]
+    bpgd: pub struct BpgdParams {
+        /// ByzantinePGD's perturbation rounds Q before it declares a second-order stationary point.
+        q_rounds: usize = 3;
+            "Q", Int { lo: 1, hi: 50 },
+            Control { sym: "Q", label: "perturbation rounds", slider: Some((1.0, 10.0, 1.0)), show: |s| s.algos.contains(&AlgoKind::Bpgd), ..BASE };
+        /// Radius r of the uniform perturbation ball.
+        r: f64 = 0.25, Saddle => 0.1;
+            "r", Num { lo: 0.0, hi: 10.0 },
+            Control { sym: "r", label: "perturbation radius", slider: Some((0.0, 1.0, 0.01)), show: |s| s.algos.iter().any(|a| a.perturbs()), ..BASE };
+        /// Escape radius R: an escape round that moves at least R counts as an escape.
+        big_r: f64 = 0.6;
+            "R", Num { lo: 0.0, hi: 100.0 },
+            Control { sym: "R", label: "escape radius", slider: Some((0.05, 2.0, 0.05)), show: |s| s.algos.contains(&AlgoKind::Bpgd), ..BASE };
+        /// Steps T_th of an escape round (perturbed GD: iterations between perturbations).
+        tth: usize = 40, Saddle => 50;
+            "tth", Int { lo: 1, hi: 10_000 },
+            Control { sym: "T", sub: "th", label: "escape steps", slider: Some((1.0, 200.0, 1.0)), show: |s| s.algos.iter().any(|a| a.perturbs()), ..BASE };
+        /// Gradient threshold ε: a perturbation starts when the aggregate's norm is at most ε.
+        eps: f64 = 0.15;
+            "eps", Num { lo: 0.0, hi: 100.0 },
+            Control { sym: "ε", label: "gradient threshold", slider: Some((0.0, 1.0, 0.01)), show: |s| s.algos.iter().any(|a| a.perturbs()), ..BASE };
+    }
+
+    /// RSA (Li et al. 2019).
+    #[derive(Copy)]
+    rsa: pub struct RsaParams {
+        /// RSA's penalty λ on the distance between the master's and each worker's model.
+        lam: f64 = 0.07;
+            "lam", Num { lo: 0.0, hi: 1e4 },
+            Control { sym: "λ", label: "RSA penalty", slider: Some((0.0, 5.0, 0.01)), show: |s| s.algos.contains(&AlgoKind::Rsa), ..BASE };
+        /// The norm of RSA's penalty.
+        norm: RsaNorm = RsaNorm::L1;
+            "norm", Choice(RsaNorm::OPTIONS), Control { label: "RSA norm", show: |s| s.algos.contains(&AlgoKind::Rsa), ..BASE };
+    }
+
+    /// Wasserstein distributionally robust training of the honest workers (the NBS paper).
+    #[derive(Copy)]
+    dro: pub struct DroParams {
+        /// Wasserstein DRO on the honest workers: each gradient is taken at an adversarially moved input.
+        on: bool = false;
+            "dro", Flag, Control { label: "Wasserstein DRO on honest workers", show: |s| s.problem.is_classification(), ..BASE };
+        /// DRO penalty λ of the inner problem max_z CE(z) − λ‖z − x‖².
+        lambda: f64 = 3.0;
+            "dlam", Num { lo: 1e-3, hi: 1e4 },
+            Control { sym: "λ", sub: "DRO", label: "DRO penalty", slider: Some((0.1, 20.0, 0.1)), show: |s| s.problem.is_classification() && s.dro.on, ..BASE };
+        /// Step η_z of DRO's inner gradient ascent.
+        eta_z: f64 = 0.05;
+            "eta_z", Num { lo: 0.0, hi: 10.0 },
+            Control { sym: "η", sub: "z", label: "inner step", slider: Some((0.0, 0.5, 0.01)), show: |s| s.problem.is_classification() && s.dro.on, ..BASE };
+        /// Steps T_z of DRO's inner gradient ascent.
+        steps: usize = 10;
+            "tz", Int { lo: 0, hi: 1000 },
+            Control { sym: "T", sub: "z", label: "inner steps", slider: Some((0.0, 50.0, 1.0)), show: |s| s.problem.is_classification() && s.dro.on, ..BASE };
+    }
+}

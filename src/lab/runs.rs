@@ -1,0 +1,89 @@
+//! The scenario's own runs: one per curve, and the clean reference (α = 0, the mean), advanced in
+//! lockstep. The error-curves view plots them and the master's view shows their messages.
+
+use crate::engine::problem::Cache;
+use crate::engine::run::Run;
+use crate::engine::scenario::Scenario;
+use crate::engine::Status;
+
+pub struct MainRuns {
+    pub runs: Vec<Run>,
+    /// The clean reference run, when the scenario has Byzantine workers or an attack.
+    pub clean: Option<Run>,
+}
+
+impl MainRuns {
+    /// Nothing to run (while the data load, or when the problem cannot be built).
+    pub fn empty() -> MainRuns {
+        MainRuns { runs: Vec::new(), clean: None }
+    }
+
+    pub fn new(sc: &Scenario, problems: &mut Cache) -> Result<MainRuns, String> {
+        let p = problems.get(sc)?;
+        let runs = sc.curves().into_iter().map(|c| Run::new(sc, c, p.clone())).collect();
+        let clean = (sc.alpha > 0.0 || sc.attack.kind != crate::engine::AttackKind::None).then(|| {
+            let (s, c) = sc.clean();
+            Run::new(&s, c, p.clone())
+        });
+        Ok(MainRuns { runs, clean })
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Run> {
+        self.runs.iter().chain(self.clean.iter())
+    }
+
+    /// Advances by at most `steps` run-steps, the least advanced running run first, so the curves
+    /// move together and a caller can stop between any two. Building the workers' data comes
+    /// first, one worker per call. Returns the run-steps done (0: nothing left).
+    pub fn work(&mut self, steps: usize) -> usize {
+        if let Some(r) = self.runs.first() {
+            if !r.problem().prepare(1) {
+                return 1;
+            }
+        }
+        let mut done = 0;
+        while done < steps {
+            match self.runs.iter_mut().chain(self.clean.iter_mut()).filter(|r| r.is_running()).min_by_key(|r| r.t) {
+                Some(r) => {
+                    r.step();
+                    done += 1;
+                }
+                None => break,
+            }
+        }
+        done
+    }
+
+    /// Whether the workers' data are still being built.
+    pub fn building(&self) -> bool {
+        self.runs.first().is_some_and(|r| r.t == 0 && !r.problem().prepare(0))
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.all().all(|r| !r.is_running())
+    }
+
+    /// The runs that advance together.
+    pub fn count(&self) -> usize {
+        self.all().count()
+    }
+
+    /// Iterations done by the most advanced curve.
+    pub fn iteration(&self) -> usize {
+        self.runs.iter().map(|r| r.t).max().unwrap_or(0)
+    }
+
+    /// The curves that diverged.
+    pub fn diverged(&self) -> Vec<&Run> {
+        self.runs.iter().filter(|r| matches!(r.status, Status::Diverged(_))).collect()
+    }
+
+    /// (CSV name, run) of every run: the curves' keys, then `clean-mean`.
+    pub fn named(&self) -> Vec<(String, &Run)> {
+        let mut v: Vec<(String, &Run)> = self.runs.iter().map(|r| (r.curve.key(), r)).collect();
+        if let Some(c) = &self.clean {
+            v.push(("clean-mean".into(), c));
+        }
+        v
+    }
+}

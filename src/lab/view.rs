@@ -1,0 +1,106 @@
+//! What a view is. Every view is one type implementing [`View`], in one file of `views/`, and one
+//! line of the registry ([`super::views::VIEWS`]); its key, label and shortcut (its place in the
+//! registry) come from there, so the app's tabs, keyboard shortcuts and help, the CLI and the
+//! tests list the views without naming them.
+
+use super::runs::MainRuns;
+use crate::engine::problem::Cache;
+use crate::engine::scenario::Scenario;
+use crate::plots::Plot;
+
+/// What every view works with: the scenario, its built problems, and its own runs (the
+/// error-curves and master's views show the same runs).
+pub struct Shared {
+    pub sc: Scenario,
+    pub problems: Cache,
+    pub main: MainRuns,
+}
+
+/// One view of the lab. Work is counted in run-steps (one parallel iteration of one run), so a
+/// caller can time-slice it.
+pub trait View {
+    /// Forgets everything computed, for a new scenario (keeping the view's own options).
+    fn reset(&mut self, sc: &Scenario);
+    /// Sets the view up without computing (cheap), so its first drawing shows its frame.
+    fn prepare(&mut self, _lab: &mut Shared) {}
+    /// Advances by at most `steps` run-steps; returns the run-steps done, 0 when nothing is left.
+    fn work(&mut self, lab: &mut Shared, steps: usize) -> usize;
+    fn is_done(&self, lab: &Shared) -> bool;
+    /// The run-steps one press of Step takes (one iteration of every run the view advances).
+    fn step_size(&self, _lab: &Shared) -> usize {
+        1
+    }
+    /// Whether the transport's speed paces the view (else it fills in as fast as frames allow).
+    fn paced(&self) -> bool {
+        false
+    }
+    /// A one-line status, e.g. "t = 37 / 100" or "sweep 120 / 234 runs".
+    fn status(&self, lab: &Shared) -> String;
+    /// What to draw.
+    fn plot(&self, lab: &Shared) -> Plot;
+    /// The data behind the plot.
+    fn csv(&self, lab: &Shared) -> String;
+    /// What the view shows, with its formula and source.
+    fn explain(&self, sc: &Scenario) -> ViewText;
+    /// The view's own settings (a menu each).
+    fn options(&self, _sc: &Scenario) -> Vec<ViewOption> {
+        Vec::new()
+    }
+    /// Sets one of [`View::options`]; false for an unknown id or value.
+    fn set_option(&mut self, _id: &str, _value: &str) -> bool {
+        false
+    }
+}
+
+/// A view's entry in the registry.
+pub struct ViewInfo {
+    /// The URL hash (`#breakdown`) and the element ids' suffix.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub make: fn() -> Box<dyn View>,
+}
+
+/// A view, by its place in the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ViewId(pub usize);
+
+impl ViewId {
+    pub fn all() -> impl Iterator<Item = ViewId> {
+        (0..super::views::VIEWS.len()).map(ViewId)
+    }
+    pub fn from_key(key: &str) -> Option<ViewId> {
+        super::views::VIEWS.iter().position(|v| v.key == key).map(ViewId)
+    }
+    pub fn info(self) -> &'static ViewInfo {
+        &super::views::VIEWS[self.0]
+    }
+    pub fn key(self) -> &'static str {
+        self.info().key
+    }
+    pub fn label(self) -> &'static str {
+        self.info().label
+    }
+    /// The keyboard shortcut: 1, 2, … in registry order.
+    pub fn shortcut(self) -> char {
+        char::from_digit(self.0 as u32 + 1, 10).unwrap_or('?')
+    }
+}
+
+/// A menu of a view's own (e.g. which metric the error curves plot).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewOption {
+    pub id: &'static str,
+    pub label: &'static str,
+    /// (value, label) pairs.
+    pub choices: Vec<(&'static str, &'static str)>,
+    pub value: &'static str,
+}
+
+/// What a view shows, in a few lines, with its formula (MathML) and source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewText {
+    pub lines: Vec<String>,
+    /// A `<math>` element; static text written in the view's file, never built from user input.
+    pub mathml: &'static str,
+    pub source: &'static str,
+}

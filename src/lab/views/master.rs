@@ -1,0 +1,186 @@
+//! View 4, what the master sees: the m messages of the current iteration of one of the scenario's
+//! runs, projected to 2-D (along the honest mean and the honest messages' top principal direction
+//! orthogonal to it), the honest mean, the true gradient, and where each rule lands on them.
+
+use super::super::view::{Shared, View, ViewInfo, ViewText};
+use crate::engine::aggregate::Aggregator;
+use crate::engine::linalg::{dist, dot, norm, top_direction};
+use crate::engine::run::Run;
+use crate::engine::scenario::{AggKind, Scenario};
+use crate::plots::master::MasterView;
+use crate::plots::Plot;
+
+pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", make: || Box::new(Master) };
+
+pub struct Master;
+
+/// The run whose messages are shown: the first whose rule is robust (the mean's run wanders off
+/// under attack), else the first with a rule. RSA's runs send models, not gradients.
+fn shown(lab: &Shared) -> Option<&Run> {
+    let usable = |r: &&Run| r.curve.rule.is_some() && !r.msgs_at.is_empty();
+    let runs = &lab.main.runs;
+    runs.iter().filter(usable).find(|r| r.curve.rule.is_some_and(|a| a.kind != AggKind::Mean)).or_else(|| runs.iter().find(usable))
+}
+
+/// Everything the view draws and exports, in the full space and projected.
+struct Seen<'a> {
+    run: &'a Run,
+    e1: Vec<f64>,
+    e2: Vec<f64>,
+    x_label: String,
+    y_label: String,
+    /// (rule label, colour index, output vector).
+    outputs: Vec<(String, usize, Vec<f64>)>,
+    truth: Option<Vec<f64>>,
+}
+
+impl<'a> Seen<'a> {
+    fn of(lab: &'a Shared) -> Option<Seen<'a>> {
+        let run = shown(lab)?;
+        let msgs = &run.msgs;
+        let (d, q) = (msgs.cols, run.q);
+        let mu = &run.honest_mean;
+        let (e1, e2, x_label, y_label) = if d == 2 {
+            (vec![1.0, 0.0], vec![0.0, 1.0], "coordinate 1".to_string(), "coordinate 2".to_string())
+        } else {
+            let nm = norm(mu);
+            let mut e1 = vec![0.0; d];
+            if nm > 0.0 && nm.is_finite() {
+                e1.iter_mut().zip(mu).for_each(|(e, v)| *e = v / nm);
+            } else {
+                e1[0] = 1.0;
+            }
+            let e2 = principal_direction(run, &e1);
+            (e1, e2, format!("along the honest mean (2-D projection of d = {d})"), "top principal direction".to_string())
+        };
+        let sc = &lab.sc;
+        let outputs = sc
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut out = vec![0.0; d];
+                Aggregator::new(*a, sc.agg, sc.assumed_f()).aggregate(msgs, &mut out);
+                (a.label(), i, out)
+            })
+            .collect();
+        let truth = run.problem().exact_grad(&run.msgs_at, q);
+        Some(Seen { run, e1, e2, x_label, y_label, outputs, truth })
+    }
+
+    fn proj(&self, x: &[f64]) -> (f64, f64) {
+        (dot(x, &self.e1), dot(x, &self.e2))
+    }
+}
+
+/// The top principal direction of the honest messages around their mean, orthogonal to `e1`.
+fn principal_direction(run: &Run, e1: &[f64]) -> Vec<f64> {
+    let (msgs, mu) = (&run.msgs, &run.honest_mean);
+    let d = msgs.cols;
+    let rows: Vec<Vec<f64>> = (run.q..msgs.rows)
+        .map(|i| {
+            let mut y: Vec<f64> = msgs.row(i).iter().zip(mu).map(|(a, b)| a - b).collect();
+            let c = dot(&y, e1);
+            y.iter_mut().zip(e1).for_each(|(v, e)| *v -= c * e);
+            y
+        })
+        .collect();
+    let (_, v) = top_direction(&rows, d, 100);
+    if norm(&v) > 0.5 {
+        return v;
+    }
+    // The honest messages coincide: any unit vector orthogonal to e1.
+    let j = (0..d).min_by(|&a, &b| e1[a].abs().total_cmp(&e1[b].abs())).unwrap_or(0);
+    let mut v = vec![0.0; d];
+    v[j] = 1.0;
+    let c = dot(&v, e1);
+    v.iter_mut().zip(e1).for_each(|(x, e)| *x -= c * e);
+    let n = norm(&v);
+    v.iter_mut().for_each(|x| *x /= n);
+    v
+}
+
+impl View for Master {
+    fn reset(&mut self, _sc: &Scenario) {}
+
+    fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
+        lab.main.work(steps)
+    }
+
+    fn is_done(&self, lab: &Shared) -> bool {
+        lab.main.is_done()
+    }
+
+    fn step_size(&self, lab: &Shared) -> usize {
+        lab.main.count()
+    }
+
+    fn paced(&self) -> bool {
+        true
+    }
+
+    fn status(&self, lab: &Shared) -> String {
+        super::curves::main_status(lab)
+    }
+
+    fn plot(&self, lab: &Shared) -> Plot {
+        let Some(seen) = Seen::of(lab) else { return Plot::Message("press → (step) or play to see one iteration's messages".into()) };
+        let run = seen.run;
+        let (m, q) = (run.msgs.rows, run.q);
+        let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
+        let byz_all: Vec<(f64, f64)> = (0..q).map(|i| seen.proj(run.msgs.row(i))).collect();
+        let byzantine: Vec<(f64, f64)> = byz_all.iter().copied().filter(finite).collect();
+        Plot::Master(MasterView {
+            title: format!(
+                "Messages at iteration {} of the {} run ({} honest, {} Byzantine)",
+                run.t.saturating_sub(1),
+                lab.sc.curve_label(&run.curve),
+                m - q,
+                q
+            ),
+            x_label: seen.x_label.clone(),
+            y_label: seen.y_label.clone(),
+            honest: (q..m).map(|i| seen.proj(run.msgs.row(i))).collect(),
+            off_frame: byz_all.len() - byzantine.len(),
+            byzantine,
+            honest_mean: seen.proj(&run.honest_mean),
+            truth: seen.truth.as_ref().map(|g| seen.proj(g)),
+            outputs: seen.outputs.iter().map(|(l, c, o)| (l.clone(), *c, seen.proj(o))).collect(),
+        })
+    }
+
+    /// One row per message, rule output, honest mean and true gradient: its projection, its
+    /// norm and its distance to the honest mean in the full space.
+    fn csv(&self, lab: &Shared) -> String {
+        let mut out = String::from("what,index,x,y,norm,dist_to_honest_mean\n");
+        let Some(seen) = Seen::of(lab) else { return out };
+        let run = seen.run;
+        let mu = &run.honest_mean;
+        let mut row = |what: &str, index: &str, v: &[f64]| {
+            let (x, y) = seen.proj(v);
+            out.push_str(&format!("{what},{index},{x:e},{y:e},{:e},{:e}\n", norm(v), dist(v, mu)));
+        };
+        for i in 0..run.msgs.rows {
+            row(if i < run.q { "byzantine" } else { "honest" }, &i.to_string(), run.msgs.row(i));
+        }
+        row("honest_mean", "", mu);
+        if let Some(t) = &seen.truth {
+            row("true_gradient", "", t);
+        }
+        for (i, a) in lab.sc.rules.iter().enumerate() {
+            row("rule", &a.key(), &seen.outputs[i].2);
+        }
+        format!("# iteration {} of the {} run\n{out}", run.t.saturating_sub(1), run.curve.key())
+    }
+
+    fn explain(&self, _sc: &Scenario) -> ViewText {
+        ViewText {
+            lines: vec![
+                "The m messages of the current iteration, projected to 2-D: honest circles, Byzantine triangles. The cross is the honest mean, the square the true gradient ∇F.".into(),
+                "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
+            ],
+            mathml: r#"<math display="block"><mover><mi>g</mi><mo>^</mo></mover><mo>=</mo><mi>agg</mi><mo>(</mo><msub><mi>g</mi><mn>1</mn></msub><mo>,</mo><mo>…</mo><mo>,</mo><msub><mi>g</mi><mi>m</mi></msub><mo>)</mo><mo>,</mo><mspace width="1em"></mspace><mo>‖</mo><mover><mi>g</mi><mo>^</mo></mover><mo>−</mo><mo>∇</mo><mi>F</mi><mo>(</mo><mi>w</mi><mo>)</mo><mo>‖</mo><mo>≤</mo><mi>Δ</mi></math>"#,
+            source: "Yin et al. 2019, Definition 4.3 (Δ-inexact gradient oracle)",
+        }
+    }
+}

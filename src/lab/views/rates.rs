@@ -1,0 +1,130 @@
+//! View 5, rates: the final error against the samples per worker n (or the workers m) on log–log
+//! axes at a fixed α, with the −½ slope and the lower bound.
+
+use super::super::view::{Shared, View, ViewInfo, ViewOption, ViewText};
+use crate::engine::linalg::fit_slope;
+use crate::engine::scenario::{Scenario, N_MAX};
+use crate::engine::sweep::{Axis, Sweep};
+use crate::engine::theory;
+use crate::plots::breakdown::Breakdown;
+use crate::plots::Plot;
+
+pub const INFO: ViewInfo = ViewInfo { key: "rates", label: "Rates", make: || Box::new(Rates { against_m: false, sweep: None }) };
+
+pub struct Rates {
+    /// The x axis: workers m, or samples per worker n.
+    against_m: bool,
+    sweep: Option<Sweep>,
+}
+
+impl Rates {
+    /// The values of the x axis.
+    fn axis(&self, sc: &Scenario) -> Axis {
+        if self.against_m {
+            Axis::m(vec![5.0, 10.0, 20.0, 40.0, 80.0, 160.0])
+        } else {
+            let cap = if sc.problem.is_classification() { 4000 / sc.m.max(1) } else { N_MAX };
+            Axis::n([10, 20, 50, 100, 200, 500, 1000, 2000].into_iter().filter(|&n| n <= cap).map(|n| n as f64).collect())
+        }
+    }
+}
+
+impl View for Rates {
+    fn reset(&mut self, _sc: &Scenario) {
+        self.sweep = None;
+    }
+
+    fn prepare(&mut self, lab: &mut Shared) {
+        if self.sweep.is_none() {
+            self.sweep = Some(super::sweep(&lab.sc, self.axis(&lab.sc)));
+        }
+    }
+
+    fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
+        self.prepare(lab);
+        match &mut self.sweep {
+            Some(s) if !s.is_done() => s.advance(steps, &mut lab.problems),
+            _ => 0,
+        }
+    }
+
+    fn is_done(&self, _lab: &Shared) -> bool {
+        self.sweep.as_ref().is_some_and(|s| s.is_done())
+    }
+
+    fn status(&self, _lab: &Shared) -> String {
+        super::sweep_status(self.sweep.as_ref())
+    }
+
+    fn plot(&self, lab: &Shared) -> Plot {
+        let Some(sw) = &self.sweep else { return Plot::Message("press play (space) to run the rates sweep".into()) };
+        let sc = &lab.sc;
+        let (done, total) = sw.progress();
+        let mut series = super::band_series(sw, |_| None);
+        for s in series.iter_mut() {
+            let pts: Vec<(f64, f64)> = s.points.iter().filter(|p| p.1.is_finite() && p.1 > 0.0).map(|p| (p.0.ln(), p.1.ln())).collect();
+            if pts.len() >= 2 {
+                let (x, y): (Vec<f64>, Vec<f64>) = pts.into_iter().unzip();
+                s.label = format!("{} (slope {:.2})", s.label, fit_slope(&x, &y));
+            }
+        }
+        let xs: Vec<f64> = sw.axis.values.clone();
+        let mut refs = Vec::new();
+        // Anchor the −½ reference on the lowest first point (the most accurate rule).
+        let first = series.iter().filter_map(|s| s.points.iter().find(|p| p.1.is_finite() && p.1 > 0.0)).min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some(&(x0, y0, _, _)) = first {
+            refs.push(("slope −½".to_string(), xs.iter().map(|&x| (x, y0 * (x / x0).powf(-0.5))).collect()));
+        }
+        if sc.problem.has_optimum() {
+            let lb = |x: f64| {
+                let (n, m) = if self.against_m { (sc.n, x as usize) } else { (x as usize, sc.m) };
+                sc.sigma * theory::lower_bound(sc.alpha, n, m, sc.d)
+            };
+            refs.push(("lower bound σ(α/√n + √(d/nm))".to_string(), xs.iter().map(|&x| (x, lb(x))).collect()));
+        }
+        let axis = if self.against_m { format!("m (n = {})", sc.n) } else { format!("n (m = {})", sc.m) };
+        Plot::Breakdown(Breakdown {
+            title: format!("Error against {axis} at α = {}, {} seeds per point", sc.alpha, sw.seeds.len()),
+            y_label: super::final_label(sc.problem).into(),
+            series,
+            x_range: (xs.first().copied().unwrap_or(1.0), xs.last().copied().unwrap_or(10.0)),
+            progress: format!("{done}/{total} runs"),
+            refs,
+            x_label: if self.against_m { "workers m" } else { "samples per worker n" }.into(),
+            log_x: true,
+        })
+    }
+
+    fn csv(&self, _lab: &Shared) -> String {
+        self.sweep.as_ref().map_or_else(String::new, |s| s.csv())
+    }
+
+    fn explain(&self, _sc: &Scenario) -> ViewText {
+        ViewText {
+            lines: vec![
+                "Final error against the samples per worker n (or the number of workers m) on log–log axes, α fixed.".into(),
+                "Median and trimmed-mean GD reach Õ(α/√n + 1/√(nm)): the error falls with slope −½ until the α/√n term, which more workers cannot remove, dominates.".into(),
+            ],
+            mathml: r#"<math display="block"><mo>‖</mo><mover><mi>w</mi><mo>^</mo></mover><mo>−</mo><msup><mi>w</mi><mo>*</mo></msup><mo>‖</mo><mo>=</mo><mover><mi>O</mi><mo>~</mo></mover><mo>(</mo><mfrac><mi>α</mi><msqrt><mi>n</mi></msqrt></mfrac><mo>+</mo><mfrac><mn>1</mn><msqrt><mrow><mi>n</mi><mi>m</mi></mrow></msqrt></mfrac><mo>)</mo></math>"#,
+            source: "Yin et al. 2018, Theorems 1 and 4, Observation 1",
+        }
+    }
+
+    fn options(&self, _sc: &Scenario) -> Vec<ViewOption> {
+        let choices = vec![("n", "samples per worker n"), ("m", "workers m")];
+        vec![ViewOption { id: "axis", label: "against", choices, value: if self.against_m { "m" } else { "n" } }]
+    }
+
+    fn set_option(&mut self, id: &str, value: &str) -> bool {
+        let against_m = match (id, value) {
+            ("axis", "m") => true,
+            ("axis", "n") => false,
+            _ => return false,
+        };
+        if against_m != self.against_m {
+            self.against_m = against_m;
+            self.sweep = None;
+        }
+        true
+    }
+}
