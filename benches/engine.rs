@@ -15,9 +15,9 @@
 
 use byzlab::engine::aggregate::Aggregator;
 use byzlab::engine::data::{Dataset, PIXELS};
+use byzlab::engine::problem::Cache;
 use byzlab::engine::problem::{self, GradOpts};
 use byzlab::engine::run::Run;
-use byzlab::engine::problem::Cache;
 use byzlab::engine::scenario::{AggSpec, Curve, ProblemKind, Scenario};
 use byzlab::engine::sweep::{Axis, Sweep};
 use std::hint::black_box;
@@ -166,7 +166,7 @@ fn regs_f4(iters: usize, m: f32, c: f32) -> f32 {
     let mut acc: [F4; 12] = std::array::from_fn(|k| F4::splat(k as f32 * 1e-3));
     for _ in 0..iters {
         for a in acc.iter_mut() {
-            *a = a.mul(mv).add(cv);
+            *a = *a * mv + cv;
         }
     }
     let mut t = 0.0;
@@ -251,7 +251,13 @@ pub fn bench_linreg(env: &Env) {
         }
         black_box(&msgs);
     });
-    say(env, &format!("   {:<44} {:9.4} ms   (one worker's A_i 100 times, in cache: {:.4} ms)", "100 worker gradients (A_i w − b_i)", st.median_ms, sh.median_ms));
+    say(
+        env,
+        &format!(
+            "   {:<44} {:9.4} ms   (one worker's A_i 100 times, in cache: {:.4} ms)",
+            "100 worker gradients (A_i w − b_i)", st.median_ms, sh.median_ms
+        ),
+    );
     emit(env, "linreg.grads", st.median_ms, "ms");
     emit(env, "linreg.grads_hot", sh.median_ms, "ms");
     for key in LINREG_AGGS {
@@ -324,9 +330,19 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     say(env, &format!("   {:<44} {:9.3} ms", "  of which test-set evaluation (1000 images)", se.median_ms));
     say(env, &format!("   {:<44} {:9.3} ms", "(40 gradients of one worker, images in cache)", sh.median_ms));
     say(env, &format!("   lower bound FLOPs/peak = {:.1} MFLOP / {peak_gflops:.1} GFLOP/s = {bound_ms:.3} ms", flops / 1e6));
-    say(env, &format!("   ratio step / bound = {:.2}   gradients / bound = {:.2}   step / bound incl. evaluation FLOPs = {:.2}",
-        st.median_ms / bound_ms, sg.median_ms / bound_ms, st.median_ms / bound_all_ms));
-    say(env, &format!("   achieved: step {:.2} GFLOP/s, gradients {:.2} GFLOP/s", flops / (st.median_ms * 1e6), flops / (sg.median_ms * 1e6)));
+    say(
+        env,
+        &format!(
+            "   ratio step / bound = {:.2}   gradients / bound = {:.2}   step / bound incl. evaluation FLOPs = {:.2}",
+            st.median_ms / bound_ms,
+            sg.median_ms / bound_ms,
+            st.median_ms / bound_all_ms
+        ),
+    );
+    say(
+        env,
+        &format!("   achieved: step {:.2} GFLOP/s, gradients {:.2} GFLOP/s", flops / (st.median_ms * 1e6), flops / (sg.median_ms * 1e6)),
+    );
     emit(env, "mnist.step", st.median_ms, "ms");
     emit(env, "mnist.grads", sg.median_ms, "ms");
     emit(env, "mnist.eval", se.median_ms, "ms");
@@ -337,7 +353,13 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     emit(env, "mnist.ratio_step", st.median_ms / bound_ms, "x");
     emit(env, "mnist.ratio_grads", sg.median_ms / bound_ms, "x");
     let strict_ms = flops / (peak_machine * 1e9) * 1e3;
-    say(env, &format!("   strict: bound at the explicit-register peak {peak_machine:.1} GFLOP/s = {strict_ms:.3} ms, step / strict bound = {:.2}", st.median_ms / strict_ms));
+    say(
+        env,
+        &format!(
+            "   strict: bound at the explicit-register peak {peak_machine:.1} GFLOP/s = {strict_ms:.3} ms, step / strict bound = {:.2}",
+            st.median_ms / strict_ms
+        ),
+    );
     emit(env, "mnist.bound_strict", strict_ms, "ms");
     emit(env, "mnist.ratio_step_strict", st.median_ms / strict_ms, "x");
 }

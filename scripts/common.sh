@@ -27,6 +27,12 @@ ensure_wasm_target() {
     say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 }
 
+# rustfmt and clippy for the gates (part of rustup's default profile; added if the profile lacked them).
+ensure_rust_components() {
+  cargo fmt --version >/dev/null 2>&1 || { say "rustup component add rustfmt"; rustup component add rustfmt; }
+  cargo clippy --version >/dev/null 2>&1 || { say "rustup component add clippy"; rustup component add clippy; }
+}
+
 ensure_trunk() {
   if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
     say "cargo install trunk 0.21 (about 8 minutes, once)"

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# README command 2: every test. Native engine tests, wasm tests in headless Chromium, end-to-end
-# browser tests against the release build. Installs Chromium, chromedriver, fonts and npm tools if missing.
+# README command 2: every test. Formatting and lint gates, native engine tests, wasm tests in
+# headless Chromium, end-to-end browser tests against the release build. Installs Chromium, chromedriver, fonts and npm tools if missing.
 source "$(dirname "$0")/common.sh"
 ensure_web_build_tools
 apt_install chromium chromium-driver fonts-dejavu-core
+
+say "gates: cargo fmt --check, cargo clippy -D warnings (native and wasm32)"
+ensure_rust_components
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 say "native tests (engine, plots, lab)"
 cargo test --release --quiet

@@ -2,6 +2,7 @@
 //! of median and trimmed mean, NBS's breakdown, the saddle point attack against robust GD and
 //! ByzantinePGD, MNIST under label flips, determinism and the CLI. Every check prints the numbers it
 //! asserts on (`cargo test --release --test engine -- --nocapture`).
+#![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 
 use byzlab::engine::data::Dataset;
 use byzlab::engine::linalg::fit_slope;
@@ -48,7 +49,8 @@ fn clean_error_falls_like_one_over_root_nm() {
     // (nm)^(-1/2): a log-log slope near −½ against m.
     let ms = [10usize, 20, 40, 80, 160];
     for rule in ["median", "trmean"] {
-        let errs: Vec<f64> = ms.iter().map(|&m| mean_error(&sc(&format!("problem=linreg&alpha=0&attack=none&n=50&d=10&m={m}&T=60")), rule, 8)).collect();
+        let errs: Vec<f64> =
+            ms.iter().map(|&m| mean_error(&sc(&format!("problem=linreg&alpha=0&attack=none&n=50&d=10&m={m}&T=60")), rule, 8)).collect();
         let x: Vec<f64> = ms.iter().map(|&m| (m as f64 * 50.0).ln()).collect();
         let y: Vec<f64> = errs.iter().map(|e| e.ln()).collect();
         let slope = fit_slope(&x, &y);
@@ -68,8 +70,10 @@ fn error_grows_linearly_in_alpha_and_stays_below_the_theory_delta() {
     let (n, m, d) = (100usize, 100usize, 10usize);
     let alphas = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
     for rule in ["median", "trmean"] {
-        let errs: Vec<f64> =
-            alphas.iter().map(|a| mean_error(&sc(&format!("problem=linreg&attack=shift&kappa=10&n={n}&m={m}&d={d}&alpha={a}&beta={a}&T=60")), rule, 5)).collect();
+        let errs: Vec<f64> = alphas
+            .iter()
+            .map(|a| mean_error(&sc(&format!("problem=linreg&attack=shift&kappa=10&n={n}&m={m}&d={d}&alpha={a}&beta={a}&T=60")), rule, 5))
+            .collect();
         let slope = fit_slope(&alphas, &errs);
         let intercept = errs.iter().sum::<f64>() / errs.len() as f64 - slope * alphas.iter().sum::<f64>() / alphas.len() as f64;
         let resid = alphas.iter().zip(&errs).map(|(a, e)| (e - intercept - slope * a).abs()).fold(0.0, f64::max);
@@ -90,7 +94,8 @@ fn error_grows_linearly_in_alpha_and_stays_below_the_theory_delta() {
             let w_star = (d as f64).sqrt();
             let v = (w_star * w_star + 1.0).sqrt();
             for (&a, e) in alphas.iter().zip(&errs) {
-                let bound = theory::trmean_bound_thm311(a, a, n, m, d, v, d as f64 * 2.0 * w_star, (0.5 - a) * (1.0 - 1e-9)).expect("α ≤ β ≤ ½ − ε");
+                let bound = theory::trmean_bound_thm311(a, a, n, m, d, v, d as f64 * 2.0 * w_star, (0.5 - a) * (1.0 - 1e-9))
+                    .expect("α ≤ β ≤ ½ − ε");
                 assert!(*e <= 2.0 * bound, "trimmed mean at α = {a}: {e} above Theorem 3.11's 2Δ = {}", 2.0 * bound);
             }
         }
@@ -204,7 +209,8 @@ fn measured_stuck_band_predicts_the_worker_level_escape_rate() {
     for seed in 0..n {
         let s = Scenario { seed, ..base.clone() };
         let p = problem::build(&s, None).unwrap();
-        let (lo, hi) = byzlab::engine::run::stuck_band(&s, AggSpec::new(AggKind::Median), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
+        let (lo, hi) =
+            byzlab::engine::run::stuck_band(&s, AggSpec::new(AggKind::Median), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
         assert!(lo <= 0.0 && hi >= 0.0);
         widest = widest.max(hi - lo);
         let stuck = theory::p_stuck_band(lo, hi, s.bpgd.r);
@@ -293,7 +299,8 @@ fn cli_runs_a_query_and_writes_csv() {
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("out.csv");
     let q = "problem=linreg&m=17&alpha=0.12&agg=median,krum&T=30";
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["run", q, "--csv", csv.to_str().unwrap()]).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["run", q, "--csv", csv.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().next().unwrap(), "curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event");
@@ -305,7 +312,10 @@ fn cli_runs_a_query_and_writes_csv() {
     let theirs: Vec<&str> = text.lines().filter(|l| l.starts_with("median,")).collect();
     assert_eq!(ours, theirs);
     // normalize prints the canonical query, which parses back to the same scenario.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["normalize", "alpha=0.12&m=17&T=30&agg=median,krum&problem=linreg"]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
+        .args(["normalize", "alpha=0.12&m=17&T=30&agg=median,krum&problem=linreg"])
+        .output()
+        .unwrap();
     let canon = String::from_utf8(out.stdout).unwrap();
     assert_eq!(Scenario::from_query(canon.trim()).0, sc(q));
     // A sweep writes one row per (α, aggregator).
@@ -334,7 +344,10 @@ fn cli_runs_a_query_and_writes_csv() {
     }
     // The views the app shows, rendered from the command line.
     let svg = dir.join("breakdown.svg");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["view", "breakdown", "problem=linreg&T=20&agg=median", "--svg", svg.to_str().unwrap()]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
+        .args(["view", "breakdown", "problem=linreg&T=20&agg=median", "--svg", svg.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read_to_string(&svg).unwrap().contains("Breakdown under"));
     std::fs::remove_dir_all(&dir).ok();
@@ -376,7 +389,8 @@ fn non_finite_attacks_never_panic_and_mark_the_run_diverged() {
     let mut diverged = Vec::new();
     for attack in ["inf", "nan", "large"] {
         let s = sc(&format!("problem=linreg&attack={attack}&T=30&algo=gd,rsa"));
-        let mut curves: Vec<Curve> = AggKind::ALL.iter().flat_map(|&kind| [false, true].map(|nnm| Curve::gd(AggSpec { kind, nnm }))).collect();
+        let mut curves: Vec<Curve> =
+            AggKind::ALL.iter().flat_map(|&kind| [false, true].map(|nnm| Curve::gd(AggSpec { kind, nnm }))).collect();
         curves.push(curve(&s, "rsa"));
         {
             for c in curves {
@@ -438,7 +452,8 @@ fn dro_runs_on_the_honest_workers_only() {
         g
     };
     assert_eq!(r.q, 2);
-    let (flip, honest, honest_dro) = (grad(0, problem::Poison::Flip, None), grad(2, problem::Poison::None, None), grad(2, problem::Poison::None, Some(s.dro)));
+    let (flip, honest, honest_dro) =
+        (grad(0, problem::Poison::Flip, None), grad(2, problem::Poison::None, None), grad(2, problem::Poison::None, Some(s.dro)));
     assert!(honest != honest_dro, "DRO changes nothing at this point");
     assert!(r.msgs.row(0) == flip.as_slice(), "a Byzantine worker ran DRO");
     assert!(r.msgs.row(2) == honest_dro.as_slice(), "an honest worker did not run DRO");

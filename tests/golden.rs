@@ -1,4 +1,5 @@
 //! Native half of the determinism check (see tests/support/golden.rs).
+#![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 #[path = "support/golden.rs"]
 mod golden;
 

@@ -3,6 +3,7 @@
 //! reproduced orderings must hold, the ones we record as not reproduced must still not hold (so a
 //! change either way is noticed and the table's explanation revisited).
 //! `cargo test --release --test presets -- --nocapture` prints the tables.
+#![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 
 use byzlab::engine::data::Dataset;
 use byzlab::engine::problem::Cache;

@@ -8,6 +8,7 @@
 //!
 //! Every property runs through [`check`], which prints how many generated inputs it tried. Failing
 //! cases are shrunk and reported but never written to disk (no `proptest-regressions/` files).
+#![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 
 use byzlab::engine::aggregate::{self as agg, AggParams, Aggregator, GmStart};
 use byzlab::engine::linalg::{norm, Mat};
@@ -55,8 +56,11 @@ struct Rule {
     /// Relative tolerance under permutations of the rows (see [`same_value`]); 0 for rules that only
     /// select or sort values, whose output must be bit-identical.
     perm_tol: f64,
-    run: Box<dyn Fn(&Mat, usize) -> Vec<f64>>,
+    run: RuleFn,
 }
+
+/// A rule as a function of the messages and f.
+type RuleFn = Box<dyn Fn(&Mat, usize) -> Vec<f64>>;
 
 /// τ and L of centered clipping as in [`AggParams::default`] (checked in `every_rule_returns_the_common_row`).
 const CC_TAU: f64 = 10.0;
@@ -772,7 +776,8 @@ fn value_of(p: &'static Param) -> BoxedStrategy<String> {
 
 /// A problem's defaults with each other parameter set, half the time, to a value of its domain.
 fn valid_scenario() -> impl Strategy<Value = Scenario> {
-    let values: Vec<BoxedStrategy<Option<String>>> = PARAMS.iter().filter(|p| p.key != "problem").map(|p| prop::option::weighted(0.5, value_of(p)).boxed()).collect();
+    let values: Vec<BoxedStrategy<Option<String>>> =
+        PARAMS.iter().filter(|p| p.key != "problem").map(|p| prop::option::weighted(0.5, value_of(p)).boxed()).collect();
     (select(ProblemKind::ALL), values).prop_map(|(problem, values)| {
         let mut s = Scenario::defaults_for(problem);
         for (p, v) in PARAMS.iter().filter(|p| p.key != "problem").zip(values) {

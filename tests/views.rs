@@ -1,6 +1,7 @@
 //! Every view renders, natively, to SVG through the same drawing code the browser uses, and the
 //! SVG holds what the view's plot data say it should: the title, every legend label, a line or
 //! band per series, a marker per message. The files land in target/views/ for people to look at.
+#![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 
 use byzlab::engine::scenario::Scenario;
 use byzlab::lab::{Lab, ViewId};

@@ -37,7 +37,10 @@ fn env() -> bench::Env<'static> {
 #[wasm_bindgen_test]
 fn engine_benchmarks_in_the_browser() {
     let data = Arc::new(Dataset::from_bytes(include_bytes!("../static/data/mnist5k.bin")).unwrap());
-    log(&format!("byzlab engine benchmarks (wasm32 + simd128, {})", web_sys::window().unwrap().navigator().user_agent().unwrap_or_default()));
+    log(&format!(
+        "byzlab engine benchmarks (wasm32 + simd128, {})",
+        web_sys::window().unwrap().navigator().user_agent().unwrap_or_default()
+    ));
     bench::run_all(&env(), &data, &["peak".into(), "kernels".into(), "linreg".into(), "mnist".into()], 1);
 }
 

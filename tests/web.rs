@@ -9,9 +9,9 @@ use byzlab::engine::data::Dataset;
 use byzlab::engine::scenario::Scenario;
 use byzlab::lab::{Lab, ViewId};
 use byzlab::plots::{error_curves, Style};
-use std::sync::Arc;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -42,7 +42,13 @@ fn error_curves_draw_on_a_canvas() {
         title: "test".into(),
         y_label: "‖w − w*‖".into(),
         log_y: true,
-        series: vec![error_curves::Series { label: "median".into(), color: 0, points: vec![(0.0, 1.0), (10.0, 0.01)], dashed: false, diverged: false }],
+        series: vec![error_curves::Series {
+            label: "median".into(),
+            color: 0,
+            points: vec![(0.0, 1.0), (10.0, 0.01)],
+            dashed: false,
+            diverged: false,
+        }],
         floor: Some(("floor".into(), 0.02)),
         t_max: 10.0,
     };

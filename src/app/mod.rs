@@ -137,7 +137,7 @@ impl App {
         } else {
             within_budget(FRAME_BUDGET_MS, || lab.work(view, 4) > 0);
         }
-        if self.lab.is_done(self.view) && !self.lab.preset().is_some_and(|p| !p.is_done()) {
+        if self.lab.is_done(self.view) && self.lab.preset().is_none_or(|p| p.is_done()) {
             self.playing = false;
         }
     }
@@ -148,7 +148,8 @@ impl App {
         }
         // In text and number fields every key is typing; on sliders the arrows move the slider.
         let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let (tag, kind) = target.as_ref().map_or((String::new(), String::new()), |t| (t.tag_name(), t.get_attribute("type").unwrap_or_default()));
+        let (tag, kind) =
+            target.as_ref().map_or((String::new(), String::new()), |t| (t.tag_name(), t.get_attribute("type").unwrap_or_default()));
         let typing = tag == "TEXTAREA" || tag == "SELECT" || (tag == "INPUT" && kind != "range" && kind != "checkbox");
         let key = e.key();
         if key == "Escape" {
@@ -296,7 +297,10 @@ impl Component for App {
                         }
                     }
                     Export::Svg => {
-                        let (w, h) = self.canvas.cast::<web_sys::HtmlCanvasElement>().map_or((960, 600), |c| (c.client_width().max(320) as u32, c.client_height().max(200) as u32));
+                        let (w, h) = self
+                            .canvas
+                            .cast::<web_sys::HtmlCanvasElement>()
+                            .map_or((960, 600), |c| (c.client_width().max(320) as u32, c.client_height().max(200) as u32));
                         match browser::svg(&self.lab.plot(self.view), w, h) {
                             Ok(svg) => browser::download(&format!("{name}.svg"), "image/svg+xml", svg.as_bytes()),
                             Err(e) => self.notices.push(format!("SVG export failed: {e}")),
@@ -535,7 +539,15 @@ impl App {
     fn help_html(&self, link: &yew::html::Scope<Self>) -> Html {
         let last = ViewId::all().last().map_or('1', |v| v.shortcut());
         let views = format!("1 – {last}");
-        let keys = [("space", "play / pause"), ("→", "one step"), ("r", "reset"), (views.as_str(), "switch view"), ("l", "lecture mode"), ("?", "this help"), ("Esc", "close")];
+        let keys = [
+            ("space", "play / pause"),
+            ("→", "one step"),
+            ("r", "reset"),
+            (views.as_str(), "switch view"),
+            ("l", "lecture mode"),
+            ("?", "this help"),
+            ("Esc", "close"),
+        ];
         html! {
             <div id="help-overlay" class="overlay" role="dialog" aria-modal="true" aria-label="keyboard shortcuts" onclick={link.callback(|_| Msg::Help(false))}>
                 <div class="dialog">
@@ -553,7 +565,8 @@ impl App {
 /// Bytes of wasm linear memory in use (the end-to-end tests watch it over long sessions).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
+        as f64
 }
 
 pub fn start() {

@@ -77,7 +77,9 @@ mod cli {
                             return Err(err(Long(name).unexpected()));
                         }
                     }
-                    Value(v) if out.positional.len() < positional => out.positional.push(v.string().map_err(|_| "an argument is not UTF-8".to_string())?),
+                    Value(v) if out.positional.len() < positional => {
+                        out.positional.push(v.string().map_err(|_| "an argument is not UTF-8".to_string())?)
+                    }
                     other => return Err(err(other.unexpected())),
                 }
             }

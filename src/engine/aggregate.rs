@@ -194,6 +194,7 @@ pub enum GmStart {
 /// Geometric median by smoothed Weiszfeld: βᵢ = 1/max(ν, ‖z − xᵢ‖), z ← Σβᵢxᵢ/Σβᵢ, for at most
 /// `iters` steps or until the step is below `tol`·(1 + ‖z‖). Inputs at infinite or undefined
 /// distance get weight 0.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > y)` is meant to hold for NaN, which must stop the loop
 pub fn geomed(x: &Mat, nu: f64, iters: usize, start: GmStart, tol: f64, out: &mut [f64]) {
     let d = x.cols;
     let mut z = vec![0.0; d];
@@ -380,16 +381,14 @@ fn top_direction(x: &Mat, idx: &[usize], weights: &[f64], mu: &[f64]) -> (f64, V
     // was filtered, while [0], [0], [−90749.8] filtered the outlier out.
     let mut order: Vec<(usize, f64)> = idx.iter().copied().zip(weights.iter().copied()).collect();
     order.sort_by(|a, b| cmp_vec(x.row(a.0), x.row(b.0)).then_with(|| cmp(a.1, b.1)));
-    let ys: Vec<Vec<f64>> = order
-        .iter()
-        .map(|&(i, w)| x.row(i).iter().zip(mu).map(|(a, b)| w.sqrt() * (a - b)).collect())
-        .collect();
+    let ys: Vec<Vec<f64>> = order.iter().map(|&(i, w)| x.row(i).iter().zip(mu).map(|(a, b)| w.sqrt() * (a - b)).collect()).collect();
     super::linalg::top_direction(&ys, x.cols, 200)
 }
 
 /// Iterative filtering (spectral simplification of Algorithm 4, see the module docs).
 /// `sigma` = 0 estimates σ² as the top eigenvalue of the covariance of the m − f inputs nearest
 /// (in ℓ2) to the coordinate-wise median.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > y)` is meant to hold for NaN, which must stop the loop
 pub fn filter(x: &Mat, f: usize, sigma: f64, out: &mut [f64]) {
     let m = x.rows;
     let mut active: Vec<usize> = (0..m).filter(|&i| x.row(i).iter().all(|v| v.is_finite())).collect();
@@ -423,10 +422,13 @@ pub fn filter(x: &Mat, f: usize, sigma: f64, out: &mut [f64]) {
         }
         let w: Vec<f64> = active.iter().map(|&i| c[i] / csum).collect();
         let (_, v) = top_direction(x, &active, &w, &mu);
-        let tau: Vec<f64> = active.iter().map(|&i| {
-            let p: f64 = x.row(i).iter().zip(&mu).zip(&v).map(|((a, b), e)| (a - b) * e).sum();
-            p * p
-        }).collect();
+        let tau: Vec<f64> = active
+            .iter()
+            .map(|&i| {
+                let p: f64 = x.row(i).iter().zip(&mu).zip(&v).map(|((a, b), e)| (a - b) * e).sum();
+                p * p
+            })
+            .collect();
         let total: f64 = active.iter().zip(&tau).map(|(&i, t)| c[i] * t).sum();
         if !(total > 8.0 * m as f64 * sigma2) {
             break;
@@ -475,9 +477,12 @@ mod tests {
     fn byzfl_test_vectors() {
         assert_eq!(run(median), vec![4.0, 5.0, 6.0]);
         assert_eq!(run(|x, o| trimmed_mean(x, 1, o)), vec![4.0, 5.0, 6.0]);
-        assert_eq!(run(|x, o| {
-            krum(x, 1, o);
-        }), vec![1.0, 2.0, 3.0]);
+        assert_eq!(
+            run(|x, o| {
+                krum(x, 1, o);
+            }),
+            vec![1.0, 2.0, 3.0]
+        );
         assert_eq!(run(|x, o| multikrum(x, 1, 2, o)), vec![2.5, 3.5, 4.5]);
         assert_eq!(run(|x, o| meamed(x, 1, o)), vec![2.5, 3.5, 4.5]);
         let gm = run(|x, o| geomed(x, 0.1, 3, GmStart::Zero, 0.0, o));
@@ -487,7 +492,8 @@ mod tests {
 
     #[test]
     fn keys_order_values_as_cmp_does() {
-        let vals = [f64::NEG_INFINITY, -1e308, -1.5, -f64::MIN_POSITIVE, -0.0, 0.0, 5e-324, 1.0, 2.5, 1e308, f64::INFINITY, f64::NAN, -f64::NAN];
+        let vals =
+            [f64::NEG_INFINITY, -1e308, -1.5, -f64::MIN_POSITIVE, -0.0, 0.0, 5e-324, 1.0, 2.5, 1e308, f64::INFINITY, f64::NAN, -f64::NAN];
         for &a in &vals {
             for &b in &vals {
                 assert_eq!(key(a).cmp(&key(b)), cmp(a, b), "{a} vs {b}");

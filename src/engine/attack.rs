@@ -241,7 +241,8 @@ mod tests {
     #[test]
     fn saddle_attack_zeroes_the_median_escape_component_when_it_can() {
         // Honest escape components straddle 0: three Byzantine values at 0 make the median 0.
-        let rows = vec![vec![0.0, 0.0]; 3].into_iter().chain([-0.3, -0.1, 0.05, 0.2, 0.4].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
+        let rows =
+            vec![vec![0.0, 0.0]; 3].into_iter().chain([-0.3, -0.1, 0.05, 0.2, 0.4].iter().map(|v| vec![1.0, *v])).collect::<Vec<_>>();
         let mut x = Mat::from_rows(&rows);
         let agg = Aggregator::new(AggSpec::new(AggKind::Median), AggParams::default(), 3);
         attack(AttackKind::Saddle).apply(&mut x, 3, Some(&[0.0, 1.0]), Some(&agg));

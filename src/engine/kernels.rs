@@ -49,18 +49,28 @@ mod f4 {
             unsafe { _mm_storeu_ps(s.as_mut_ptr(), self.0) }
         }
         #[inline(always)]
-        pub fn add(self, b: F4) -> F4 {
-            F4(unsafe { _mm_add_ps(self.0, b.0) })
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F4) -> F4 {
-            F4(unsafe { _mm_mul_ps(self.0, b.0) })
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             let mut a = [0.0f32; 4];
             self.store(&mut a);
             a
+        }
+    }
+
+    #[allow(unused_unsafe)] // as on the inherent impl
+    impl std::ops::Add for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn add(self, b: F4) -> F4 {
+            F4(unsafe { _mm_add_ps(self.0, b.0) })
+        }
+    }
+
+    #[allow(unused_unsafe)] // as on the inherent impl
+    impl std::ops::Mul for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn mul(self, b: F4) -> F4 {
+            F4(unsafe { _mm_mul_ps(self.0, b.0) })
         }
     }
 }
@@ -96,18 +106,26 @@ mod f4 {
             unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
         }
         #[inline(always)]
-        pub fn add(self, b: F4) -> F4 {
-            F4(f32x4_add(self.0, b.0))
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F4) -> F4 {
-            F4(f32x4_mul(self.0, b.0))
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             let mut a = [0.0f32; 4];
             self.store(&mut a);
             a
+        }
+    }
+
+    impl std::ops::Add for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn add(self, b: F4) -> F4 {
+            F4(f32x4_add(self.0, b.0))
+        }
+    }
+
+    impl std::ops::Mul for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn mul(self, b: F4) -> F4 {
+            F4(f32x4_mul(self.0, b.0))
         }
     }
 }
@@ -136,16 +154,24 @@ mod f4 {
             s[..4].copy_from_slice(&self.0);
         }
         #[inline(always)]
-        pub fn add(self, b: F4) -> F4 {
-            F4(std::array::from_fn(|l| self.0[l] + b.0[l]))
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F4) -> F4 {
-            F4(std::array::from_fn(|l| self.0[l] * b.0[l]))
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f32; 4] {
             self.0
+        }
+    }
+
+    impl std::ops::Add for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn add(self, b: F4) -> F4 {
+            F4(std::array::from_fn(|l| self.0[l] + b.0[l]))
+        }
+    }
+
+    impl std::ops::Mul for F4 {
+        type Output = F4;
+        #[inline(always)]
+        fn mul(self, b: F4) -> F4 {
+            F4(std::array::from_fn(|l| self.0[l] * b.0[l]))
         }
     }
 }
@@ -172,23 +198,38 @@ mod f2 {
             F2(unsafe { _mm_loadu_pd(s.as_ptr()) })
         }
         #[inline(always)]
-        pub fn add(self, b: F2) -> F2 {
-            F2(unsafe { _mm_add_pd(self.0, b.0) })
-        }
-        #[inline(always)]
-        pub fn sub(self, b: F2) -> F2 {
-            F2(unsafe { _mm_sub_pd(self.0, b.0) })
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F2) -> F2 {
-            F2(unsafe { _mm_mul_pd(self.0, b.0) })
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f64; 2] {
             let mut a = [0.0f64; 2];
             // SAFETY: `a` has 2 elements; unaligned stores are allowed.
             unsafe { _mm_storeu_pd(a.as_mut_ptr(), self.0) };
             a
+        }
+    }
+
+    #[allow(unused_unsafe)] // as on the inherent impl
+    impl std::ops::Add for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn add(self, b: F2) -> F2 {
+            F2(unsafe { _mm_add_pd(self.0, b.0) })
+        }
+    }
+
+    #[allow(unused_unsafe)] // as on the inherent impl
+    impl std::ops::Sub for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn sub(self, b: F2) -> F2 {
+            F2(unsafe { _mm_sub_pd(self.0, b.0) })
+        }
+    }
+
+    #[allow(unused_unsafe)] // as on the inherent impl
+    impl std::ops::Mul for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn mul(self, b: F2) -> F2 {
+            F2(unsafe { _mm_mul_pd(self.0, b.0) })
         }
     }
 }
@@ -214,20 +255,32 @@ mod f2 {
             F2(unsafe { v128_load(s.as_ptr() as *const v128) })
         }
         #[inline(always)]
-        pub fn add(self, b: F2) -> F2 {
-            F2(f64x2_add(self.0, b.0))
-        }
-        #[inline(always)]
-        pub fn sub(self, b: F2) -> F2 {
-            F2(f64x2_sub(self.0, b.0))
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F2) -> F2 {
-            F2(f64x2_mul(self.0, b.0))
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f64; 2] {
             [f64x2_extract_lane::<0>(self.0), f64x2_extract_lane::<1>(self.0)]
+        }
+    }
+
+    impl std::ops::Add for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn add(self, b: F2) -> F2 {
+            F2(f64x2_add(self.0, b.0))
+        }
+    }
+
+    impl std::ops::Sub for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn sub(self, b: F2) -> F2 {
+            F2(f64x2_sub(self.0, b.0))
+        }
+    }
+
+    impl std::ops::Mul for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn mul(self, b: F2) -> F2 {
+            F2(f64x2_mul(self.0, b.0))
         }
     }
 }
@@ -248,20 +301,32 @@ mod f2 {
             F2([s[0], s[1]])
         }
         #[inline(always)]
-        pub fn add(self, b: F2) -> F2 {
-            F2([self.0[0] + b.0[0], self.0[1] + b.0[1]])
-        }
-        #[inline(always)]
-        pub fn sub(self, b: F2) -> F2 {
-            F2([self.0[0] - b.0[0], self.0[1] - b.0[1]])
-        }
-        #[inline(always)]
-        pub fn mul(self, b: F2) -> F2 {
-            F2([self.0[0] * b.0[0], self.0[1] * b.0[1]])
-        }
-        #[inline(always)]
         pub fn to_array(self) -> [f64; 2] {
             self.0
+        }
+    }
+
+    impl std::ops::Add for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn add(self, b: F2) -> F2 {
+            F2([self.0[0] + b.0[0], self.0[1] + b.0[1]])
+        }
+    }
+
+    impl std::ops::Sub for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn sub(self, b: F2) -> F2 {
+            F2([self.0[0] - b.0[0], self.0[1] - b.0[1]])
+        }
+    }
+
+    impl std::ops::Mul for F2 {
+        type Output = F2;
+        #[inline(always)]
+        fn mul(self, b: F2) -> F2 {
+            F2([self.0[0] * b.0[0], self.0[1] * b.0[1]])
         }
     }
 }
@@ -289,13 +354,13 @@ pub fn dot32_rows<const S: usize>(w: &[f32], xs: &[&[f32]; S]) -> [f32; S] {
         let w0 = F4::load(&w8[i..]);
         let w1 = F4::load(&w8[i + 4..]);
         for s in 0..S {
-            lo[s] = lo[s].add(w0.mul(F4::load(&x8[s][i..])));
-            hi[s] = hi[s].add(w1.mul(F4::load(&x8[s][i + 4..])));
+            lo[s] = lo[s] + w0 * F4::load(&x8[s][i..]);
+            hi[s] = hi[s] + w1 * F4::load(&x8[s][i + 4..]);
         }
         i += 8;
     }
     std::array::from_fn(|s| {
-        let t = lo[s].add(hi[s]).to_array(); // lanes (0+4), (1+5), (2+6), (3+7)
+        let t = (lo[s] + hi[s]).to_array(); // lanes (0+4), (1+5), (2+6), (3+7)
         let mut r = (t[0] + t[1]) + (t[2] + t[3]);
         for j in full..n {
             r += w[j] * xs[s][j];
@@ -323,7 +388,7 @@ pub fn axpy32_rows<const S: usize>(a: &[f32; S], xs: &[&[f32]; S], y: &mut [f32]
     while i + 4 <= full {
         let mut v = F4::load(&y4[i..]);
         for s in 0..S {
-            v = v.add(av[s].mul(F4::load(&xn[s][i..])));
+            v = v + av[s] * F4::load(&xn[s][i..]);
         }
         v.store(&mut y4[i..]);
         i += 4;

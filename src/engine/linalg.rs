@@ -68,8 +68,8 @@ pub fn dot_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S]) -> [f64; S] {
         let x0 = F2::load(&x4[i..]);
         let x1 = F2::load(&x4[i + 2..]);
         for s in 0..S {
-            lo[s] = lo[s].add(F2::load(&r4[s][i..]).mul(x0));
-            hi[s] = hi[s].add(F2::load(&r4[s][i + 2..]).mul(x1));
+            lo[s] = lo[s] + F2::load(&r4[s][i..]) * x0;
+            hi[s] = hi[s] + F2::load(&r4[s][i + 2..]) * x1;
         }
         i += 4;
     }
@@ -103,10 +103,10 @@ pub fn dist2(a: &[f64], b: &[f64]) -> f64 {
     let (mut lo, mut hi) = (F2::zero(), F2::zero());
     let mut i = 0;
     while i + 4 <= full {
-        let t0 = F2::load(&a4[i..]).sub(F2::load(&b4[i..]));
-        let t1 = F2::load(&a4[i + 2..]).sub(F2::load(&b4[i + 2..]));
-        lo = lo.add(t0.mul(t0));
-        hi = hi.add(t1.mul(t1));
+        let t0 = F2::load(&a4[i..]) - F2::load(&b4[i..]);
+        let t1 = F2::load(&a4[i + 2..]) - F2::load(&b4[i + 2..]);
+        lo = lo + t0 * t0;
+        hi = hi + t1 * t1;
         i += 4;
     }
     let (l, h) = (lo.to_array(), hi.to_array());
@@ -170,6 +170,7 @@ pub fn matvec(a: &[f64], x: &[f64], out: &mut [f64]) {
 
 /// Solves `A x = b` for a symmetric positive (semi)definite `A` (row-major n×n) by Cholesky,
 /// adding `ridge`·I. Returns `None` if the factorisation fails.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > y)` is meant to hold for NaN, which must fail the factorisation
 pub fn solve_spd(a: &[f64], b: &[f64], ridge: f64) -> Option<Vec<f64>> {
     let n = b.len();
     let mut l = vec![0.0; n * n];
@@ -209,6 +210,7 @@ pub fn solve_spd(a: &[f64], b: &[f64], ridge: f64) -> Option<Vec<f64>> {
 }
 
 /// Top eigenpair of a symmetric PSD matrix (row-major d×d) by power iteration from a fixed start.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(x > y)` is meant to hold for NaN, which must stop the loop
 pub fn top_eigen(a: &[f64], d: usize, iters: usize) -> (f64, Vec<f64>) {
     let mut v: Vec<f64> = (0..d).map(|k| 1.0 + 0.01 * k as f64).collect();
     let n0 = norm(&v);

@@ -21,7 +21,7 @@ use super::data::Dataset;
 use super::linalg::{dist, dist2, norm, Mat};
 use super::problem::{self, GradOpts, Poison, Problem};
 use super::rng::{self, Rng};
-use super::scenario::{AggSpec, AlgoKind, AttackKind, Curve, DroParams, RsaNorm, Schedule, Scenario};
+use super::scenario::{AggSpec, AlgoKind, AttackKind, Curve, DroParams, RsaNorm, Scenario, Schedule};
 use super::trace::{Event, Record, Trace};
 use std::sync::Arc;
 
@@ -559,7 +559,15 @@ impl Run {
 /// A subgradient of ‖u‖_p at u (p = 1, 2, ∞), robust to non-finite entries (treated by their sign,
 /// NaN as 0), so an infinite message moves the master by at most λ per coordinate.
 pub fn norm_subgradient(p: RsaNorm, u: &[f64], out: &mut [f64]) {
-    let sign = |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { 0.0 };
+    let sign = |x: f64| {
+        if x > 0.0 {
+            1.0
+        } else if x < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    };
     match p {
         RsaNorm::L1 => out.iter_mut().zip(u).for_each(|(o, x)| *o = sign(*x)),
         RsaNorm::L2 => {

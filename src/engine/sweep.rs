@@ -197,7 +197,16 @@ impl Sweep {
         for a in 0..self.axis.len() {
             for (g, curve) in self.curves.iter().enumerate() {
                 if let Some(c) = self.cell(a, g) {
-                    out.push_str(&format!("{},{},{},{:e},{:e},{:e},{}\n", self.axis.value(a), curve.key(), c.count, c.mean, c.min, c.max, c.diverged));
+                    out.push_str(&format!(
+                        "{},{},{},{:e},{:e},{:e},{}\n",
+                        self.axis.value(a),
+                        curve.key(),
+                        c.count,
+                        c.mean,
+                        c.min,
+                        c.max,
+                        c.diverged
+                    ));
                 }
             }
         }

@@ -8,38 +8,81 @@ use super::scenario::{AggKind, Scenario, XDist};
 use std::f64::consts::PI;
 
 /// Φ⁻¹(p), the standard normal quantile (Wichura's AS 241, relative error ~1e-16).
+#[allow(clippy::excessive_precision)] // AS 241's coefficients, digit for digit as published
 pub fn norm_quantile(p: f64) -> f64 {
     if !(p > 0.0 && p < 1.0) {
-        return if p == 0.0 { f64::NEG_INFINITY } else if p == 1.0 { f64::INFINITY } else { f64::NAN };
+        return if p == 0.0 {
+            f64::NEG_INFINITY
+        } else if p == 1.0 {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        };
     }
     let q = p - 0.5;
     if q.abs() <= 0.425 {
         let r = 0.180625 - q * q;
-        return q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r
-            + 45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r
-            + 133.14166789178437745) * r + 3.387132872796366608)
-            / (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r
-                + 21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r
-                + 42.313330701600911252) * r + 1.0);
+        return q
+            * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r + 45921.953931549871457) * r
+                + 13731.693765509461125)
+                * r
+                + 1971.5909503065514427)
+                * r
+                + 133.14166789178437745)
+                * r
+                + 3.387132872796366608)
+            / (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r + 21213.794301586595867) * r
+                + 5394.1960214247511077)
+                * r
+                + 687.1870074920579083)
+                * r
+                + 42.313330701600911252)
+                * r
+                + 1.0);
     }
     let mut r = if q < 0.0 { p } else { 1.0 - p };
     r = (-r.ln()).sqrt();
     let val = if r <= 5.0 {
         r -= 1.6;
-        (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r
-            + 1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r
-            + 4.6303378461565452959) * r + 1.42343711074968357734)
+        (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r + 1.27045825245236838258) * r
+            + 3.64784832476320460504)
+            * r
+            + 5.7694972214606914055)
+            * r
+            + 4.6303378461565452959)
+            * r
+            + 1.42343711074968357734)
             / (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r
-                + 0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r
-                + 2.05319162663775882187) * r + 1.0)
+                + 0.14810397642748007459)
+                * r
+                + 0.68976733498510000455)
+                * r
+                + 1.6763848301838038494)
+                * r
+                + 2.05319162663775882187)
+                * r
+                + 1.0)
     } else {
         r -= 5.0;
-        (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r
-            + 0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r
-            + 5.4637849111641143699) * r + 6.6579046435011037772)
+        (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r + 0.026532189526576123093)
+            * r
+            + 0.29656057182850489123)
+            * r
+            + 1.7848265399172913358)
+            * r
+            + 5.4637849111641143699)
+            * r
+            + 6.6579046435011037772)
             / (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r
-                + 7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r
-                + 0.59983220655588793769) * r + 1.0)
+                + 7.868691311456132591e-4)
+                * r
+                + 0.0148753612908506148525)
+                * r
+                + 0.13692988092273580531)
+                * r
+                + 0.59983220655588793769)
+                * r
+                + 1.0)
     };
     if q < 0.0 {
         -val
@@ -98,6 +141,7 @@ pub fn linreg_skewness(x: XDist) -> f64 {
 /// Theorem 3.8's bound on ‖median − ∇F‖ with its printed constants:
 /// 2√2/(nm) + √2·C_ε·V/√n·(α + √(d·log(1 + nm·L̂D)/(m(1 − α))) + 0.4748·S/√n).
 /// Returns None where the breakdown condition (3.2) fails.
+#[allow(clippy::too_many_arguments)] // the theorem's own symbols, in its order
 pub fn median_bound_thm38(alpha: f64, n: usize, m: usize, d: usize, v: f64, s: f64, lhat_d: f64, eps: f64) -> Option<f64> {
     let (nf, mf, df) = (n as f64, m as f64, d as f64);
     let inner = alpha + (df * (1.0 + nf * mf * lhat_d).ln() / (mf * (1.0 - alpha))).sqrt() + 0.4748 * s / nf.sqrt();
@@ -141,7 +185,9 @@ pub fn assumption_note(kind: AggKind, s: &Scenario) -> Option<String> {
         AggKind::TrMean | AggKind::Meamed | AggKind::Krum | AggKind::MultiKrum | AggKind::Bulyan | AggKind::Nbs if q > f => {
             Some(format!("{} Byzantine workers but the master assumes f = {f}", q))
         }
-        AggKind::Nbs if 2.0 * s.alpha / (1.0 - s.beta) >= 1.0 => Some(format!("NBS needs 2α/(1 − β) < 1 (here {:.2})", 2.0 * s.alpha / (1.0 - s.beta))),
+        AggKind::Nbs if 2.0 * s.alpha / (1.0 - s.beta) >= 1.0 => {
+            Some(format!("NBS needs 2α/(1 − β) < 1 (here {:.2})", 2.0 * s.alpha / (1.0 - s.beta)))
+        }
         AggKind::Filter if s.alpha > 0.25 => Some("iterative filtering assumes α ≤ ¼".into()),
         AggKind::Median | AggKind::GeoMed if 2 * q >= m && q > 0 => Some(format!("{q} of {m} workers are Byzantine: a majority")),
         _ => None,
@@ -177,6 +223,41 @@ pub fn p_stuck_circle(delta: f64, lambda: f64, r: f64) -> f64 {
 /// Probability of escaping within Q independent rounds: 1 − P_stuck^Q.
 pub fn escape_probability(p_stuck: f64, q: usize) -> f64 {
     1.0 - p_stuck.powi(q as i32)
+}
+
+/// Probability that a point uniform in a disc of radius r lands in the horizontal band
+/// a ≤ y ≤ b (y measured from the disc's centre): the general form of Proposition 4.4.
+pub fn p_stuck_band(a: f64, b: f64, r: f64) -> f64 {
+    // Fraction of the disc below height y.
+    let cdf = |y: f64| {
+        let x = (y / r).clamp(-1.0, 1.0);
+        0.5 + (x.asin() + x * (1.0 - x * x).sqrt()) / PI
+    };
+    (cdf(b) - cdf(a)).max(0.0)
+}
+
+/// Theorem 3.11's bound on ‖trmean_β − ∇F‖ (α ≤ β ≤ ½ − ε, v-sub-exponential gradient
+/// coordinates), without its Õ(β/n + 1/(nm)) remainder:
+/// (v/ε)(3√2·βd/√n + 2d/√(nm))·√(log(1 + nm·L̂D) + (1/d)·log m).
+/// Returns None outside α ≤ β ≤ ½ − ε.
+#[allow(clippy::too_many_arguments)] // the theorem's own symbols, in its order
+pub fn trmean_bound_thm311(alpha: f64, beta: f64, n: usize, m: usize, d: usize, v: f64, lhat_d: f64, eps: f64) -> Option<f64> {
+    if alpha > beta || beta > 0.5 - eps || eps <= 0.0 {
+        return None;
+    }
+    let (nf, mf, df) = (n as f64, m as f64, d as f64);
+    let log_term = ((1.0 + nf * mf * lhat_d).ln() + mf.ln() / df).sqrt();
+    Some(v / eps * (3.0 * 2f64.sqrt() * beta * df / nf.sqrt() + 2.0 * df / (nf * mf).sqrt()) * log_term)
+}
+
+/// Theorem 4.5's bound for iterative filtering (α ≤ ¼), absolute constant c = 1:
+/// ((σ + ζ)√(α/n) + ζ√(d/(nm)))·√(log(nm·D·L)).
+pub fn filter_bound_thm45(alpha: f64, n: usize, m: usize, d: usize, sigma: f64, zeta: f64, dl: f64) -> Option<f64> {
+    if alpha > 0.25 {
+        return None;
+    }
+    let (nf, mf, df) = (n as f64, m as f64, d as f64);
+    Some(((sigma + zeta) * (alpha / nf).sqrt() + zeta * (df / (nf * mf)).sqrt()) * (nf * mf * dl).ln().max(1.0).sqrt())
 }
 
 #[cfg(test)]
@@ -232,38 +313,4 @@ mod tests {
         let s = Scenario { m: 5, beta: 0.4, ..Scenario::default() };
         assert!(assumption_note(AggKind::Krum, &s).unwrap().contains("2f + 3"));
     }
-}
-
-/// Probability that a point uniform in a disc of radius r lands in the horizontal band
-/// a ≤ y ≤ b (y measured from the disc's centre): the general form of Proposition 4.4.
-pub fn p_stuck_band(a: f64, b: f64, r: f64) -> f64 {
-    // Fraction of the disc below height y.
-    let cdf = |y: f64| {
-        let x = (y / r).clamp(-1.0, 1.0);
-        0.5 + (x.asin() + x * (1.0 - x * x).sqrt()) / PI
-    };
-    (cdf(b) - cdf(a)).max(0.0)
-}
-
-/// Theorem 3.11's bound on ‖trmean_β − ∇F‖ (α ≤ β ≤ ½ − ε, v-sub-exponential gradient
-/// coordinates), without its Õ(β/n + 1/(nm)) remainder:
-/// (v/ε)(3√2·βd/√n + 2d/√(nm))·√(log(1 + nm·L̂D) + (1/d)·log m).
-/// Returns None outside α ≤ β ≤ ½ − ε.
-pub fn trmean_bound_thm311(alpha: f64, beta: f64, n: usize, m: usize, d: usize, v: f64, lhat_d: f64, eps: f64) -> Option<f64> {
-    if alpha > beta || beta > 0.5 - eps || eps <= 0.0 {
-        return None;
-    }
-    let (nf, mf, df) = (n as f64, m as f64, d as f64);
-    let log_term = ((1.0 + nf * mf * lhat_d).ln() + mf.ln() / df).sqrt();
-    Some(v / eps * (3.0 * 2f64.sqrt() * beta * df / nf.sqrt() + 2.0 * df / (nf * mf).sqrt()) * log_term)
-}
-
-/// Theorem 4.5's bound for iterative filtering (α ≤ ¼), absolute constant c = 1:
-/// ((σ + ζ)√(α/n) + ζ√(d/(nm)))·√(log(nm·D·L)).
-pub fn filter_bound_thm45(alpha: f64, n: usize, m: usize, d: usize, sigma: f64, zeta: f64, dl: f64) -> Option<f64> {
-    if alpha > 0.25 {
-        return None;
-    }
-    let (nf, mf, df) = (n as f64, m as f64, d as f64);
-    Some(((sigma + zeta) * (alpha / nf).sqrt() + zeta * (df / (nf * mf)).sqrt()) * (nf * mf * dl).ln().max(1.0).sqrt())
 }

@@ -298,7 +298,8 @@ fn table4() -> Preset {
 }
 
 /// The RSA methods in table order.
-const RSA_METHODS: [(&str, &str); 5] = [("SGD (mean)", "mean"), ("GeoMed", "geomed"), ("Krum", "krum"), ("median", "median"), ("RSA ℓ1", "rsa")];
+const RSA_METHODS: [(&str, &str); 5] =
+    [("SGD (mean)", "mean"), ("GeoMed", "geomed"), ("Krum", "krum"), ("median", "median"), ("RSA ℓ1", "rsa")];
 const SGD: usize = 0;
 const GEOMED: usize = 1;
 const KRUM: usize = 2;
@@ -326,9 +327,24 @@ const fn at(k: usize, method: usize) -> usize {
 
 fn rsa() -> Vec<Preset> {
     let common = "m = 20 workers, mini-batches of 32, step a/√k with one a = 0.5 for every method (the paper tuned each), f₀ = 0.01/2·‖x‖², λ = 0.07 (the paper's code default) for RSA, 500 iterations on 200 images per worker (the paper: 5000 iterations on 3000). RSA's master moves each coordinate by a·λ per message, so λ and the step interact: the paper's per-panel λ (0.01 at q = 8 in Figure 5, 0.5 in Figure 10) assume its a ≈ 0.001 and are not transferable to ours; Figure 7 shows our accuracy against λ. The paper shows curves only, so its column says what they show.";
-    let (q4, rows4) = rsa_rows("samevalue", "iid", &[("q = 4", 0.2), ("q = 8", 0.4)], &[["fails", "≈ ideal", "behind RSA", "behind RSA", "≈ ideal"], ["fails", "≈ ideal", "worse", "worse", "≈ ideal"]]);
-    let (q5, rows5) = rsa_rows("signflip", "iid", &[("q = 4", 0.2), ("q = 8", 0.4)], &[["fails", "≈ RSA", "–", "slightly worse", "≈ GeoMed"], ["fails", "≈ RSA", "–", "slightly worse", "≈ GeoMed"]]);
-    let (q10, rows10) = rsa_rows("mimic", "hetero", &[("q = 4", 0.2), ("q = 8", 0.4)], &[["–", "behind RSA", "fails", "behind RSA", "best (≈ 80)"], ["–", "fails", "fails", "fails", "near-optimal (≈ 60)"]]);
+    let (q4, rows4) = rsa_rows(
+        "samevalue",
+        "iid",
+        &[("q = 4", 0.2), ("q = 8", 0.4)],
+        &[["fails", "≈ ideal", "behind RSA", "behind RSA", "≈ ideal"], ["fails", "≈ ideal", "worse", "worse", "≈ ideal"]],
+    );
+    let (q5, rows5) = rsa_rows(
+        "signflip",
+        "iid",
+        &[("q = 4", 0.2), ("q = 8", 0.4)],
+        &[["fails", "≈ RSA", "–", "slightly worse", "≈ GeoMed"], ["fails", "≈ RSA", "–", "slightly worse", "≈ GeoMed"]],
+    );
+    let (q10, rows10) = rsa_rows(
+        "mimic",
+        "hetero",
+        &[("q = 4", 0.2), ("q = 8", 0.4)],
+        &[["–", "behind RSA", "fails", "behind RSA", "best (≈ 80)"], ["–", "fails", "fails", "fails", "near-optimal (≈ 60)"]],
+    );
     vec![
         Preset {
             id: "li19-fig4",
@@ -455,12 +471,28 @@ fn nbs_table1() -> Preset {
         }
     }
     for (e, env) in [(1, "E1"), (2, "E2")] {
-        orders.push(order(at(e, 1), at(e, 0), if env == "E1" { "E1, aggressive attack: NBS beats ERM" } else { "E2, aggressive attack: NBS beats ERM" }));
-        orders.push(order(at(e, 3), at(e, 2), if env == "E1" { "E1, aggressive attack: NBS + DRO beats DRO" } else { "E2, aggressive attack: NBS + DRO beats DRO" }));
+        orders.push(order(
+            at(e, 1),
+            at(e, 0),
+            if env == "E1" { "E1, aggressive attack: NBS beats ERM" } else { "E2, aggressive attack: NBS beats ERM" },
+        ));
+        orders.push(order(
+            at(e, 3),
+            at(e, 2),
+            if env == "E1" { "E1, aggressive attack: NBS + DRO beats DRO" } else { "E2, aggressive attack: NBS + DRO beats DRO" },
+        ));
     }
     orders.push(unreproduced(at(3, 2), at(3, 0), "E3, intelligent attack: DRO beats ERM"));
     orders.push(order(at(4, 2), at(4, 0), "E4, intelligent attack: DRO beats ERM"));
-    for (e, claim) in ["E0: NBS + DRO beats NBS (as in every environment)", "E1: NBS + DRO beats NBS", "E2: NBS + DRO beats NBS", "E3: NBS + DRO beats NBS"].into_iter().enumerate() {
+    for (e, claim) in [
+        "E0: NBS + DRO beats NBS (as in every environment)",
+        "E1: NBS + DRO beats NBS",
+        "E2: NBS + DRO beats NBS",
+        "E3: NBS + DRO beats NBS",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         orders.push(unreproduced(at(e, 3), at(e, 1), claim));
     }
     orders.push(order(at(4, 3), at(4, 1), "E4: NBS + DRO beats NBS"));
@@ -516,7 +548,11 @@ fn stuck() -> Preset {
         let delta = 0.1;
         let q = format!("{STUCK}&delta={delta}&Q={q_rounds}");
         let p = theory::escape_probability(theory::p_stuck_ball(delta, 1.0, r), q_rounds);
-        rows.push(row(format!("Δ/(λr) = 0.4, Q = {q_rounds}: P(escape)"), Paper::Num(p), Job::Escape { sc: parse(&q), seeds: 200, stuck: false }));
+        rows.push(row(
+            format!("Δ/(λr) = 0.4, Q = {q_rounds}: P(escape)"),
+            Paper::Num(p),
+            Job::Escape { sc: parse(&q), seeds: 200, stuck: false },
+        ));
     }
     Preset {
         id: "yin19-stuck",
@@ -607,9 +643,15 @@ impl PresetRun {
                 r.trace = crate::engine::trace::Trace::with_capacity(64);
                 Some(Active::Run(r))
             }
-            Job::Escape { sc, seeds, stuck } => {
-                Some(Active::Escape { runs_left: *seeds, next_seed: 0, escaped: 0, total: *seeds, current: None, base: sc.clone(), stuck: *stuck })
-            }
+            Job::Escape { sc, seeds, stuck } => Some(Active::Escape {
+                runs_left: *seeds,
+                next_seed: 0,
+                escaped: 0,
+                total: *seeds,
+                current: None,
+                base: sc.clone(),
+                stuck: *stuck,
+            }),
             Job::Slope { sc, curve, axis, seeds } => {
                 let seeds = (0..*seeds).map(|k| sc.seed + k).collect();
                 Some(Active::Sweep(Sweep::new(sc, axis.clone(), vec![*curve], seeds)))
@@ -644,7 +686,9 @@ impl PresetRun {
                     } else {
                         Some(match &self.preset.rows[self.next].job {
                             Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
-                            _ if self.preset.unit == Unit::Accuracy => r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc }),
+                            _ if self.preset.unit == Unit::Accuracy => {
+                                r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc })
+                            }
                             _ => r.final_metric(),
                         })
                     }
@@ -691,7 +735,9 @@ impl PresetRun {
                     }
                     sw.is_done().then(|| {
                         let pts: Vec<(f64, f64)> = (0..sw.axis.len())
-                            .filter_map(|a| sw.cell(a, 0).filter(|c| c.mean.is_finite() && c.mean > 0.0).map(|c| (sw.axis.value(a).ln(), c.mean.ln())))
+                            .filter_map(|a| {
+                                sw.cell(a, 0).filter(|c| c.mean.is_finite() && c.mean > 0.0).map(|c| (sw.axis.value(a).ln(), c.mean.ln()))
+                            })
                             .collect();
                         let (x, y): (Vec<f64>, Vec<f64>) = pts.into_iter().unzip();
                         if x.len() >= 2 {
@@ -736,14 +782,23 @@ impl PresetRun {
             .iter()
             .map(|o| {
                 let holds = self.score(o.better) >= self.score(o.worse);
-                (format!("{} ({} vs {})", o.claim, self.preset.format(self.values[o.better]), self.preset.format(self.values[o.worse])), holds)
+                (
+                    format!("{} ({} vs {})", o.claim, self.preset.format(self.values[o.better]), self.preset.format(self.values[o.worse])),
+                    holds,
+                )
             })
             .collect()
     }
 
     /// Orderings whose outcome differs from what the preset records as reproduced or not.
     pub fn surprises(&self) -> Vec<String> {
-        self.preset.orders.iter().zip(self.check_orders()).filter(|(o, (_, holds))| *holds != o.reproduced).map(|(o, (c, h))| format!("{c}: holds = {h}, recorded as reproduced = {}", o.reproduced)).collect()
+        self.preset
+            .orders
+            .iter()
+            .zip(self.check_orders())
+            .filter(|(o, (_, holds))| *holds != o.reproduced)
+            .map(|(o, (c, h))| format!("{c}: holds = {h}, recorded as reproduced = {}", o.reproduced))
+            .collect()
     }
 
     /// The table as Markdown (the CLI and docs/reproduction.md use it).

@@ -2,7 +2,7 @@
 //! a band and each rule's theoretical breakdown point as a vertical dashed line. Shared with the rates
 //! view (error against n or m on log–log axes), which uses the same band series.
 
-use super::{PlotError, color, draw_shape, log_range, log_tick, Corner, Glyph, Legend, Shape, Style, GREY};
+use super::{color, draw_shape, log_range, log_tick, Corner, Glyph, Legend, PlotError, Shape, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -84,8 +84,12 @@ where
         }
         if marks_are_alphas {
             if let Some(a) = s.mark {
-                c.draw_series(DashedLineSeries::new(vec![(a, lo), (a, hi)], style.px(6.0) as u32, style.px(4.0) as u32, col.mix(0.9).stroke_width(lw.max(2) - 1)))
-                    ?;
+                c.draw_series(DashedLineSeries::new(
+                    vec![(a, lo), (a, hi)],
+                    style.px(6.0) as u32,
+                    style.px(4.0) as u32,
+                    col.mix(0.9).stroke_width(lw.max(2) - 1),
+                ))?;
             }
         }
     }

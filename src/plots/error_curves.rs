@@ -1,7 +1,7 @@
 //! View 1, error curves: a metric against the iteration, one curve per aggregator, the clean run as
 //! reference and the theory floor as a dashed line.
 
-use super::{PlotError, color, log_range, log_tick, Corner, Glyph, Legend, Style, GREY};
+use super::{color, log_range, log_tick, Corner, Glyph, Legend, PlotError, Style, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -94,8 +94,12 @@ where
     if let Some((label, v)) = &data.floor {
         if v.is_finite() {
             let (x0, x1) = (0.0, data.t_max.max(1.0));
-            c.draw_series(DashedLineSeries::new(vec![(x0, clamp(*v)), (x1, clamp(*v))], style.px(4.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))
-                ?;
+            c.draw_series(DashedLineSeries::new(
+                vec![(x0, clamp(*v)), (x1, clamp(*v))],
+                style.px(4.0) as u32,
+                style.px(4.0) as u32,
+                GREY.stroke_width(lw),
+            ))?;
             legend.add(label.clone(), Glyph::dashed(GREY, lw));
         }
     }

@@ -2,7 +2,7 @@
 //! circles, Byzantine as triangles, in different colours), the honest mean and the true gradient,
 //! and where each aggregator lands.
 
-use super::{PlotError, color, Corner, Glyph, Legend, Shape, Style, BYZANTINE, HONEST};
+use super::{color, Corner, Glyph, Legend, PlotError, Shape, Style, BYZANTINE, HONEST};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -28,7 +28,9 @@ fn frame(v: &MasterView) -> (f64, f64, f64, f64) {
     let ok = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
     let core: Vec<(f64, f64)> = v.honest.iter().chain(v.truth.iter()).chain(std::iter::once(&v.honest_mean)).filter(ok).copied().collect();
     let bbox = |pts: &[(f64, f64)]| {
-        pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |b, p| (b.0.min(p.0), b.1.max(p.0), b.2.min(p.1), b.3.max(p.1)))
+        pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |b, p| {
+            (b.0.min(p.0), b.1.max(p.0), b.2.min(p.1), b.3.max(p.1))
+        })
     };
     let (x0, x1, y0, y1) = bbox(&core);
     if !x0.is_finite() {
@@ -54,12 +56,18 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, s
     let lw = style.line;
     let mut legend = Legend::new();
     chart.draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled())))?;
-    legend.add(format!("honest messages ({})", v.honest.len()), Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: mk, width: lw });
+    legend.add(
+        format!("honest messages ({})", v.honest.len()),
+        Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: mk, width: lw },
+    );
     let clampp = |p: (f64, f64)| (p.0.clamp(x0, x1), p.1.clamp(y0, y1));
     let nbyz = v.byzantine.len() + v.off_frame;
     chart.draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled())))?;
     let off = if v.off_frame > 0 { format!(", {} off the frame", v.off_frame) } else { String::new() };
-    legend.add(format!("Byzantine messages ({nbyz}{off})"), Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: mk + 1, width: lw });
+    legend.add(
+        format!("Byzantine messages ({nbyz}{off})"),
+        Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: mk + 1, width: lw },
+    );
     chart.draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw))))?;
     legend.add("honest mean", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: mk, width: lw });
     if let Some(t) = v.truth {
@@ -70,7 +78,13 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, s
         let col = color(*c);
         let finite = p.0.is_finite() && p.1.is_finite();
         let shown = clampp(if finite { *p } else { (x1, y1) });
-        let note = if !finite { " (not finite)" } else if shown != *p { " (off the frame)" } else { "" };
+        let note = if !finite {
+            " (not finite)"
+        } else if shown != *p {
+            " (off the frame)"
+        } else {
+            ""
+        };
         let size = mk + 3;
         let elem = EmptyElement::at(shown) + Circle::new((0, 0), size, col.stroke_width(lw + 1)) + Circle::new((0, 0), 2, col.filled());
         chart.draw_series(std::iter::once(elem))?;

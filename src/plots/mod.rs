@@ -236,7 +236,12 @@ impl Legend {
     }
 
     /// Draws the legend in a corner of `plot` (the chart's plotting area, in pixels).
-    pub fn draw<DB: DrawingBackend>(&self, plot: &DrawingArea<DB, plotters::coord::Shift>, corner: Corner, style: &Style) -> Result<(), PlotError> {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        plot: &DrawingArea<DB, plotters::coord::Shift>,
+        corner: Corner,
+        style: &Style,
+    ) -> Result<(), PlotError> {
         if self.entries.is_empty() {
             return Ok(());
         }
@@ -352,7 +357,8 @@ pub fn ensure_fonts() -> Result<(), PlotError> {
             if let Ok(bytes) = std::fs::read(path) {
                 let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
                 for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
-                    plotters::style::register_font("sans-serif", style, bytes).map_err(|_| PlotError::Font(format!("{path}: not a font")))?;
+                    plotters::style::register_font("sans-serif", style, bytes)
+                        .map_err(|_| PlotError::Font(format!("{path}: not a font")))?;
                 }
                 return Ok(());
             }

@@ -1,7 +1,7 @@
 //! View 2, saddle escape: the landscape as a contour map, trajectories of robust GD and of
 //! ByzantinePGD from several seeds, the stuck band, the perturbation ball r and the escape radius R.
 
-use super::{PlotError, color, Corner, Glyph, Legend, Style, BYZANTINE, GREY};
+use super::{color, Corner, Glyph, Legend, PlotError, Style, BYZANTINE, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -47,7 +47,11 @@ pub fn contour_lines(grid: &[f64], nx: usize, ny: usize, ext: (f64, f64, f64, f6
     let ends = |id: usize| {
         let (k, vertical) = (id / 2, id % 2 == 1);
         let (i, j) = (k % nx, k / nx);
-        if vertical { ((i, j), (i, j + 1)) } else { ((i, j), (i + 1, j)) }
+        if vertical {
+            ((i, j), (i, j + 1))
+        } else {
+            ((i, j), (i + 1, j))
+        }
     };
     let point = |id: usize| {
         let (a, b) = ends(id);
@@ -128,10 +132,12 @@ pub fn contour_lines(grid: &[f64], nx: usize, ny: usize, ext: (f64, f64, f64, f6
 }
 
 fn circle(c: (f64, f64), r: f64) -> Vec<(f64, f64)> {
-    (0..=72).map(|k| {
-        let a = k as f64 / 72.0 * std::f64::consts::TAU;
-        (c.0 + r * a.cos(), c.1 + r * a.sin())
-    }).collect()
+    (0..=72)
+        .map(|k| {
+            let a = k as f64 / 72.0 * std::f64::consts::TAU;
+            (c.0 + r * a.cos(), c.1 + r * a.sin())
+        })
+        .collect()
 }
 
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<(), PlotError> {
@@ -144,7 +150,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     let (y0, y1) = data.y_range;
     let half = 0.5 * (y1 - y0) * plot_w / plot_h;
     let (x0, x1) = (-half, half);
-    let mut chart = super::chart(area, &data.title, style).x_label_area_size(xla).y_label_area_size(yla).build_cartesian_2d(x0..x1, y0..y1)?;
+    let mut chart =
+        super::chart(area, &data.title, style).x_label_area_size(xla).y_label_area_size(yla).build_cartesian_2d(x0..x1, y0..y1)?;
     super::axes(&mut chart, style, ("w₁", &super::lin_tick), ("w₂ (escape direction)", &super::lin_tick), false)?;
     // Shaded loss levels and contour lines on a grid of ~6-pixel cells.
     let ny = ((plot_h / style.px(6.0).max(1) as f64) as usize).clamp(20, 120);
@@ -200,9 +207,12 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw))))?;
     legend.add(format!("perturbation ball r = {}", data.r), Glyph::line(BLACK, lw));
     let thin = lw.max(2) - 1;
-    chart
-        .draw_series(DashedLineSeries::new(circle(data.center, data.big_r), style.px(6.0) as u32, style.px(4.0) as u32, BLACK.stroke_width(thin)))
-        ?;
+    chart.draw_series(DashedLineSeries::new(
+        circle(data.center, data.big_r),
+        style.px(6.0) as u32,
+        style.px(4.0) as u32,
+        BLACK.stroke_width(thin),
+    ))?;
     legend.add(format!("escape radius R = {}", data.big_r), Glyph::dashed(BLACK, thin));
     for (a, name) in data.algos.iter().enumerate() {
         let col = color(if a == 0 { 1 } else { 0 });
@@ -226,9 +236,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         }
     }
     for (p, label) in &data.marks {
-        chart
-            .draw_series(std::iter::once(EmptyElement::at(*p) + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled()) + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small())))
-            ?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at(*p)
+                + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled())
+                + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small()),
+        ))?;
     }
     legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)?;
     // The counter (one or more lines), bottom left inside the plot, on a white box: the legend
@@ -239,8 +251,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     let plot_bottom = h as i32 - style.px(10.0) - xla as i32;
     let tx = (yla + style.px(18.0) as f64) as i32;
     let ty = plot_bottom - style.px(10.0) - line_h * lines.len() as i32;
-    area.draw(&Rectangle::new([(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw as i32, ty + line_h * lines.len() as i32 + style.px(2.0))], WHITE.mix(0.85).filled()))
-        ?;
+    area.draw(&Rectangle::new(
+        [(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw as i32, ty + line_h * lines.len() as i32 + style.px(2.0))],
+        WHITE.mix(0.85).filled(),
+    ))?;
     for (k, line) in lines.iter().enumerate() {
         area.draw(&Text::new(line.to_string(), (tx, ty + k as i32 * line_h), style.text()))?;
     }
@@ -255,11 +269,13 @@ mod tests {
     fn contour_of_a_cone_is_a_ring() {
         let n = 41;
         let ext = (-1.0, 1.0, -1.0, 1.0);
-        let grid: Vec<f64> = (0..n * n).map(|k| {
-            let (i, j) = (k % n, k / n);
-            let (x, y) = (-1.0 + 2.0 * i as f64 / 40.0, -1.0 + 2.0 * j as f64 / 40.0);
-            (x * x + y * y).sqrt()
-        }).collect();
+        let grid: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let (i, j) = (k % n, k / n);
+                let (x, y) = (-1.0 + 2.0 * i as f64 / 40.0, -1.0 + 2.0 * j as f64 / 40.0);
+                (x * x + y * y).sqrt()
+            })
+            .collect();
         let lines = contour_lines(&grid, n, n, ext, 0.5);
         // One closed ring, every point on the circle of radius 0.5.
         assert_eq!(lines.len(), 1, "{} pieces", lines.len());

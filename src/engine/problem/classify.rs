@@ -70,7 +70,18 @@ impl Classify {
     }
 
     /// The DRO inner maximisation: gradient ascent on CE(z) − λ‖z − x‖² from z = x.
-    fn dro_point(&self, wf: &[f32], bf: &[f32], x: &[f32], y: usize, dro: &crate::engine::scenario::DroParams, z: &mut [f32], gz: &mut [f32], p: &mut [f64]) {
+    #[allow(clippy::too_many_arguments)] // the block's buffers are passed in, so nothing is allocated per image
+    fn dro_point(
+        &self,
+        wf: &[f32],
+        bf: &[f32],
+        x: &[f32],
+        y: usize,
+        dro: &crate::engine::scenario::DroParams,
+        z: &mut [f32],
+        gz: &mut [f32],
+        p: &mut [f64],
+    ) {
         z.copy_from_slice(x);
         let two_lam = (2.0 * dro.lambda) as f32;
         let step = dro.eta_z as f32;
@@ -133,14 +144,23 @@ impl Classify {
     /// Adds the cross-entropy gradients of the S images `js` to (g, gb): forward logits, softmax,
     /// then g_k += (p_k − [k = y])·x for each image in order.
     #[allow(clippy::too_many_arguments)]
-    fn grad_block<const S: usize>(&self, wf: &[f32], bf: &[f32], js: &[usize], opts: &GradOpts, sc: &mut Scratch, g: &mut [f32], gb: &mut [f64]) {
+    fn grad_block<const S: usize>(
+        &self,
+        wf: &[f32],
+        bf: &[f32],
+        js: &[usize],
+        opts: &GradOpts,
+        sc: &mut Scratch,
+        g: &mut [f32],
+        gb: &mut [f64],
+    ) {
         let c = self.l.classes;
         let ys: [usize; S] = std::array::from_fn(|s| self.l.label(js[s], opts.poison));
         let image = |s: usize| self.l.data.image(js[s]);
         if let Some(dro) = &opts.dro {
-            for s in 0..S {
+            for (s, &y) in ys.iter().enumerate() {
                 let z = &mut sc.z[s * PIXELS..(s + 1) * PIXELS];
-                self.dro_point(wf, bf, image(s), ys[s], dro, z, &mut sc.gz, &mut sc.p);
+                self.dro_point(wf, bf, image(s), y, dro, z, &mut sc.gz, &mut sc.p);
             }
         }
         let xs: [&[f32]; S] = std::array::from_fn(|s| if opts.dro.is_some() { &sc.z[s * PIXELS..(s + 1) * PIXELS] } else { image(s) });
@@ -158,8 +178,8 @@ impl Classify {
         for k in 0..c {
             let a: [f32; S] = std::array::from_fn(|s| r[k][s] as f32);
             axpy32_rows::<S>(&a, &xs, &mut g[k * PIXELS..(k + 1) * PIXELS]);
-            for s in 0..S {
-                gb[k] += r[k][s];
+            for v in &r[k] {
+                gb[k] += v;
             }
         }
     }
@@ -291,10 +311,14 @@ mod tests {
         let loss = |w: &[f64]| {
             let (wf, bf) = p.unpack(w);
             let mut pr = vec![0.0; 10];
-            p.l.assign[0].iter().map(|&j| {
-                p.probs(&wf, &bf, p.l.data.image(j as usize), &mut pr);
-                -pr[p.l.label(j as usize, Poison::None)].ln()
-            }).sum::<f64>() / p.l.assign[0].len() as f64
+            p.l.assign[0]
+                .iter()
+                .map(|&j| {
+                    p.probs(&wf, &bf, p.l.data.image(j as usize), &mut pr);
+                    -pr[p.l.label(j as usize, Poison::None)].ln()
+                })
+                .sum::<f64>()
+                / p.l.assign[0].len() as f64
         };
         for &k in &[300usize, 784 + 400, 7845, 7849] {
             let h = 1e-3;

@@ -64,7 +64,8 @@ impl Mlp {
             pre[k] = dot32(&p.w1[k * PIXELS..(k + 1) * PIXELS], x) + p.b1[k];
             h[k] = pre[k].max(0.0) as f64;
         }
-        let mut z: Vec<f64> = (0..c).map(|j| p.b2[j] + p.w2[j * HIDDEN..(j + 1) * HIDDEN].iter().zip(&h).map(|(a, b)| a * b).sum::<f64>()).collect();
+        let mut z: Vec<f64> =
+            (0..c).map(|j| p.b2[j] + p.w2[j * HIDDEN..(j + 1) * HIDDEN].iter().zip(&h).map(|(a, b)| a * b).sum::<f64>()).collect();
         let mx = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if !mx.is_finite() {
             z.iter_mut().for_each(|v| *v = 1.0 / c as f64);
@@ -84,13 +85,13 @@ impl Mlp {
         let mut d = [0.0f32; HIDDEN];
         for j in 0..self.c() {
             let r = f.p[j] - if j == y { 1.0 } else { 0.0 };
-            for k in 0..HIDDEN {
-                d[k] += (r * p.w2[j * HIDDEN + k]) as f32;
+            for (dk, w) in d.iter_mut().zip(&p.w2[j * HIDDEN..(j + 1) * HIDDEN]) {
+                *dk += (r * w) as f32;
             }
         }
-        for k in 0..HIDDEN {
-            if f.pre[k] <= 0.0 {
-                d[k] = 0.0;
+        for (dk, pre) in d.iter_mut().zip(&f.pre) {
+            if *pre <= 0.0 {
+                *dk = 0.0;
             }
         }
         d
@@ -100,9 +101,9 @@ impl Mlp {
     fn input_grad(&self, p: &Params, f: &Forward, y: usize, out: &mut [f32]) {
         out.iter_mut().for_each(|v| *v = 0.0);
         let d = self.hidden_delta(p, f, y);
-        for k in 0..HIDDEN {
-            if d[k] != 0.0 {
-                axpy32(d[k], &p.w1[k * PIXELS..(k + 1) * PIXELS], out);
+        for (k, &dk) in d.iter().enumerate() {
+            if dk != 0.0 {
+                axpy32(dk, &p.w1[k * PIXELS..(k + 1) * PIXELS], out);
             }
         }
     }
@@ -231,7 +232,11 @@ mod tests {
         p.grad(3, &w, &GradOpts::default(), &mut g);
         let loss = |w: &[f64]| {
             let pr = p.unpack(w);
-            p.l.assign[3].iter().map(|&j| -p.forward(&pr, p.l.data.image(j as usize)).p[p.l.label(j as usize, Poison::None)].ln()).sum::<f64>() / p.l.assign[3].len() as f64
+            p.l.assign[3]
+                .iter()
+                .map(|&j| -p.forward(&pr, p.l.data.image(j as usize)).p[p.l.label(j as usize, Poison::None)].ln())
+                .sum::<f64>()
+                / p.l.assign[3].len() as f64
         };
         // A first-layer weight on a central pixel, a hidden bias, a second-layer weight, an output bias.
         for &k in &[5 * PIXELS + 400, HIDDEN * PIXELS + 7, HIDDEN * (PIXELS + 1) + 3 * HIDDEN + 5, p.dim() - 2] {

@@ -4,16 +4,16 @@
 
 mod classify;
 mod labeled;
-mod mlp;
 mod linreg;
 mod mean;
+mod mlp;
 mod quadratic;
 mod saddle;
 
 pub use classify::Classify;
-pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
 pub use linreg::LinReg;
 pub use mean::MeanEst;
+pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
 pub use saddle::{toy_grad, toy_loss, Saddle};
 
 use super::data::Dataset;
@@ -177,7 +177,6 @@ impl Cache {
         self.entries.push((key, p.clone()));
         Ok(p)
     }
-
 }
 
 impl Cache {

@@ -258,10 +258,12 @@ mod tests {
 
     #[test]
     fn round_trip_changed_values() {
-        let mut s = Scenario::default();
-        s.m = 17;
-        s.alpha = 0.29;
-        s.rules = vec![AggSpec::new(AggKind::Krum), AggSpec { kind: AggKind::Median, nnm: true }];
+        let mut s = Scenario {
+            m: 17,
+            alpha: 0.29,
+            rules: vec![AggSpec::new(AggKind::Krum), AggSpec { kind: AggKind::Median, nnm: true }],
+            ..Scenario::default()
+        };
         s.attack.z = Some(1.25);
         s.attack.c = -1e-7;
         s.w0 = [0.1, -0.2];

@@ -45,7 +45,10 @@ pub(super) fn sweep(sc: &crate::engine::Scenario, axis: crate::engine::sweep::Ax
 }
 
 /// The band series of a sweep (mean line, min–max band), with `mark` per curve.
-pub(super) fn band_series(sw: &crate::engine::sweep::Sweep, mark: impl Fn(&crate::engine::Curve) -> Option<f64>) -> Vec<crate::plots::breakdown::BandSeries> {
+pub(super) fn band_series(
+    sw: &crate::engine::sweep::Sweep,
+    mark: impl Fn(&crate::engine::Curve) -> Option<f64>,
+) -> Vec<crate::plots::breakdown::BandSeries> {
     sw.curves
         .iter()
         .enumerate()
