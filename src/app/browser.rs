@@ -245,6 +245,105 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
     }
 }
 
+/// The page's two drawing targets as one backend type, so that the plots' drawing code exists
+/// once in the wasm (a generic draw per backend type doubled it; the download is ≤ 400 KiB gzip).
+pub enum Target<'a> {
+    Canvas(CanvasBackend),
+    Svg(SVGBackend<'a>),
+}
+
+/// A drawing error of either target.
+#[derive(Debug)]
+pub struct TargetError(String);
+
+impl std::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+fn target_err<E: std::error::Error + Send + Sync>(e: DrawingErrorKind<E>) -> DrawingErrorKind<TargetError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => DrawingErrorKind::DrawingError(TargetError(e.to_string())),
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
+
+/// Calls the same method on whichever backend the target is.
+macro_rules! on_target {
+    ($t:expr, $b:ident => $call:expr) => {
+        match $t {
+            Target::Canvas($b) => $call.map_err(target_err),
+            Target::Svg($b) => $call.map_err(target_err),
+        }
+    };
+}
+
+impl DrawingBackend for Target<'_> {
+    type ErrorType = TargetError;
+    fn get_size(&self) -> (u32, u32) {
+        match self {
+            Target::Canvas(b) => b.get_size(),
+            Target::Svg(b) => b.get_size(),
+        }
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.ensure_prepared())
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.present())
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_pixel(point, color))
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_line(from, to, style))
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        c: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_rect(a, c, style, fill))
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_path(path, style))
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_circle(center, radius, style, fill))
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.fill_polygon(vert, style))
+    }
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.draw_text(text, style, pos))
+    }
+    fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.estimate_text_size(text, style))
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<TargetError>> {
+        on_target!(self, b => b.blit_bitmap(pos, size, src))
+    }
+}
+
 fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
 }
@@ -257,7 +356,7 @@ pub fn svg(plot: &Plot, width: u32, height: u32) -> Result<String, PlotError> {
     let ctx = context_2d(&canvas).ok_or_else(no_canvas)?;
     let mut out = String::new();
     {
-        let root = Measured::new(SVGBackend::with_string(&mut out, (width, height)), ctx).into_drawing_area();
+        let root = Measured::new(Target::Svg(SVGBackend::with_string(&mut out, (width, height))), ctx).into_drawing_area();
         crate::plots::draw(&root, plot, &Style::normal(1.0))?;
         root.present()?;
     }
@@ -334,7 +433,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
     }
     let style = Style::for_width(w, dpr, lecture);
     if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
-        let root = Measured::on_canvas(backend, ctx).into_drawing_area();
+        let root = Measured::on_canvas(Target::Canvas(backend), ctx).into_drawing_area();
         if let Err(e) = crate::plots::draw(&root, plot, &style) {
             web_sys::console::error_1(&format!("drawing the plot: {e}").into());
         }

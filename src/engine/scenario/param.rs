@@ -116,11 +116,9 @@ pub struct Param {
     /// Whether the parameter defines the problem's data (so two scenarios that agree on every
     /// data parameter share one built problem).
     pub data: bool,
-    pub(super) get: fn(&Scenario) -> String,
-    pub(super) set: fn(&mut Scenario, &str, &Domain) -> Result<Option<String>, String>,
-    pub(super) get_num: fn(&Scenario) -> Option<f64>,
-    pub(super) set_num: fn(&mut Scenario, f64, &Domain) -> bool,
-    pub(super) copy: fn(&Scenario, &mut Scenario),
+    /// The field this parameter is, in a scenario.
+    pub(super) field: fn(&Scenario) -> &dyn Field,
+    pub(super) field_mut: fn(&mut Scenario) -> &mut dyn Field,
 }
 
 impl std::fmt::Debug for Param {
@@ -143,25 +141,26 @@ impl Param {
     }
     /// The canonical query value of this parameter in `s`.
     pub fn get(&self, s: &Scenario) -> String {
-        (self.get)(s)
+        (self.field)(s).format()
     }
     /// Sets the parameter from a query value. `Ok(None)`: taken as is; `Ok(Some(why))`: taken after
     /// a repair (clamped); `Err(why)`: rejected, the old value kept.
     pub fn set(&self, s: &mut Scenario, value: &str) -> Result<Option<String>, String> {
         let kept = self.get(s);
-        (self.set)(s, value, &self.domain).map_err(|why| format!("{why}; kept {}", shorten(&kept)))
+        (self.field_mut)(s).parse_into(value, &self.domain).map_err(|why| format!("{why}; kept {}", shorten(&kept)))
     }
     /// The value as a number, for numeric parameters.
     pub fn num(&self, s: &Scenario) -> Option<f64> {
-        (self.get_num)(s)
+        (self.field)(s).to_f64()
     }
     /// Sets a numeric parameter (clamped to its domain); false if it is not numeric.
     pub fn set_num(&self, s: &mut Scenario, x: f64) -> bool {
-        (self.set_num)(s, x, &self.domain)
+        (self.field_mut)(s).set_f64(x, &self.domain)
     }
-    /// Copies this parameter's value from one scenario to another.
+    /// Copies this parameter's value from one scenario to another (through its canonical query
+    /// value, which reads back exactly).
     pub fn copy(&self, from: &Scenario, to: &mut Scenario) {
-        (self.copy)(from, to)
+        let _ = (self.field_mut)(to).parse_into(&self.get(from), &self.domain);
     }
     pub fn is_numeric(&self) -> bool {
         matches!(self.domain, Domain::Int { .. } | Domain::Num { .. })
@@ -171,7 +170,7 @@ impl Param {
     pub fn allowed(&self, s: &Scenario) -> Vec<(&'static str, &'static str)> {
         let fits = |key: &str| {
             let mut t = s.clone();
-            if (self.set)(&mut t, key, &self.domain).is_err() {
+            if (self.field_mut)(&mut t).parse_into(key, &self.domain).is_err() {
                 return false;
             }
             let want = t.clone();
@@ -193,6 +192,39 @@ pub trait Value: Clone + PartialEq + Sized {
     }
     fn from_f64(_x: f64, _dom: &Domain) -> Option<Self> {
         None
+    }
+}
+
+/// A field of any [`Value`] type, as the parameter list sees it (one implementation per type, so
+/// that each parameter adds two field accessors and nothing else to the code).
+pub trait Field {
+    fn format(&self) -> String;
+    /// Parses `s` into the field; see [`Param::set`].
+    fn parse_into(&mut self, s: &str, dom: &Domain) -> Result<Option<String>, String>;
+    fn to_f64(&self) -> Option<f64>;
+    fn set_f64(&mut self, x: f64, dom: &Domain) -> bool;
+}
+
+impl<T: Value> Field for T {
+    fn format(&self) -> String {
+        Value::format(self)
+    }
+    fn parse_into(&mut self, s: &str, dom: &Domain) -> Result<Option<String>, String> {
+        let (v, note) = T::parse(s, dom)?;
+        *self = v;
+        Ok(note)
+    }
+    fn to_f64(&self) -> Option<f64> {
+        Value::to_f64(self)
+    }
+    fn set_f64(&mut self, x: f64, dom: &Domain) -> bool {
+        match T::from_f64(x, dom) {
+            Some(v) => {
+                *self = v;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -439,21 +471,8 @@ macro_rules! scenario_table {
             domain: $dom,
             control: $ctl,
             data: scenario_table!(@flag [$($flag)?]),
-            get: |s| <$ty as $crate::engine::scenario::param::Value>::format(&s.$($path).+),
-            set: |s, v, dom| {
-                let (x, note) = <$ty as $crate::engine::scenario::param::Value>::parse(v, dom)?;
-                s.$($path).+ = x;
-                Ok(note)
-            },
-            get_num: |s| <$ty as $crate::engine::scenario::param::Value>::to_f64(&s.$($path).+),
-            set_num: |s, x, dom| match <$ty as $crate::engine::scenario::param::Value>::from_f64(x, dom) {
-                Some(v) => {
-                    s.$($path).+ = v;
-                    true
-                }
-                None => false,
-            },
-            copy: |from, to| to.$($path).+ = from.$($path).+.clone(),
+            field: |s| &s.$($path).+ as &$ty,
+            field_mut: |s| &mut s.$($path).+ as &mut $ty,
         }
     };
 }
