@@ -100,6 +100,8 @@ pub struct Run {
     perturb_rng: Rng,
     dro: Option<DroParams>,
     batch: Vec<usize>,
+    /// Each worker's momentum mᵢ (worker momentum, `mom` > 0).
+    momentum: Option<Mat>,
 }
 
 impl Run {
@@ -142,6 +144,7 @@ impl Run {
             perturb_rng: rng::rng(sc.seed, rng::stream::PERTURB, 0),
             dro,
             batch: Vec::new(),
+            momentum: None,
             problem,
         };
         if sc.t == 0 {
@@ -212,8 +215,18 @@ impl Run {
         for i in 0..self.problem.workers() {
             let batched = self.draw_batch(i);
             let opts = self.grad_opts(i, batched.then_some(self.batch.as_slice()));
-            let row = &mut self.msgs.data[i * self.msgs.cols..(i + 1) * self.msgs.cols];
+            let (rows, cols) = (self.msgs.rows, self.msgs.cols);
+            let row = &mut self.msgs.data[i * cols..(i + 1) * cols];
             self.problem.grad(i, point, &opts, row);
+            if self.sc.mom > 0.0 {
+                // mᵢ ← β·mᵢ + (1 − β)·gᵢ from mᵢ = 0, as ByzFL's client does
+                // (fed_framework/client.py, get_flat_gradients_with_momentum); the worker sends mᵢ.
+                let (beta, m) = (self.sc.mom, self.momentum.get_or_insert_with(|| Mat::zeros(rows, cols)).row_mut(i));
+                m.iter_mut().zip(row.iter_mut()).for_each(|(m, g)| {
+                    *m = beta * *m + (1.0 - beta) * *g;
+                    *g = *m;
+                });
+            }
         }
     }
 

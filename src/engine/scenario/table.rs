@@ -61,6 +61,11 @@ scenario_table! {
         /// Iterations T: parallel rounds of communication between the master and the workers.
         t: usize = 100, Saddle => 400;
             "T", Int { lo: 1, hi: T_MAX }, Control { sym: "T", label: "iterations", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
+        /// Worker momentum: every worker sends mᵢ ← β·mᵢ + (1 − β)·gᵢ in place of its gradient gᵢ
+        /// (Karimireddy et al. 2021, Farhadkhani et al. 2022); 0 = plain gradients.
+        mom: f64 = 0.0;
+            "mom", Num { lo: 0.0, hi: 0.99 },
+            Control { sym: "β", sub: "w", label: "worker momentum", slider: Some((0.0, 0.99, 0.01)), show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
         /// Step-size schedule: constant, or η/√k at iteration k.
         sched: Schedule = Schedule::Const;
             "sched", Choice(Schedule::OPTIONS), Control { label: "step schedule", ..BASE };
