@@ -17,7 +17,6 @@ register! {
     breakdown,
     master,
     rates,
-    spread,
 }
 
 /// What the final error of a sweep's runs is, by problem (the breakdown and rates views' y axis).
