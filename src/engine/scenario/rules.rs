@@ -125,7 +125,7 @@ pub fn rewrite_legacy(pairs: &mut Vec<(String, String)>, notices: &mut Vec<Notic
             v
         }
     };
-    notices.push(Notice::new("agg", format!("RSA is an algorithm now: read as algo={algo}")));
+    notices.push(Notice::new("agg", format!("RSA is an algorithm now: read as algo={}", super::shorten(&algo))));
 }
 
 #[cfg(test)]
