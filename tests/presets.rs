@@ -18,8 +18,8 @@ fn check(id: &str) {
     run.run_to_end(&mut problems);
     assert!(run.error.is_none(), "{id}: {:?}", run.error);
     println!("## {} ({:.1} s)\n{}", run.preset.title, t0.elapsed().as_secs_f64(), run.markdown());
-    for (claim, holds) in run.check_orders() {
-        println!("{} {claim}", if holds { "✓" } else { "✗" });
+    for c in run.check_orders() {
+        println!("{} {}", c.mark(), c.text);
     }
     assert!(run.values.iter().all(|v| !v.is_nan()), "{id}: a row has no value");
     let surprises = run.surprises();

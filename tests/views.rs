@@ -33,8 +33,9 @@ fn expected(plot: &Plot) -> (Vec<String>, Vec<(&'static str, usize)>) {
         Plot::Breakdown(d) => {
             let mut texts = vec![d.title.clone(), d.x_label.clone()];
             texts.extend(d.series.iter().map(|s| s.label.clone()));
-            texts.extend(d.refs.iter().map(|r| r.0.clone()));
-            let bands = d.series.iter().filter(|s| s.points.len() >= 2).count();
+            texts.extend(d.refs.iter().map(|r| r.label.clone()));
+            // A band with no width (seeds agree) draws no polygon.
+            let bands = d.series.iter().filter(|s| s.points.len() >= 2 && s.points.iter().any(|p| p.3 > p.2 * (1.0 + 1e-9))).count();
             (texts, vec![("polygon", bands), ("polyline", d.series.len() + d.refs.len())])
         }
         Plot::Master(d) => {
@@ -55,8 +56,22 @@ fn render_all(query: &str, tag: &str) -> Lab {
     for v in ViewId::all() {
         while lab.work(v, 1000) > 0 {}
         assert!(lab.is_done(v), "{} not done", v.key());
-        let svg = lab.svg(v, 960, 600).unwrap();
-        let (texts, elements) = expected(&lab.plot(v));
+        let plot = lab.plot(v);
+        let (svg, layout) = byzlab::plots::to_svg_with_layout(960, 600, &plot, &byzlab::plots::Style::normal(1.0)).unwrap();
+        // The legend hides no drawn point or line, at this size and at a projector's in lecture mode.
+        assert!(layout.legend.is_some(), "{}: no legend", v.key());
+        assert!(!layout.legend_overlaps(), "{}: the legend covers data: {:?}", v.key(), layout.legend);
+        let (_, big) = byzlab::plots::to_svg_with_layout(1200, 560, &plot, &byzlab::plots::Style::for_width(1200.0, 1.0, true)).unwrap();
+        assert!(!big.legend_overlaps(), "{} (lecture): the legend covers data", v.key());
+        assert!(big.min_text >= 24.0, "{} (lecture): text of {} px", v.key(), big.min_text);
+        // Every value that can be drawn is drawn (nothing dropped at the axes' range).
+        if let Plot::Curves(d) = &plot {
+            let drawable: usize =
+                d.series.iter().map(|s| s.points.iter().filter(|p| p.1.is_finite() && (!d.log_y || p.1 > 0.0)).count()).sum();
+            let drawn: usize = layout.lines.iter().map(|l| l.len()).sum();
+            assert!(drawn >= drawable, "curves: {drawn} of {drawable} points drawn");
+        }
+        let (texts, elements) = expected(&plot);
         for t in texts.iter().filter(|t| !t.is_empty()) {
             assert!(svg.contains(&escape(t)), "{}: the SVG does not show “{t}”", v.key());
         }
@@ -94,4 +109,25 @@ fn the_registry_names_every_view_once_with_its_shortcut() {
         assert_eq!(v.shortcut(), char::from_digit(i as u32 + 1, 10).unwrap());
         assert_eq!(ViewId::from_key(v.key()), Some(v));
     }
+}
+
+#[test]
+fn diverged_runs_are_marked_above_the_plot_not_drawn_as_errors() {
+    // +∞ messages break the mean at every α > 0: its cells diverge, the median's do not.
+    let (sc, _) = Scenario::from_query("problem=linreg&attack=inf&agg=mean,median&T=20");
+    let mut lab = Lab::new(sc);
+    let v = ViewId::from_key("breakdown").unwrap();
+    while lab.work(v, 1000) > 0 {}
+    let Plot::Breakdown(d) = lab.plot(v) else { panic!("not a breakdown plot") };
+    let fig = byzlab::plots::breakdown::figure(&d);
+    let row = fig.top_row.as_ref().expect("a row for the diverged runs");
+    let mean_diverged = d.series[0].points.iter().filter(|p| p.1.is_infinite()).count();
+    assert!(mean_diverged >= 20, "{mean_diverged} diverged cells of the mean");
+    let all_diverged: usize = d.series.iter().map(|s| s.points.iter().filter(|p| p.1.is_infinite()).count()).sum();
+    assert_eq!(row.marks.iter().filter(|m| m.3).count(), all_diverged, "every all-diverged cell is marked");
+    let (svg, layout) = byzlab::plots::to_svg_with_layout(960, 600, &lab.plot(v), &byzlab::plots::Style::normal(1.0)).unwrap();
+    assert!(svg.contains("diverged"), "the row is not labelled");
+    // No drawn point of the plot sits at its top edge (where +∞ used to be clamped).
+    let top = layout.plot[1];
+    assert!(layout.points.iter().all(|p| p.1 > top + 2), "a point drawn at the top of the axis");
 }

@@ -44,16 +44,17 @@ fn error_curves_draw_on_a_canvas() {
         log_y: true,
         series: vec![error_curves::Series {
             label: "median".into(),
-            color: 0,
+            id: 1,
             points: vec![(0.0, 1.0), (10.0, 0.01)],
-            dashed: false,
+            dash: byzlab::plots::Dash::Solid,
             diverged: false,
         }],
         floor: Some(("floor".into(), 0.02)),
         t_max: 10.0,
     };
     let root = CanvasBackend::with_canvas_object(c.clone()).unwrap().into_drawing_area();
-    error_curves::draw(&root, &data, &Style::normal(1.0)).unwrap();
+    let layout = error_curves::figure(&data).draw(&root, &Style::normal(1.0)).unwrap();
+    assert!(layout.legend.is_some() && !layout.legend_overlaps(), "{layout:?}");
     root.present().unwrap();
     let f = ink(&c);
     assert!(f > 0.01 && f < 0.5, "ink fraction {f}");

@@ -34,11 +34,29 @@ thread_local! {
 }
 
 /// Puts the scenario in the address bar (without adding history entries).
-pub fn set_query(q: &str) {
+/// Puts the scenario (and view hash) in the address bar: a new history entry when `push`, so Back
+/// returns to the previous scenario, else in place.
+pub fn set_query(q: &str, push: bool) {
     CURRENT.with(|c| *c.borrow_mut() = q.to_string());
     if let Ok(h) = window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{q}")));
+        let url = format!("?{q}");
+        let _ = if push {
+            h.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            h.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
     }
+}
+
+thread_local! {
+    /// Where the last drawing put things (see `crate::plots::Layout`).
+    static LAYOUT: RefCell<crate::plots::Layout> = RefCell::new(Default::default());
+}
+
+/// The last drawn plot's layout as JSON: the end-to-end tests check the legend hides no data.
+#[wasm_bindgen]
+pub fn plot_layout() -> String {
+    LAYOUT.with(|l| l.borrow().to_json())
 }
 
 /// The full link to the current page.
@@ -434,8 +452,13 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
     let style = Style::for_width(w, dpr, lecture);
     if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
         let root = Measured::on_canvas(Target::Canvas(backend), ctx).into_drawing_area();
-        if let Err(e) = crate::plots::draw(&root, plot, &style) {
-            web_sys::console::error_1(&format!("drawing the plot: {e}").into());
+        match crate::plots::draw(&root, plot, &style) {
+            Ok(mut layout) => {
+                // In CSS pixels, as the page measures.
+                layout.min_text /= dpr;
+                LAYOUT.with(|l| *l.borrow_mut() = layout);
+            }
+            Err(e) => web_sys::console::error_1(&format!("drawing the plot: {e}").into()),
         }
         let _ = root.present();
     }

@@ -121,10 +121,23 @@ pub fn select(p: &SelectProps) -> Html {
         Callback::from(move |e: Event| cb.emit((key.clone(), e.target_unchecked_into::<HtmlSelectElement>().value())))
     };
     let id = format!("ctl-{key}");
+    // The menu shows the scenario's value even after the user picked another (Back, a preset):
+    // an option's `selected` attribute no longer counts once the user has chosen.
+    let node = use_node_ref();
+    {
+        let (node, value) = (node.clone(), p.value.clone());
+        use_effect(move || {
+            if let Some(select) = node.cast::<HtmlSelectElement>() {
+                if select.value() != *value {
+                    select.set_value(&value);
+                }
+            }
+        });
+    }
     html! {
         <div class="ctl" title={p.title.clone()}>
             <label for={id.clone()}>{ p.label.clone() }</label>
-            <select id={id} {onchange}>
+            <select id={id} ref={node} {onchange}>
                 { for p.options.iter().map(|(v, l)| html! { <option value={v.clone()} selected={*v == *p.value}>{ l.clone() }</option> }) }
             </select>
         </div>
@@ -230,7 +243,7 @@ pub fn scenario_controls(sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
         { for Group::ALL.iter().map(|&g| {
             let shown: Vec<&'static Param> = PARAMS.iter().filter(|p| p.control.group == g && (p.control.show)(sc)).collect();
             html! {
-                <fieldset>
+                <fieldset class={format!("group-{}", g.key())}>
                     <legend>{ g.label() }</legend>
                     { for shown.into_iter().map(|p| control(p, sc, on_edit)) }
                 </fieldset>

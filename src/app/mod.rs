@@ -9,14 +9,19 @@ use crate::engine::data::{Dataset, DATA_URL};
 use crate::engine::scenario::{Edit, Notice, Scenario};
 use crate::lab::{presets, Lab, ViewId};
 use controls::scenario_controls;
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::AnimationFrame;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Iterations per animation frame for the error curves, by speed setting.
-const SPEEDS: [(usize, &str); 6] = [(1, "1×"), (2, "2×"), (5, "5×"), (20, "20×"), (100, "100×"), (usize::MAX, "max")];
+/// The transport's speeds, in the view's units per second (iterations, α points); the last is as
+/// fast as frames allow.
+const SPEEDS: [usize; 6] = [1, 5, 20, 60, 300, usize::MAX];
+/// The speed a page opens with (300 per second: the default run takes a third of a second).
+const DEFAULT_SPEED: usize = 4;
+/// Scenario changes closer together than this (a slider being dragged) share one history entry.
+const HISTORY_MERGE_MS: f64 = 1000.0;
 /// Milliseconds of computation allowed per animation frame.
 const FRAME_BUDGET_MS: f64 = 10.0;
 
@@ -42,6 +47,10 @@ pub enum Msg {
     Export(Export),
     Dismiss(usize),
     Frame,
+    /// The address bar's hash was edited.
+    HashChanged,
+    /// Back or Forward: the address bar holds another scenario.
+    PopState,
     Data(Result<Vec<u8>, String>),
     Redraw,
     Preset(&'static str),
@@ -62,6 +71,16 @@ pub struct App {
     view: ViewId,
     playing: bool,
     speed: usize,
+    /// Units of progress the speed has granted and the view not yet made.
+    credit: f64,
+    /// The time of the last worked frame (ms), for the speed.
+    last_frame: Option<f64>,
+    /// Step: the progress to reach before pausing.
+    step_to: Option<usize>,
+    /// When the address bar last got a new history entry (ms).
+    last_push: f64,
+    /// When the loaded preset started computing (ms), for its time estimate.
+    preset_started: f64,
     lecture: bool,
     help: bool,
     notices: Vec<String>,
@@ -82,8 +101,15 @@ fn view_from_hash() -> Option<ViewId> {
 }
 
 impl App {
-    fn sync_url(&self) {
-        browser::set_query(&format!("{}#{}", self.lab.scenario().to_query(), self.view.key()));
+    /// Writes the scenario and the view to the address bar; `push` makes a history entry (merged
+    /// with the last one when they come in quick succession).
+    fn sync_url(&mut self, push: bool) {
+        let now = browser::now();
+        let push = push && now - self.last_push > HISTORY_MERGE_MS;
+        if push {
+            self.last_push = now;
+        }
+        browser::set_query(&format!("{}#{}", self.lab.scenario().to_query(), self.view.key()), push);
     }
 
     fn fetch_data_if_needed(&mut self, ctx: &Context<Self>) {
@@ -96,16 +122,45 @@ impl App {
         }
     }
 
-    /// After the scenario changed: fetch data it needs, update the address bar, run.
-    fn scenario_changed(&mut self, ctx: &Context<Self>) {
+    /// After the scenario changed: fetch data it needs, update the address bar (a new history
+    /// entry when `push`), run.
+    fn scenario_changed(&mut self, ctx: &Context<Self>, push: bool) {
         self.fetch_data_if_needed(ctx);
-        self.sync_url();
+        self.sync_url(push);
         self.play(ctx);
     }
 
     fn play(&mut self, ctx: &Context<Self>) {
         self.playing = true;
+        self.last_frame = None;
         self.schedule_frame(ctx);
+    }
+
+    /// The scenario and view the address bar holds now (after Back, or an edited link).
+    fn load_from_url(&mut self, ctx: &Context<Self>) {
+        let (sc, notices) = Scenario::from_query(&browser::query());
+        self.notify(notices);
+        if sc != *self.lab.scenario() {
+            self.lab.set_scenario(sc);
+            self.fetch_data_if_needed(ctx);
+            self.play(ctx);
+        }
+        if let Some(v) = view_from_hash() {
+            self.show_view(ctx, v);
+        }
+    }
+
+    fn show_view(&mut self, ctx: &Context<Self>, v: ViewId) {
+        self.view = v;
+        self.step_to = None;
+        // Set the view up now, so this task draws its first (empty) frame and the first unit of
+        // work comes in the next one: the first draw of a view runs code the browser has not
+        // compiled yet, and together with work it made a 60 ms task.
+        self.lab.prepare(v);
+        // A view that has not been computed yet starts filling in at once.
+        if !self.lab.is_done(v) {
+            self.play(ctx);
+        }
     }
 
     fn notify(&mut self, notices: Vec<Notice>) {
@@ -119,23 +174,42 @@ impl App {
         }
     }
 
-    /// Runs the visible view (and a preset's table, if one is computing) for at most the frame budget.
+    /// Runs the visible view (and a preset's table, if one is computing) for at most the frame
+    /// budget, at the chosen speed: the speed grants units of progress per second, spent as the
+    /// view makes them.
     fn work_frame(&mut self) {
         let preset_running = self.lab.preset().is_some_and(|p| !p.is_done());
         if preset_running {
             let lab = &mut self.lab;
             within_budget(FRAME_BUDGET_MS / 2.0, || lab.work_preset(4) > 0);
         }
+        let now = browser::now();
+        let dt = self.last_frame.map_or(1000.0 / 60.0, |t| (now - t).clamp(0.0, 100.0));
+        self.last_frame = Some(now);
         let (lab, view) = (&mut self.lab, self.view);
-        if lab.paced(view) {
-            // Speed = iterations of every run of the view per frame; work goes one run-step at a time.
-            let mut left = SPEEDS[self.speed].0.saturating_mul(lab.step_size(view));
-            within_budget(FRAME_BUDGET_MS, || {
-                left = left.saturating_sub(1);
-                lab.work(view, 1) > 0 && left > 0
-            });
-        } else {
+        if let Some(target) = self.step_to {
+            within_budget(FRAME_BUDGET_MS, || lab.progress(view) < target && lab.work(view, 4) > 0);
+            if lab.progress(view) >= target || lab.is_done(view) {
+                self.step_to = None;
+            }
+            return;
+        }
+        let rate = SPEEDS[self.speed];
+        if rate == usize::MAX {
             within_budget(FRAME_BUDGET_MS, || lab.work(view, 4) > 0);
+        } else {
+            // At most a quarter second of credit, so a stalled frame does not cause a burst.
+            self.credit = (self.credit + rate as f64 * dt / 1000.0).min(rate as f64 / 4.0 + 1.0);
+            let credit = &mut self.credit;
+            within_budget(FRAME_BUDGET_MS, || {
+                if *credit < 1.0 {
+                    return false;
+                }
+                let before = lab.progress(view);
+                let more = lab.work(view, 4) > 0;
+                *credit -= lab.progress(view).saturating_sub(before) as f64;
+                more
+            });
         }
         if self.lab.is_done(self.view) && self.lab.preset().is_none_or(|p| p.is_done()) {
             self.playing = false;
@@ -199,18 +273,29 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let (sc, notices) = Scenario::from_query(&browser::query());
         let link = ctx.link().clone();
-        let keys = EventListener::new(&browser::document(), "keydown", move |e| {
-            if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                App::on_key(&link, e);
-            }
-        });
+        // Not passive: a shortcut cancels the key's default (space would scroll the page).
+        let keys =
+            EventListener::new_with_options(&browser::document(), "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
+                if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                    App::on_key(&link, e);
+                }
+            });
         let link = ctx.link().clone();
         let resize = EventListener::new(&browser::window(), "resize", move |_| link.send_message(Msg::Redraw));
+        let link = ctx.link().clone();
+        let hash = EventListener::new(&browser::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
+        let link = ctx.link().clone();
+        let pop = EventListener::new(&browser::window(), "popstate", move |_| link.send_message(Msg::PopState));
         let mut app = App {
             lab: Lab::new(sc),
             view: view_from_hash().unwrap_or(ViewId(0)),
             playing: false,
-            speed: 2,
+            speed: DEFAULT_SPEED,
+            credit: 0.0,
+            last_frame: None,
+            step_to: None,
+            last_push: f64::NEG_INFINITY,
+            preset_started: 0.0,
             lecture: false,
             help: false,
             notices: notices.iter().map(|n| n.to_string()).collect(),
@@ -218,7 +303,7 @@ impl Component for App {
             canvas: NodeRef::default(),
             raf: None,
             data: DataState::Idle,
-            _listeners: vec![keys, resize],
+            _listeners: vec![keys, resize, hash, pop],
             canvas_size: None,
             offline: browser::offline_ready().then_some(true),
         };
@@ -227,7 +312,7 @@ impl Component for App {
             panic!("deliberate panic requested by #panic-test");
         }
         // Start playing at once: the first plot fills in without a click.
-        app.scenario_changed(ctx);
+        app.scenario_changed(ctx, false);
         app
     }
 
@@ -238,7 +323,7 @@ impl Component for App {
                 let notices = self.lab.edit(&edit);
                 self.notify(notices);
                 if *self.lab.scenario() != before {
-                    self.scenario_changed(ctx);
+                    self.scenario_changed(ctx, true);
                 }
             }
             Msg::TogglePlay => {
@@ -252,28 +337,35 @@ impl Component for App {
                 }
             }
             Msg::Step => {
-                // One iteration of every run of the view (a sweep: one more run-step).
+                // One unit of the view: an iteration of every run, one α point, one n point. What
+                // fits in this task is done now, the rest in the next frames.
                 self.playing = false;
-                let n = self.lab.step_size(self.view);
-                self.lab.work(self.view, n);
-            }
-            Msg::Reset => self.lab.reset(),
-            Msg::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
-            Msg::View(v) => {
-                self.view = v;
-                // Set the view up now, so this task draws its first (empty) frame and the first
-                // unit of work comes in the next one: the first draw of a view runs code the
-                // browser has not compiled yet, and together with work it made a 60 ms task.
-                self.lab.prepare(v);
-                self.sync_url();
-                // A view that has not been computed yet starts filling in at once.
-                if !self.lab.is_done(v) {
-                    self.playing = true;
-                }
-                if self.playing {
+                let (lab, view) = (&mut self.lab, self.view);
+                let target = lab.progress(view) + 1;
+                within_budget(FRAME_BUDGET_MS, || lab.progress(view) < target && lab.work(view, 4) > 0);
+                if lab.progress(view) < target && !lab.is_done(view) {
+                    self.step_to = Some(target);
                     self.schedule_frame(ctx);
                 }
             }
+            Msg::Reset => {
+                self.lab.reset();
+                self.credit = 0.0;
+            }
+            Msg::Speed(i) => {
+                self.speed = i.min(SPEEDS.len() - 1);
+                self.credit = 0.0;
+            }
+            Msg::View(v) => {
+                self.show_view(ctx, v);
+                self.sync_url(false);
+            }
+            Msg::HashChanged => {
+                if let Some(v) = view_from_hash().filter(|v| *v != self.view) {
+                    self.show_view(ctx, v);
+                }
+            }
+            Msg::PopState => self.load_from_url(ctx),
             Msg::ViewOption(id, value) => {
                 if self.lab.set_option(self.view, id, &value) && !self.lab.is_done(self.view) {
                     self.play(ctx);
@@ -317,9 +409,9 @@ impl Component for App {
             }
             Msg::Frame => {
                 self.raf = None;
-                if self.playing {
+                if self.playing || self.step_to.is_some() {
                     self.work_frame();
-                    if self.playing {
+                    if self.playing || self.step_to.is_some() {
                         self.schedule_frame(ctx);
                     }
                 }
@@ -339,7 +431,10 @@ impl Component for App {
             Msg::Preset(id) => {
                 if let Some(v) = self.lab.load_preset(id) {
                     self.view = v;
-                    self.scenario_changed(ctx);
+                    self.preset_started = browser::now();
+                    self.scenario_changed(ctx, true);
+                    // The table appears under the plot, at the top of the page.
+                    browser::window().scroll_to_with_x_and_y(0.0, 0.0);
                 }
             }
             Msg::ClosePreset => self.lab.close_preset(),
@@ -375,13 +470,14 @@ impl Component for App {
         let link = ctx.link();
         let text = self.lab.explanation(self.view);
         let on_edit = link.callback(Msg::Edit);
+        let notes = self.lab.assumption_notes();
         html! {
             <div id="app" class={classes!("app", self.lecture.then_some("lecture"))}>
                 <header>
                     <h1>{"byzlab"}</h1>
                     <p class="tagline">{"Byzantine-robust distributed learning, live: one master, m workers, ⌊αm⌋ of them Byzantine."}</p>
                     <div class="header-buttons">
-                        <button id="lecture" aria-pressed={self.lecture.to_string()} onclick={link.callback(|_| Msg::Lecture)} title="Large type and thick lines (L)">{"Lecture mode"}</button>
+                        <button id="lecture" aria-pressed={self.lecture.to_string()} onclick={link.callback(|_| Msg::Lecture)} title="Large type and thick lines for a projector (L)">{"Lecture mode"}</button>
                         <button id="help" onclick={link.callback(|_| Msg::Help(true))} title="Keyboard shortcuts (?)">{"Keys ?"}</button>
                         <button id="offline" disabled={self.offline.is_some()} onclick={link.callback(|_| Msg::Offline)} title="Keep a copy in this browser to present with no network">
                             { match self.offline { None => "Available offline", Some(false) => "Saving…", Some(true) => "✓ Works offline" } }
@@ -390,38 +486,60 @@ impl Component for App {
                 </header>
                 { self.notices_html(link) }
                 <div class="layout">
-                    <aside class="controls" aria-label="scenario controls">{ scenario_controls(self.lab.scenario(), &on_edit) }</aside>
-                    <main>
+                    <div class="stage">
                         <nav class="views" aria-label="views">
                             { for ViewId::all().map(|v| {
-                                html! { <button id={format!("view-{}", v.key())} class="tab" aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} title={format!("key {}", v.shortcut())}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
+                                html! { <button id={format!("view-{}", v.key())} class="tab" aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} title={format!("{} (key {})", v.label(), v.shortcut())}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
                             }) }
                         </nav>
                         { self.transport(link) }
                         <div class="plot-wrap">
                             <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())}></canvas>
                         </div>
+                        if !notes.is_empty() {
+                            <div class="notes" id="assumptions">{ for notes.iter().map(|n| html! { <span class="warn">{ format!("⚠ {n}") }</span> }) }</div>
+                        }
                         { self.view_options(link) }
+                    </div>
+                    <aside class="controls" aria-label="scenario controls">{ scenario_controls(self.lab.scenario(), &on_edit) }</aside>
+                    <div class="below">
+                        { self.preset_table(link) }
                         <section class="explain" aria-label="what this view shows">
-                            { for text.lines.iter().map(|l| html! { <p>{ l.clone() }</p> }) }
+                            { for text.lines.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
+                            if !text.why.is_empty() {
+                                <div class="why" id="why">
+                                    <h3>{"Why"}</h3>
+                                    { for text.why.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
+                                </div>
+                            }
                             <div class="formula">{ Html::from_html_unchecked(AttrValue::from(text.mathml)) }</div>
                             <p class="source">{ format!("Source: {}", text.source) }</p>
                         </section>
                         <div class="export">
-                            <button id="export-png" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
-                            <button id="export-svg" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
-                            <button id="export-csv" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
-                            <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                            <button id="export-png" title="The plot as a PNG picture" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
+                            <button id="export-svg" title="The plot as an SVG drawing" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
+                            <button id="export-csv" title="The data behind the plot" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
+                            <button id="copy-link" title="A link that reproduces this run exactly" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                             if let Some(s) = &self.share {
                                 <input id="share-link" class="share" readonly=true value={s.clone()} aria-label="link to this run" />
                             }
                         </div>
                         { self.papers(link) }
-                    </main>
+                    </div>
                 </div>
                 if self.help { { self.help_html(link) } }
             </div>
         }
+    }
+}
+
+/// A line of text with every symbol of the glossary given its meaning as a tooltip.
+fn with_symbols(text: &str) -> Html {
+    html! {
+        { for crate::lab::glossary::spans(text).into_iter().map(|(t, meaning)| match meaning {
+            Some(m) => html! { <abbr class="sym" title={m}>{ t }</abbr> },
+            None => html! { { t } },
+        }) }
     }
 }
 
@@ -443,20 +561,20 @@ impl App {
     }
 
     fn transport(&self, link: &yew::html::Scope<Self>) -> Html {
-        let notes = self.lab.assumption_notes();
+        let unit = self.lab.unit(self.view);
+        let speed = |v: usize| if v == usize::MAX { "max".to_string() } else { format!("{v} {unit}/s") };
         html! {
             <div class="transport">
                 <button id="play" class="primary" onclick={link.callback(|_| Msg::TogglePlay)} title="play / pause (space)">
                     { if self.playing { "‖ Pause" } else { "▶ Play" } }
                 </button>
-                <button id="step" onclick={link.callback(|_| Msg::Step)} title="one iteration (→)">{"Step →"}</button>
+                <button id="step" onclick={link.callback(|_| Msg::Step)} title={format!("one step: one more of the {unit} (→)")}>{"Step →"}</button>
                 <button id="reset" onclick={link.callback(|_| Msg::Reset)} title="restart (r)">{"Reset ↺"}</button>
-                <label for="speed">{"speed"}</label>
-                <select id="speed" onchange={link.callback(|e: Event| Msg::Speed(e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index().max(0) as usize))}>
-                    { for SPEEDS.iter().enumerate().map(|(i, (_, l))| html! { <option selected={i == self.speed}>{ *l }</option> }) }
+                <label for="speed" title="how many units the view advances per second">{"speed"}</label>
+                <select id="speed" title={format!("{unit} per second")} onchange={link.callback(|e: Event| Msg::Speed(e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index().max(0) as usize))}>
+                    { for SPEEDS.iter().enumerate().map(|(i, v)| html! { <option selected={i == self.speed}>{ speed(*v) }</option> }) }
                 </select>
                 <span id="iteration" class="counter" aria-live="polite">{ self.lab.status_line(self.view) }</span>
-                { for notes.iter().map(|n| html! { <span class="warn">{ format!("⚠ {n}") }</span> }) }
             </div>
         }
     }
@@ -474,7 +592,7 @@ impl App {
                     html! {
                         <>
                             <label for={id}>{ o.label }</label>
-                            <select {id} onchange={link.callback(move |e: Event| Msg::ViewOption(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                            <select {id} title={format!("what the plot shows: {}", o.label)} onchange={link.callback(move |e: Event| Msg::ViewOption(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
                                 { for o.choices.iter().map(|(k, l)| html! { <option value={*k} selected={*k == o.value}>{ *l }</option> }) }
                             </select>
                         </>
@@ -484,54 +602,74 @@ impl App {
         }
     }
 
-    fn papers(&self, link: &yew::html::Scope<Self>) -> Html {
+    /// The loaded preset's table, right under the plot it describes: the paper's numbers beside
+    /// ours, the progress with a time estimate, then the checks of the paper's orderings.
+    fn preset_table(&self, link: &yew::html::Scope<Self>) -> Html {
         use presets::Paper;
-        let active = self.lab.preset_id();
-        let table = match self.lab.preset() {
-            Some(run) => {
-                let p = &run.preset;
-                let (done, total) = run.progress();
-                let rows = p.rows.iter().zip(&run.values).enumerate().map(|(i, (r, v))| {
-                    let (paper, diff) = match &r.paper {
-                        Paper::Num(x) => (p.format(*x), if v.is_finite() { p.format(v - x) } else { "–".into() }),
-                        Paper::Text(t) => (t.to_string(), "–".into()),
-                    };
-                    let ours = if i == done && !run.is_done() { "computing…".to_string() } else { p.format_row(i, *v) };
-                    html! { <tr><th scope="row">{ r.label.clone() }</th><td>{ paper }</td><td class="ours">{ ours }</td><td>{ diff }</td></tr> }
-                });
-                let checks = if run.is_done() { run.check_orders() } else { Vec::new() };
-                html! {
-                    <div class="preset" id="preset-table">
-                        <h3>{ p.title }</h3>
-                        <p class="source">{ format!("Source: {}", p.source) }</p>
-                        <table>
-                            <thead><tr><th>{ p.unit.label() }</th><th>{"paper"}</th><th>{"ours"}</th><th>{"ours − paper"}</th></tr></thead>
-                            <tbody>{ for rows }</tbody>
-                        </table>
-                        <p class="progress" id="preset-progress">{ if let Some(e) = &run.error { format!("stopped: {e}") } else if run.is_done() { "table complete".to_string() } else { format!("computing row {} of {total}…", done + 1) } }</p>
-                        if !checks.is_empty() {
-                            <ul class="checks">{ for checks.iter().map(|(c, ok)| html! { <li class={if *ok { "ok" } else { "no" }}>{ format!("{} {c}", if *ok { "✓" } else { "✗ not reproduced:" }) }</li> }) }</ul>
-                        }
-                        <p><b>{"Should match: "}</b>{ p.matches }</p>
-                        <p><b>{"Cannot match: "}</b>{ p.differs }</p>
-                        <button onclick={link.callback(|_| Msg::ClosePreset)}>{"Close table"}</button>
-                    </div>
-                }
-            }
-            None if active.is_some() => html! { <p class="progress">{"loading the MNIST data for this preset…"}</p> },
-            None => html! {},
+        let Some(run) = self.lab.preset() else {
+            return match self.lab.preset_id() {
+                Some(_) => html! { <p class="progress">{"loading the MNIST data for this preset…"}</p> },
+                None => html! {},
+            };
         };
+        let p = &run.preset;
+        let (done, total) = run.progress();
+        let rows = p.rows.iter().zip(&run.values).enumerate().map(|(i, (r, v))| {
+            let (paper, diff) = match &r.paper {
+                Paper::Num(x) => (p.format(*x), if v.is_finite() { p.format(v - x) } else { "–".into() }),
+                Paper::Text(t) => (t.to_string(), "–".into()),
+            };
+            let ours = if i == done && !run.is_done() { "computing…".to_string() } else { p.format_ours(i, *v, run.spreads[i]) };
+            html! { <tr><th scope="row">{ r.label.clone() }</th><td>{ paper }</td><td class="ours">{ ours }</td><td>{ diff }</td></tr> }
+        });
+        let checks = if run.is_done() { run.check_orders() } else { Vec::new() };
+        let progress = if let Some(e) = &run.error {
+            format!("stopped: {e}")
+        } else if run.is_done() {
+            "table complete".to_string()
+        } else {
+            let f = run.fraction();
+            let elapsed = (browser::now() - self.preset_started) / 1000.0;
+            let left = if f > 0.02 { format!(" · about {:.0} s left", elapsed * (1.0 - f) / f) } else { String::new() };
+            format!("computing row {} of {total} · {:.0} % done{left}", done + 1, 100.0 * f)
+        };
+        html! {
+            <div class="preset" id="preset-table">
+                <h3>{ p.title }</h3>
+                <p class="progress" id="preset-progress">
+                    { progress }
+                    if !run.is_done() { <progress max="1" value={run.fraction().to_string()}></progress> }
+                </p>
+                <table>
+                    <thead><tr><th>{ p.unit.label() }</th><th>{"paper"}</th><th>{ format!("ours (range over {} seeds)", presets::ROW_SEEDS) }</th><th>{"ours − paper"}</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                if !checks.is_empty() {
+                    <ul class="checks">{ for checks.iter().map(|c| {
+                        let class = match c.outcome { presets::Outcome::Holds => "ok", presets::Outcome::Indistinct => "even", presets::Outcome::Reversed => "no" };
+                        html! { <li {class}>{ format!("{} {}", c.mark(), c.text) }</li> }
+                    }) }</ul>
+                }
+                <p class="source">{ format!("Source: {}", p.source) }</p>
+                <p><b>{"Should match: "}</b>{ p.matches }</p>
+                <p><b>{"Cannot match: "}</b>{ p.differs }</p>
+                <button onclick={link.callback(|_| Msg::ClosePreset)}>{"Close table"}</button>
+            </div>
+        }
+    }
+
+    fn papers(&self, link: &yew::html::Scope<Self>) -> Html {
+        let active = self.lab.preset_id();
         html! {
             <section id="papers" class="papers" aria-label="reproduce the papers">
                 <h2>{"Papers"}</h2>
-                <p>{"Each preset loads a paper's set-up (a link like any other) and computes its table: the paper's numbers beside ours."}</p>
+                <p>{"Each preset loads a paper's set-up (a link like any other) and computes its table under the plot: the paper's numbers beside ours."}</p>
                 <div class="preset-list">
                     { for presets::all().iter().map(|p| {
                         let id = p.id;
                         html! { <button id={format!("preset-{id}")} aria-pressed={(active == Some(id)).to_string()} title={p.title} onclick={link.callback(move |_| Msg::Preset(id))}>{ p.short }</button> }
                     }) }
                 </div>
-                { table }
             </section>
         }
     }

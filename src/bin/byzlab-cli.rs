@@ -230,13 +230,13 @@ mod cli {
         let checks = run.check_orders();
         if !checks.is_empty() {
             out.push_str("\nOrderings the paper reports:\n\n");
-            for (claim, holds) in &checks {
-                out.push_str(&format!("- {} {}\n", if *holds { "✓" } else { "✗ not reproduced:" }, claim));
+            for c in &checks {
+                out.push_str(&format!("- {} {}\n", c.mark(), c.text));
             }
         }
         out.push_str(&format!("\nShould match: {}\n\nCannot match: {}\n\n", p.matches, p.differs));
         out.push_str(&format!("_`byzlab-cli preset {}` — {:.1} s on this machine._\n\n", p.id, t0.elapsed().as_secs_f64()));
-        Ok((out, checks.iter().all(|c| c.1)))
+        Ok((out, checks.iter().all(|c| c.outcome == presets::Outcome::Holds)))
     }
 
     fn reproduce(a: Args) -> Res<()> {

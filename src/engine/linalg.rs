@@ -256,6 +256,14 @@ pub fn top_direction(ys: &[Vec<f64>], d: usize, iters: usize) -> (f64, Vec<f64>)
     (lambda, v)
 }
 
+/// The largest distance of a point from the least-squares line of y against x.
+pub fn fit_residual(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let b = fit_slope(x, y);
+    x.iter().zip(y).map(|(a, c)| (c - my - b * (a - mx)).abs()).fold(0.0, f64::max)
+}
+
 /// Least-squares slope of y against x.
 pub fn fit_slope(x: &[f64], y: &[f64]) -> f64 {
     let n = x.len() as f64;

@@ -156,21 +156,25 @@ pub fn strongly_convex_curve(t: usize, e0: f64, lambda: f64, l: f64, delta: f64)
     (1.0 - lambda / (l + lambda)).powi(t as i32) * e0 + 2.0 * delta / lambda
 }
 
-/// The α above which a rule's guarantee is lost (its breakdown point), given m and the assumed β.
-/// None where no breakdown fraction is stated (centered clipping).
+/// The smallest α at which a rule's guarantee is lost (its breakdown point), given m and the
+/// assumed β. The rules that trust f = ⌊βm⌋ hold while ⌊αm⌋ ≤ f, so they break at α = (f + 1)/m,
+/// not at β itself (at m = 40, β = 0.1: 0.125). None where no breakdown fraction is stated
+/// (centered clipping).
 pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
     let mf = m as f64;
+    // The first α with ⌊αm⌋ > f.
+    let b = (super::scenario::frac_count(beta, m) + 1) as f64 / mf;
     Some(match kind {
         AggKind::Mean => 0.0,
         AggKind::Median | AggKind::GeoMed => 0.5,
-        AggKind::TrMean | AggKind::Meamed => beta.min(0.5),
+        AggKind::TrMean | AggKind::Meamed => b.min(0.5),
         // 2α/(1 − β) < 1 with β ≥ α (NBS paper, §VI-C): ⅓ when β = ⅓.
-        AggKind::Nbs => beta.min((1.0 - beta) / 2.0),
+        AggKind::Nbs => b.min((1.0 - beta) / 2.0),
         AggKind::Filter => 0.25,
         // m ≥ 2f + 3 and at most f Byzantine.
-        AggKind::Krum | AggKind::MultiKrum => beta.min(((mf - 3.0) / (2.0 * mf)).max(0.0)),
+        AggKind::Krum | AggKind::MultiKrum => b.min(((mf - 3.0) / (2.0 * mf)).max(0.0)),
         // m ≥ 4f + 3.
-        AggKind::Bulyan => beta.min(((mf - 3.0) / (4.0 * mf)).max(0.0)),
+        AggKind::Bulyan => b.min(((mf - 3.0) / (4.0 * mf)).max(0.0)),
         AggKind::CClip => return None,
     })
 }
@@ -307,7 +311,9 @@ mod tests {
     #[test]
     fn breakdown_points() {
         assert_eq!(breakdown_point(AggKind::Median, 40, 0.1), Some(0.5));
-        assert_eq!(breakdown_point(AggKind::Nbs, 40, 1.0 / 3.0), Some(1.0 / 3.0));
+        // f = 4 of 40: the trimmed mean holds up to 4 Byzantine workers and breaks at 5 of 40.
+        assert_eq!(breakdown_point(AggKind::TrMean, 40, 0.1), Some(0.125));
+        assert!((breakdown_point(AggKind::Nbs, 40, 1.0 / 3.0).unwrap() - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(breakdown_point(AggKind::Krum, 7, 0.49), Some(2.0 / 7.0));
         assert_eq!(breakdown_point(AggKind::Bulyan, 7, 0.49), Some(1.0 / 7.0));
         let s = Scenario { m: 5, beta: 0.4, ..Scenario::default() };

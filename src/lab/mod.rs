@@ -3,6 +3,7 @@
 //! in small budgets (so a UI can time-slice them), and turns their state into the plots' data
 //! structs, CSV and SVG. The Yew components only forward user input here and draw what comes back.
 
+pub mod glossary;
 pub mod presets;
 mod runs;
 pub mod view;
@@ -167,14 +168,18 @@ impl Lab {
         self.error.is_some() || self.views[view.0].is_done(&self.shared)
     }
 
-    /// The run-steps one press of Step takes in `view`.
-    pub fn step_size(&self, view: ViewId) -> usize {
-        self.views[view.0].step_size(&self.shared)
+    /// How far `view` has come, in its units (the transport's speed is units per second).
+    pub fn progress(&self, view: ViewId) -> usize {
+        if self.error.is_some() {
+            0
+        } else {
+            self.views[view.0].progress(&self.shared)
+        }
     }
 
-    /// Whether the transport's speed paces `view`.
-    pub fn paced(&self, view: ViewId) -> bool {
-        self.views[view.0].paced()
+    /// What a unit of `view`'s progress is ("iterations", "α points").
+    pub fn unit(&self, view: ViewId) -> &'static str {
+        self.views[view.0].unit()
     }
 
     /// The scenario's own runs' iteration count.

@@ -134,6 +134,15 @@ impl Preset {
     pub fn format(&self, v: f64) -> String {
         format_value(self.unit, v)
     }
+    /// Our value of row i with its range over seeds, as the table prints it.
+    pub fn format_ours(&self, i: usize, v: f64, spread: Option<(f64, f64)>) -> String {
+        match spread {
+            Some((lo, hi)) if v.is_finite() && (hi - lo).abs() > 0.0 => {
+                format!("{} ({}–{})", self.format_row(i, v), self.format_row(i, lo), self.format_row(i, hi))
+            }
+            _ => self.format_row(i, v),
+        }
+    }
     /// Our value of row i as the table prints it (variance rows in their own unit).
     pub fn format_row(&self, i: usize, v: f64) -> String {
         match self.rows[i].job {
@@ -247,11 +256,11 @@ fn table2() -> Preset {
         orders: vec![
             order(0, 2, "clean mean ≥ median"),
             order(0, 3, "clean mean ≥ trimmed mean"),
-            order(2, 1, "median beats the attacked mean"),
+            unreproduced(2, 1, "median beats the attacked mean"),
             order(3, 1, "trimmed mean beats the attacked mean"),
         ],
         matches: "The ordering: clean ≥ median ≈ trimmed mean > attacked mean, with median and trimmed mean close to clean.",
-        differs: "The paper trains on 60 000 images (1500 per worker); we have the 4000-image training split of the shipped 5000-digit subset (100 per worker), 100 full-gradient steps of η = 0.5. Two Byzantine workers of 40 flipping labels cost our mean far fewer points than the paper's 11.",
+        differs: "The paper trains on 60 000 images (1500 per worker); we have the 4000-image training split of the shipped 5000-digit subset (100 per worker), 100 full-gradient steps of η = 0.5. Two Byzantine workers of 40 flipping labels cost our mean far fewer points than the paper's 11: the median's lead over the attacked mean is under a point, within the spread over seeds, so the checks cannot tell the rules apart at α = 0.05 (at α = 0.2 they can: tests/engine.rs).",
     }
 }
 
@@ -266,10 +275,10 @@ fn table3() -> Preset {
         unit: Unit::Accuracy,
         rows: yin_rows(TABLE3, 0.1, [0.943, 0.773, 0.874, 0.907]),
         orders: vec![
-            order(0, 2, "clean mean ≥ median"),
+            unreproduced(0, 2, "clean mean ≥ median"),
             unreproduced(0, 3, "clean mean ≥ trimmed mean"),
-            order(2, 1, "median at least as good as the attacked mean"),
-            order(3, 1, "trimmed mean at least as good as the attacked mean"),
+            unreproduced(2, 1, "median at least as good as the attacked mean"),
+            unreproduced(3, 1, "trimmed mean at least as good as the attacked mean"),
         ],
         matches: "The paper's ordering, clean > trimmed mean > median > attacked mean, with a large drop for the mean.",
         differs: "A 784–32–10 ReLU network in place of the paper's CNN, 4000 training images (400 per worker, batches of 40 = 10% per step, 300 steps of η = 0.5, the best clean accuracy we found among η = 0.1, 0.3, 0.5). One label-flipping worker of ten costs our mean well under a point, so the differences between rules are within noise; the paper's 17-point drop does not reproduce.",
@@ -291,9 +300,9 @@ fn table4() -> Preset {
             row("α = 0.1, mean", Paper::Num(0.837), fin(TABLE4, "mean")),
             row("α = 0.1, median", Paper::Num(0.890), fin(TABLE4, "median")),
         ],
-        orders: vec![order(0, 2, "clean mean ≥ median"), order(2, 1, "median beats the attacked mean")],
+        orders: vec![unreproduced(0, 2, "clean mean ≥ median"), unreproduced(2, 1, "median beats the attacked mean")],
         matches: "The ordering: clean ≥ median > mean, one round of communication.",
-        differs: "Each worker's local ERM is approximated by 100 steps of local GD (η = 0.5) on its 400 images, and the curve shows the one-round output after every local step; the paper solves the local problems on 6000 images each.",
+        differs: "Each worker's local ERM is approximated by 100 steps of local GD (η = 0.5) on its 400 images, and the curve shows the one-round output after every local step; the paper solves the local problems on 6000 images each. One of ten workers training on random labels moves our one-round mean by less than the spread over seeds, so neither ordering can be told apart here (the paper: 5 to 8 points).",
     }
 }
 
@@ -360,10 +369,10 @@ fn rsa() -> Vec<Preset> {
                 order(at(0, RSA_ROW), at(0, KRUM), "q = 4: RSA ahead of Krum"),
                 order(at(1, RSA_ROW), at(1, MEDIAN), "q = 8: RSA ahead of the median"),
                 order(at(1, GEOMED), at(1, KRUM), "q = 8: GeoMed ahead of Krum"),
-                order(at(1, RSA_ROW), at(1, SGD), "q = 8: SGD fails, RSA does not"),
+                unreproduced(at(1, RSA_ROW), at(1, SGD), "q = 8: SGD fails, RSA does not"),
             ],
             matches: "RSA and GeoMed close to the ideal run; Krum and the median behind.",
-            differs: "Our SGD barely suffers from the same-value attack: adding c to every weight of every class leaves softmax predictions unchanged, so c·1 only drags all weights together (the paper's SGD fails, plausibly by numerical overflow, which our max-shifted softmax avoids). Otherwise as below. The set-up: m = 20 workers, mini-batches of 32, step a/√k with a = 0.5 for every method, λ = 0.07, 500 iterations on 200 images per worker (the paper: 5000 iterations on 3000).",
+            differs: "Our SGD barely suffers from the same-value attack: adding c to every weight of every class leaves softmax predictions unchanged, so c·1 only drags all weights together (the paper's SGD fails, plausibly by numerical overflow, which our max-shifted softmax avoids); at q = 8 RSA's lead over SGD is within the spread over seeds. Otherwise as below. The set-up: m = 20 workers, mini-batches of 32, step a/√k with a = 0.5 for every method, λ = 0.07, 500 iterations on 200 images per worker (the paper: 5000 iterations on 3000).",
         },
         Preset {
             id: "li19-fig5",
@@ -394,7 +403,7 @@ fn rsa() -> Vec<Preset> {
             unit: Unit::Accuracy,
             rows: rows10,
             orders: vec![
-                order(at(0, RSA_ROW), at(0, GEOMED), "q = 4: RSA beats GeoMed"),
+                unreproduced(at(0, RSA_ROW), at(0, GEOMED), "q = 4: RSA beats GeoMed"),
                 order(at(0, RSA_ROW), at(0, MEDIAN), "q = 4: RSA beats the median"),
                 order(at(0, GEOMED), at(0, KRUM), "q = 4: Krum fails"),
                 order(at(1, RSA_ROW), at(1, GEOMED), "q = 8: GeoMed fails, RSA does not"),
@@ -402,7 +411,7 @@ fn rsa() -> Vec<Preset> {
                 order(at(1, RSA_ROW), at(1, KRUM), "q = 8: Krum fails, RSA does not"),
             ],
             matches: "With q Byzantine workers the digits they held are missing, so the best accuracy is about 1 − q/20 (80%, 60%); RSA stays ahead of the gradient aggregators, which need i.i.d. workers.",
-            differs: "Our RSA reaches less than the paper's near-optimal 80% and 60% (see the table); the paper used λ = 0.5 with a = 0.0005, which with our a = 0.5 moves x₀ by far too much per step. The plain mean, which the paper does not show here, does better than every robust rule: copies of one honest worker are honest data. The rest as in Figure 4.",
+            differs: "Our RSA reaches less than the paper's near-optimal 80% and 60% (see the table); the paper used λ = 0.5 with a = 0.0005, which with our a = 0.5 moves x₀ by far too much per step. The plain mean, which the paper does not show here, does better than every robust rule: copies of one honest worker are honest data. At q = 4 RSA and GeoMed are within the spread over seeds of each other. The rest as in Figure 4.",
         },
         {
             let q = format!("{RSA}&attack=samevalue&alpha=0.4&beta=0.4&algo=rsa");
@@ -495,19 +504,19 @@ fn nbs_table1() -> Preset {
     {
         orders.push(unreproduced(at(e, 3), at(e, 1), claim));
     }
-    orders.push(order(at(4, 3), at(4, 1), "E4: NBS + DRO beats NBS"));
+    orders.push(unreproduced(at(4, 3), at(4, 1), "E4: NBS + DRO beats NBS"));
     Preset {
         id: "nbs-table1",
         short: "NBS + DRO · Table I",
         title: "NBS + Wasserstein DRO, Table I: ERM, NBS, DRO and NBS + DRO in five environments (3 of 20 workers Byzantine)",
-        source: "Robust distributed learning against both distributional shifts and Byzantine attacks (seed 003), §VI, Table I",
+        source: "Robust distributed learning against both distributional shifts and Byzantine attacks (the NBS + DRO paper), §VI, Table I",
         scenario: parse(&format!("{NBS}&attack=aggressive&shift=l1&dro=1&agg=mean,nbs")),
         view: view("curves"),
         unit: Unit::Misclass,
         rows,
         orders,
         matches: "The cross pattern: under the aggressive attack (−10g) the screening methods win and ERM and DRO collapse; DRO helps against the test-time shifts.",
-        differs: "Spambase is not shipped: the task here is odd vs even on the MNIST subset (2000 training images over 20 workers, 1000 test). The paper's η = 1 is unstable on pixel features (smoothness ≈ ‖x‖²/4 ≫ 1), so η = 0.2. The shifts move each test image by 0.3 in ℓ1 or ℓ2 along the loss gradient (for a linear model the worst case). βm = αm = 3 as in the paper. On this task DRO (λ = 3, η_z = 0.05, T_z = 10) changes little: it does not make NBS + DRO beat NBS except in E4, and does not beat ERM in E3.",
+        differs: "Spambase is not shipped: the task here is odd vs even on the MNIST subset (2000 training images over 20 workers, 1000 test). The paper's η = 1 is unstable on pixel features (smoothness ≈ ‖x‖²/4 ≫ 1), so η = 0.2. The shifts move each test image by 0.3 in ℓ1 or ℓ2 along the loss gradient (for a linear model the worst case). βm = αm = 3 as in the paper. On this task DRO (λ = 3, η_z = 0.05, T_z = 10) changes little: it does not make NBS + DRO beat NBS beyond the spread over seeds in any environment (in E4 by less than the spread), and does not beat ERM in E3.",
     }
 }
 
@@ -518,7 +527,7 @@ fn nbs_breakpoint() -> Preset {
         id: "nbs-breakpoint",
         short: "NBS · ⅓ breakpoint",
         title: "NBS + DRO, §VI-C: the ⅓ breakpoint of norm-based screening under the paper's counterexample attack (β = α)",
-        source: "seed 003, §VI-C (breakpoint) and its 10-update counterexample",
+        source: "Robust distributed learning against both distributional shifts and Byzantine attacks, §VI-C (breakpoint) and its 10-update counterexample",
         scenario: parse(&format!("{q}&alpha=0.3&beta=0.3")),
         view: view("breakdown"),
         unit: Unit::Error,
@@ -602,25 +611,89 @@ fn rates() -> Preset {
 // ----------------------------------------------------------------------------------------------
 // Running a preset's table.
 
+/// Seeds of every single-run row: the table shows their mean, the checks their spread.
+pub const ROW_SEEDS: u64 = 3;
+
 enum Active {
-    Run(Run),
-    Escape { runs_left: u64, next_seed: u64, escaped: u64, total: u64, current: Option<Run>, base: Scenario, stuck: bool },
+    /// One row's runs, seed after seed: the values so far and the run in progress.
+    Runs {
+        sc: Scenario,
+        curve: Curve,
+        got: Vec<f64>,
+        run: Run,
+    },
+    Escape {
+        runs_left: u64,
+        next_seed: u64,
+        escaped: u64,
+        total: u64,
+        current: Option<Run>,
+        base: Scenario,
+        stuck: bool,
+    },
     Sweep(Sweep),
+}
+
+/// How an ordering the paper reports came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Ours orders the rows as the paper does, by more than the spread over seeds.
+    Holds,
+    /// The two rows' ranges over seeds overlap: the order cannot be told.
+    Indistinct,
+    /// Ours orders them the other way, by more than the spread.
+    Reversed,
+}
+
+/// One ordering check: its outcome and the sentence that says it, with the size of the effect
+/// beside the paper's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub outcome: Outcome,
+    pub text: String,
+}
+
+impl Check {
+    /// The mark the table shows before the sentence.
+    pub fn mark(&self) -> &'static str {
+        match self.outcome {
+            Outcome::Holds => "✓",
+            Outcome::Indistinct => "≈ not distinguishable:",
+            Outcome::Reversed => "✗ not reproduced:",
+        }
+    }
+}
+
+/// Iterations a job takes at most (runs may stop early), for the progress estimate.
+fn cost(job: &Job) -> usize {
+    match job {
+        Job::Final { sc, .. } | Job::Spread { sc, .. } => ROW_SEEDS as usize * sc.t,
+        Job::Escape { sc, seeds, .. } => *seeds as usize * sc.t,
+        Job::Slope { sc, axis, seeds, .. } => axis.len() * *seeds as usize * sc.t,
+        Job::Theory(_) => 0,
+    }
 }
 
 /// Computes a preset's table, a bounded number of iterations at a time.
 pub struct PresetRun {
     pub preset: Preset,
+    /// Our value of each row (the mean over seeds).
     pub values: Vec<f64>,
+    /// The range of each row's value over seeds (a binomial ±2 sd for escape rates), where known.
+    pub spreads: Vec<Option<(f64, f64)>>,
     next: usize,
     active: Option<Active>,
+    /// Iterations done, of `total`.
+    done: usize,
+    total: usize,
     pub error: Option<String>,
 }
 
 impl PresetRun {
     pub fn new(preset: Preset) -> PresetRun {
         let n = preset.rows.len();
-        PresetRun { preset, values: vec![f64::NAN; n], next: 0, active: None, error: None }
+        let total = preset.rows.iter().map(|r| cost(&r.job)).sum();
+        PresetRun { preset, values: vec![f64::NAN; n], spreads: vec![None; n], next: 0, active: None, done: 0, total, error: None }
     }
 
     pub fn is_done(&self) -> bool {
@@ -632,6 +705,22 @@ impl PresetRun {
         (self.next, self.values.len())
     }
 
+    /// The share of the table's work done, by iterations (an estimate: runs may stop early).
+    pub fn fraction(&self) -> f64 {
+        if self.is_done() {
+            1.0
+        } else {
+            (self.done as f64 / self.total.max(1) as f64).min(0.99)
+        }
+    }
+
+    fn run_of(sc: &Scenario, curve: Curve, k: u64, problems: &mut Cache) -> Result<Run, String> {
+        let s = Scenario { seed: sc.seed.wrapping_add(k), ..sc.clone() };
+        let mut r = Run::new(&s, curve, problems.get(&s)?);
+        r.trace = crate::engine::trace::Trace::with_capacity(64);
+        Ok(r)
+    }
+
     fn start(&mut self, job: &Job, problems: &mut Cache) -> Result<Option<Active>, String> {
         Ok(match job {
             Job::Theory(v) => {
@@ -639,9 +728,7 @@ impl PresetRun {
                 None
             }
             Job::Final { sc, curve } | Job::Spread { sc, curve } => {
-                let mut r = Run::new(sc, *curve, problems.get(sc)?);
-                r.trace = crate::engine::trace::Trace::with_capacity(64);
-                Some(Active::Run(r))
+                Some(Active::Runs { run: Self::run_of(sc, *curve, 0, problems)?, sc: sc.clone(), curve: *curve, got: Vec::new() })
             }
             Job::Escape { sc, seeds, stuck } => Some(Active::Escape {
                 runs_left: *seeds,
@@ -657,6 +744,17 @@ impl PresetRun {
                 Some(Active::Sweep(Sweep::new(sc, axis.clone(), vec![*curve], seeds)))
             }
         })
+    }
+
+    /// The value a finished run gives its row.
+    fn value_of(&self, r: &Run) -> f64 {
+        match &self.preset.rows[self.next].job {
+            Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
+            _ if self.preset.unit == Unit::Accuracy => {
+                r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc })
+            }
+            _ => r.final_metric(),
+        }
     }
 
     /// Advances by at most `budget` iterations, building problems through `problems`. Returns the
@@ -678,19 +776,30 @@ impl PresetRun {
                     }
                 }
             }
-            let finished = match self.active.as_mut().expect("active job") {
-                Active::Run(r) => {
+            let before = done;
+            let mut active = self.active.take().expect("active job");
+            let finished: Option<(f64, Option<(f64, f64)>)> = match &mut active {
+                Active::Runs { sc, curve, got, run } => {
                     done += 1;
-                    if r.step() {
+                    if run.step() {
                         None
                     } else {
-                        Some(match &self.preset.rows[self.next].job {
-                            Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
-                            _ if self.preset.unit == Unit::Accuracy => {
-                                r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc })
+                        got.push(self.value_of(run));
+                        if (got.len() as u64) < ROW_SEEDS {
+                            match Self::run_of(sc, *curve, got.len() as u64, problems) {
+                                Ok(r) => *run = r,
+                                Err(e) => {
+                                    self.error = Some(e);
+                                    return done;
+                                }
                             }
-                            _ => r.final_metric(),
-                        })
+                            None
+                        } else {
+                            let mean = got.iter().sum::<f64>() / got.len() as f64;
+                            let lo = got.iter().copied().fold(f64::INFINITY, f64::min);
+                            let hi = got.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                            Some((mean, Some((lo, hi))))
+                        }
                     }
                 }
                 Active::Escape { runs_left, next_seed, escaped, total, current, base, stuck } => {
@@ -715,16 +824,16 @@ impl PresetRun {
                     done += 1;
                     if !r.step() {
                         *escaped += (r.w[1].abs() > 0.5) as u64;
+                        // Runs that stop early did not take their whole cost.
+                        self.done += r.sc.t.saturating_sub(r.t);
                         *current = None;
                         *runs_left -= 1;
                     }
                     (*runs_left == 0).then(|| {
                         let e = *escaped as f64 / *total as f64;
-                        if *stuck {
-                            1.0 - e
-                        } else {
-                            e
-                        }
+                        let p = if *stuck { 1.0 - e } else { e };
+                        let sd = 2.0 * (p * (1.0 - p) / *total as f64).sqrt();
+                        (p, Some((p - sd, p + sd)))
                     })
                 }
                 Active::Sweep(sw) => {
@@ -740,18 +849,19 @@ impl PresetRun {
                             })
                             .collect();
                         let (x, y): (Vec<f64>, Vec<f64>) = pts.into_iter().unzip();
-                        if x.len() >= 2 {
-                            fit_slope(&x, &y)
-                        } else {
-                            f64::NAN
-                        }
+                        (if x.len() >= 2 { fit_slope(&x, &y) } else { f64::NAN }, None)
                     })
                 }
             };
-            if let Some(v) = finished {
-                self.values[self.next] = v;
-                self.active = None;
-                self.next += 1;
+            self.done += done - before;
+            match finished {
+                Some((v, spread)) => {
+                    self.values[self.next] = v;
+                    self.spreads[self.next] = spread;
+                    self.next += 1;
+                    self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job)).sum();
+                }
+                None => self.active = Some(active),
             }
         }
         done
@@ -763,10 +873,9 @@ impl PresetRun {
         }
     }
 
-    /// Our value of row i in "better is larger" orientation (for the ordering checks): accuracy
-    /// and escape rates are better high, errors, misclassification and model variance low.
-    pub fn score(&self, i: usize) -> f64 {
-        let v = self.values[i];
+    /// A value of row i in "better is larger" orientation: accuracy and escape rates are better
+    /// high, errors, misclassification and model variance low.
+    fn oriented(&self, i: usize, v: f64) -> f64 {
         let spread = matches!(self.preset.rows[i].job, Job::Spread { .. });
         if self.preset.higher_is_better() && !spread {
             v
@@ -775,36 +884,90 @@ impl PresetRun {
         }
     }
 
-    /// (claim, holds) for every ordering the paper reports.
-    pub fn check_orders(&self) -> Vec<(String, bool)> {
-        self.preset
-            .orders
+    /// Our value of row i in "better is larger" orientation (for the ordering checks).
+    pub fn score(&self, i: usize) -> f64 {
+        self.oriented(i, self.values[i])
+    }
+
+    /// How `a` compares with `b` (values of rows i, j), in the table's words.
+    fn effect(&self, i: usize, a: f64, b: f64) -> String {
+        let spread = matches!(self.preset.rows[i].job, Job::Spread { .. });
+        match self.preset.unit {
+            _ if spread || self.preset.unit == Unit::Error => {
+                if a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite() {
+                    let r = b / a;
+                    if r >= 1.0 {
+                        format!("{r:.2}× smaller")
+                    } else {
+                        format!("{:.2}× larger", 1.0 / r)
+                    }
+                } else {
+                    "–".into()
+                }
+            }
+            Unit::Accuracy => format!("{:+.1} points", 100.0 * (a - b)),
+            _ => format!("{:+.3}", self.oriented(i, a) - self.oriented(i, b)),
+        }
+    }
+
+    /// Every ordering the paper reports, checked against the spread over seeds.
+    pub fn check_orders(&self) -> Vec<Check> {
+        let p = &self.preset;
+        p.orders
             .iter()
             .map(|o| {
-                let holds = self.score(o.better) >= self.score(o.worse);
-                (
-                    format!("{} ({} vs {})", o.claim, self.preset.format(self.values[o.better]), self.preset.format(self.values[o.worse])),
-                    holds,
-                )
+                let (b, w) = (o.better, o.worse);
+                let (sb, sw) = (self.score(b), self.score(w));
+                let range = |i: usize| {
+                    self.spreads[i].map(|(lo, hi)| {
+                        let (x, y) = (self.oriented(i, lo), self.oriented(i, hi));
+                        (x.min(y), x.max(y))
+                    })
+                };
+                let overlap = match (range(b), range(w)) {
+                    (Some(rb), Some(rw)) => rb.0 <= rw.1 && rw.0 <= rb.1,
+                    _ => false,
+                };
+                let outcome = if overlap {
+                    Outcome::Indistinct
+                } else if sb >= sw {
+                    Outcome::Holds
+                } else {
+                    Outcome::Reversed
+                };
+                let ours = self.effect(b, self.values[b], self.values[w]);
+                let paper = match (&p.rows[b].paper, &p.rows[w].paper) {
+                    (Paper::Num(x), Paper::Num(y)) => format!("; paper: {}", self.effect(b, *x, *y)),
+                    _ => String::new(),
+                };
+                let within = if overlap { format!(", within the spread over {ROW_SEEDS} seeds") } else { String::new() };
+                let text = format!(
+                    "{}: {ours}{within} ({} vs {}{paper})",
+                    o.claim,
+                    p.format_row(b, self.values[b]),
+                    p.format_row(w, self.values[w])
+                );
+                Check { outcome, text }
             })
             .collect()
     }
 
-    /// Orderings whose outcome differs from what the preset records as reproduced or not.
+    /// Orderings whose outcome differs from what the preset records: an ordering recorded as
+    /// reproduced must hold beyond the spread, any other must not.
     pub fn surprises(&self) -> Vec<String> {
         self.preset
             .orders
             .iter()
             .zip(self.check_orders())
-            .filter(|(o, (_, holds))| *holds != o.reproduced)
-            .map(|(o, (c, h))| format!("{c}: holds = {h}, recorded as reproduced = {}", o.reproduced))
+            .filter(|(o, c)| (c.outcome == Outcome::Holds) != o.reproduced)
+            .map(|(o, c)| format!("{}: {:?}, recorded as reproduced = {}", c.text, c.outcome, o.reproduced))
             .collect()
     }
 
     /// The table as Markdown (the CLI and docs/reproduction.md use it).
     pub fn markdown(&self) -> String {
         let p = &self.preset;
-        let mut out = format!("| {} | paper | ours | ours − paper |\n|---|---|---|---|\n", p.unit.label());
+        let mut out = format!("| {} | paper | ours (range over seeds) | ours − paper |\n|---|---|---|---|\n", p.unit.label());
         for (i, (r, v)) in p.rows.iter().zip(&self.values).enumerate() {
             let (paper, diff) = match &r.paper {
                 Paper::Num(x) => {
@@ -813,8 +976,48 @@ impl PresetRun {
                 }
                 Paper::Text(t) => (t.to_string(), "–".into()),
             };
-            out.push_str(&format!("| {} | {} | {} | {} |\n", r.label, paper, p.format_row(i, *v), diff));
+            out.push_str(&format!("| {} | {} | {} | {} |\n", r.label, paper, p.format_ours(i, *v, self.spreads[i]), diff));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 2's checks on chosen numbers: an order within the spread over seeds is "not
+    /// distinguishable", never ✓; every check states its effect beside the paper's.
+    #[test]
+    fn checks_say_how_big_the_effect_is_and_whether_it_can_be_told() {
+        let mut run = PresetRun::new(by_id("yin18-table2").unwrap());
+        run.values = vec![0.88, 0.77, 0.87, 0.76];
+        run.spreads = vec![Some((0.875, 0.885)), Some((0.765, 0.775)), Some((0.86, 0.878)), Some((0.75, 0.763))];
+        run.next = run.values.len();
+        let checks = run.check_orders();
+        // clean ≥ median: 0.88 vs 0.87, ranges overlap.
+        assert_eq!(checks[0].outcome, Outcome::Indistinct);
+        assert_eq!(checks[0].mark(), "≈ not distinguishable:");
+        assert!(checks[0].text.contains("+1.0 points, within the spread over 3 seeds"), "{}", checks[0].text);
+        assert!(checks[0].text.contains("paper: +0.8 points"), "{}", checks[0].text);
+        // median beats the attacked mean: +10 points, apart.
+        assert_eq!(checks[2].outcome, Outcome::Holds);
+        assert!(checks[2].text.contains("+10.0 points (87.0 vs 77.0; paper: +10.4 points)"), "{}", checks[2].text);
+        // trimmed mean beats the attacked mean: it does not, by more than the spread.
+        assert_eq!(checks[3].outcome, Outcome::Reversed);
+        assert!(checks[3].text.contains("-1.0 points"), "{}", checks[3].text);
+        // Without spreads the sign decides.
+        run.spreads = vec![None; 4];
+        assert_eq!(run.check_orders()[0].outcome, Outcome::Holds);
+    }
+
+    #[test]
+    fn variance_rows_are_quoted_in_their_own_unit() {
+        let mut run = PresetRun::new(by_id("li19-fig8").unwrap());
+        run.values = vec![0.9, 0.89, 0.7, 4.278e-3, 2.0e-3, 7.397e-1];
+        run.next = run.values.len();
+        let text = run.check_orders().into_iter().map(|c| c.text).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("4.278e-3") && text.contains("7.397e-1"), "{text}");
+        assert!(text.contains("× smaller") || text.contains("× larger"), "{text}");
     }
 }

@@ -63,9 +63,10 @@ impl MainRuns {
         self.all().all(|r| !r.is_running())
     }
 
-    /// The runs that advance together.
-    pub fn count(&self) -> usize {
-        self.all().count()
+    /// The iterations every run has made: the least advanced running run's (all of them once
+    /// none is running).
+    pub fn progress(&self) -> usize {
+        self.all().filter(|r| r.is_running()).map(|r| r.t).min().unwrap_or_else(|| self.iteration())
     }
 
     /// Iterations done by the most advanced curve.

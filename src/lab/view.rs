@@ -26,13 +26,12 @@ pub trait View {
     /// Advances by at most `steps` run-steps; returns the run-steps done, 0 when nothing is left.
     fn work(&mut self, lab: &mut Shared, steps: usize) -> usize;
     fn is_done(&self, lab: &Shared) -> bool;
-    /// The run-steps one press of Step takes (one iteration of every run the view advances).
-    fn step_size(&self, _lab: &Shared) -> usize {
-        1
-    }
-    /// Whether the transport's speed paces the view (else it fills in as fast as frames allow).
-    fn paced(&self) -> bool {
-        false
+    /// How far the view has come, in whole units of [`View::unit`]: the transport's speed is units
+    /// per second, and Step adds one.
+    fn progress(&self, lab: &Shared) -> usize;
+    /// What one unit of progress is, in the plural ("iterations", "α points").
+    fn unit(&self) -> &'static str {
+        "iterations"
     }
     /// A one-line status, e.g. "t = 37 / 100" or "sweep 120 / 234 runs".
     fn status(&self, lab: &Shared) -> String;
@@ -99,7 +98,10 @@ pub struct ViewOption {
 /// What a view shows, in a few lines, with its formula (MathML) and source.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewText {
+    /// What the plot shows (only what is drawn).
     pub lines: Vec<String>,
+    /// Why it looks as it does, worked through with the scenario's numbers.
+    pub why: Vec<String>,
     /// A `<math>` element; static text written in the view's file, never built from user input.
     pub mathml: &'static str,
     pub source: &'static str,

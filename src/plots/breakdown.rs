@@ -1,19 +1,33 @@
-//! View 3, breakdown: final error against α for every aggregator, with the spread across seeds as
-//! a band and each rule's theoretical breakdown point as a vertical dashed line. Shared with the rates
-//! view (error against n or m on log–log axes), which uses the same band series.
+//! View 3, breakdown: final error against α for every curve, with the spread across seeds as a
+//! band, each rule's theoretical breakdown point as a vertical dashed line, and the runs that
+//! diverged marked in a row above the plot (not drawn as a large error). Shared with the rates
+//! view (error against n or m on log–log axes), which adds reference lines labelled at their ends.
 
-use super::{color, draw_shape, log_range, log_tick, Corner, Glyph, Legend, PlotError, Shape, Style, GREY};
-use plotters::coord::Shift;
+use super::figure::{Figure, Item, TopRow};
+use super::{color, shape, Dash, Glyph, Legend, BLACK_REF, GREY};
 use plotters::prelude::*;
 
-/// One aggregator's cells: (x, mean, min, max); +∞ marks runs that diverged.
+/// One curve's cells: (x, mean, min, max) over seeds; the mean is +∞ where every seed diverged,
+/// the max where some did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BandSeries {
     pub label: String,
-    pub color: usize,
+    /// The series style (see [`super::SERIES`]).
+    pub id: usize,
+    pub dash: Dash,
     pub points: Vec<(f64, f64, f64, f64)>,
-    /// Theoretical breakdown point (breakdown view) or fitted slope note (rates view).
+    /// Theoretical breakdown point (breakdown view).
     pub mark: Option<f64>,
+}
+
+/// A reference line (the rates view's −½ slope and lower bound).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+    pub dash: Dash,
+    /// Drawn in black (else grey).
+    pub dark: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,83 +35,64 @@ pub struct Breakdown {
     pub title: String,
     pub y_label: String,
     pub series: Vec<BandSeries>,
-    /// x range (α from 0 to 0.5).
     pub x_range: (f64, f64),
     /// "12/234 runs" while the sweep fills in.
     pub progress: String,
-    /// Dashed grey reference lines (the rates view's −½ slopes): (label, points).
-    pub refs: Vec<(String, Vec<(f64, f64)>)>,
+    pub refs: Vec<Reference>,
     pub x_label: String,
     /// Log x axis (the rates view) or linear (α in the breakdown view).
     pub log_x: bool,
 }
 
-/// Draws the bands, lines, markers and reference lines of a breakdown or rates plot.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Breakdown, style: &Style) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
-    let ys = data.series.iter().flat_map(|s| s.points.iter().flat_map(|p| [p.1, p.2, p.3]));
-    let (lo, hi) = log_range(ys, 1e-9);
-    let chart = super::chart(area, &data.title, style);
-    let y = (data.y_label.as_str(), &log_tick as &dyn Fn(&f64) -> String);
-    if data.log_x {
-        let (x0, x1) = (data.x_range.0.max(1e-9), data.x_range.1.max(data.x_range.0 * 1.01));
-        let mut c = { chart }.build_cartesian_2d((x0..x1).log_scale(), (lo..hi).log_scale())?;
-        super::axes(&mut c, style, (&data.x_label, &log_tick), y, true)?;
-        body(&mut c, data, style, lo, hi, false)?;
-    } else {
-        let mut c = { chart }.build_cartesian_2d(data.x_range.0..data.x_range.1, (lo..hi).log_scale())?;
-        super::axes(&mut c, style, (&data.x_label, &super::lin_tick), y, true)?;
-        body(&mut c, data, style, lo, hi, true)?;
-    }
-    area.draw(&Text::new(data.progress.clone(), (style.px(8.0), style.px(6.0)), style.small()))?;
-    Ok(())
-}
-
-fn body<'a, DB: DrawingBackend + 'a, X, Y>(
-    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    data: &Breakdown,
-    style: &Style,
-    lo: f64,
-    hi: f64,
-    marks_are_alphas: bool,
-) -> Result<(), PlotError>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let clamp = |y: f64| if y.is_nan() { lo } else { y.clamp(lo, hi) };
-    let lw = style.line;
+/// The figure of a breakdown or rates plot.
+pub fn figure(data: &Breakdown) -> Figure {
+    let mut items = Vec::new();
     let mut legend = Legend::new();
-    for (k, s) in data.series.iter().enumerate() {
-        let col = color(s.color);
-        if s.points.len() >= 2 {
-            let mut poly: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.3))).collect();
-            poly.extend(s.points.iter().rev().map(|p| (p.0, clamp(p.2))));
-            c.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.15).filled())))?;
+    let mut row = TopRow { label: "diverged".into(), marks: Vec::new() };
+    for s in &data.series {
+        let col = color(s.id).to_rgba();
+        let band: Vec<&(f64, f64, f64, f64)> = s.points.iter().filter(|p| p.2.is_finite() && p.3.is_finite()).collect();
+        if band.len() >= 2 {
+            let mut poly: Vec<(f64, f64)> = band.iter().map(|p| (p.0, p.3)).collect();
+            poly.extend(band.iter().rev().map(|p| (p.0, p.2)));
+            items.push(Item::Band { poly, color: color(s.id).mix(0.15) });
         }
-        let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, clamp(p.1))).collect();
-        let mk = style.marker as i32;
-        c.draw_series(LineSeries::new(line.clone(), col.stroke_width(lw)))?;
-        legend.add(s.label.clone(), Glyph::Line { color: col.to_rgba(), width: lw, dashed: false, marker: Some(Shape::for_series(k)) });
-        for &p in &line {
-            draw_shape(c.plotting_area(), p, Shape::for_series(k), mk, col.to_rgba(), 2)?;
+        let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
+        let finite: Vec<(f64, f64)> = line.iter().copied().filter(|p| p.1.is_finite()).collect();
+        items.push(Item::Line { pts: line, color: col, width: 1.0, dash: s.dash });
+        items.push(Item::Marks { pts: finite, shape: shape(s.id), color: col, size: 1.0 });
+        row.marks.extend(s.points.iter().filter(|p| !p.3.is_finite()).map(|p| (p.0, col, shape(s.id), !p.1.is_finite())));
+        if let Some(a) = s.mark {
+            items.push(Item::VLine { x: a, color: color(s.id).mix(0.9), width: 0.6, dash: Dash::Dashed });
         }
-        if marks_are_alphas {
-            if let Some(a) = s.mark {
-                c.draw_series(DashedLineSeries::new(
-                    vec![(a, lo), (a, hi)],
-                    style.px(6.0) as u32,
-                    style.px(4.0) as u32,
-                    col.mix(0.9).stroke_width(lw.max(2) - 1),
-                ))?;
-            }
-        }
+        legend.add(s.label.clone(), Glyph::Line { color: col, width: 1.0, dash: s.dash, marker: Some(shape(s.id)) });
     }
-    for (label, pts) in &data.refs {
-        let pts: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x, clamp(y))).collect();
-        c.draw_series(DashedLineSeries::new(pts, style.px(6.0) as u32, style.px(4.0) as u32, GREY.stroke_width(lw)))?;
-        legend.add(label.clone(), Glyph::dashed(GREY, lw));
+    for r in &data.refs {
+        let c = if r.dark { BLACK_REF } else { GREY };
+        items.push(Item::Line { pts: r.points.clone(), color: c.to_rgba(), width: 0.8, dash: r.dash });
+        if let Some(&end) = r.points.iter().rev().find(|p| p.1.is_finite() && p.1 > 0.0) {
+            items.push(Item::Label { at: end, text: r.label.clone(), color: c.to_rgba() });
+        }
+        legend.add(r.label.clone(), Glyph::line(c, 0.8, r.dash));
     }
-    let corner = if marks_are_alphas { Corner::UpperLeft } else { Corner::UpperRight };
-    legend.draw(&c.plotting_area().strip_coord_spec(), corner, style)
+    if !row.marks.is_empty() {
+        legend.add(
+            "diverged (row above the plot; faint: some seeds)",
+            Glyph::Marker { shape: super::Shape::Cross, color: GREY.to_rgba(), size: 1.0 },
+        );
+    }
+    Figure {
+        title: data.title.clone(),
+        x_label: data.x_label.clone(),
+        y_label: data.y_label.clone(),
+        x_log: data.log_x,
+        y_log: true,
+        x_range: Some(data.x_range),
+        items,
+        legend,
+        top_row: Some(row),
+        note: Some(data.progress.clone()),
+        grid: true,
+        ..Figure::default()
+    }
 }

@@ -1,9 +1,10 @@
 //! View 4, what the master sees: the m messages of one iteration projected to 2-D (honest as
-//! circles, Byzantine as triangles, in different colours), the honest mean and the true gradient,
-//! and where each aggregator lands.
+//! circles, Byzantine as triangles), the honest mean and the true gradient, and where each rule
+//! lands. Messages and outputs far outside the frame are arrows on its edge, labelled with their
+//! distance to the honest mean.
 
-use super::{color, Corner, Glyph, Legend, PlotError, Shape, Style, BYZANTINE, HONEST};
-use plotters::coord::Shift;
+use super::figure::{Figure, Item};
+use super::{color, Glyph, Legend, Shape, BYZANTINE, HONEST};
 use plotters::prelude::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -12,18 +13,18 @@ pub struct MasterView {
     pub x_label: String,
     pub y_label: String,
     pub honest: Vec<(f64, f64)>,
-    /// Finite Byzantine messages.
-    pub byzantine: Vec<(f64, f64)>,
-    /// Byzantine messages that are not finite or far outside the frame (drawn on the border).
-    pub off_frame: usize,
+    /// Finite Byzantine messages, with their distance to the honest mean (in the full space).
+    pub byzantine: Vec<((f64, f64), f64)>,
+    /// Byzantine messages that are not finite (not drawn).
+    pub non_finite: usize,
     pub honest_mean: (f64, f64),
     pub truth: Option<(f64, f64)>,
-    /// (label, colour index, position) of each aggregator's output.
-    pub outputs: Vec<(String, usize, (f64, f64))>,
+    /// (label, series style, position, distance to the honest mean) of each rule's output.
+    pub outputs: Vec<(String, usize, (f64, f64), f64)>,
 }
 
 /// The frame: the honest messages, the honest mean and the truth, padded; outputs and Byzantine
-/// messages widen it up to 2.5 times the honest spread, beyond which they sit on the border.
+/// messages widen it up to 2.5 times the honest spread, beyond which they are edge arrows.
 fn frame(v: &MasterView) -> (f64, f64, f64, f64) {
     let ok = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
     let core: Vec<(f64, f64)> = v.honest.iter().chain(v.truth.iter()).chain(std::iter::once(&v.honest_mean)).filter(ok).copied().collect();
@@ -40,55 +41,97 @@ fn frame(v: &MasterView) -> (f64, f64, f64, f64) {
     let span = (x1 - x0).max(y1 - y0).max(1e-12 + 1e-6 * cx.abs().max(cy.abs()));
     let near = |p: &&(f64, f64)| (p.0 - cx).abs() <= 2.5 * span && (p.1 - cy).abs() <= 2.5 * span;
     let mut all = core.clone();
-    all.extend(v.byzantine.iter().chain(v.outputs.iter().map(|o| &o.2)).filter(ok).filter(near).copied());
+    all.extend(v.byzantine.iter().map(|b| &b.0).chain(v.outputs.iter().map(|o| &o.2)).filter(ok).filter(near).copied());
     let (x0, x1, y0, y1) = bbox(&all);
     let half = 0.6 * (x1 - x0).max(y1 - y0).max(span);
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
     (cx - half, cx + half, cy - half, cy + half)
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, v: &MasterView, style: &Style) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
-    let (x0, x1, y0, y1) = frame(v);
-    let mut chart = super::chart(area, &v.title, style).build_cartesian_2d(x0..x1, y0..y1)?;
-    super::axes(&mut chart, style, (&v.x_label, &super::lin_tick), (&v.y_label, &super::lin_tick), true)?;
-    let mk = style.marker as i32;
-    let lw = style.line;
-    let mut legend = Legend::new();
-    chart.draw_series(v.honest.iter().map(|&p| Circle::new(p, mk, HONEST.mix(0.7).filled())))?;
-    legend.add(
-        format!("honest messages ({})", v.honest.len()),
-        Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: mk, width: lw },
-    );
-    let clampp = |p: (f64, f64)| (p.0.clamp(x0, x1), p.1.clamp(y0, y1));
-    let nbyz = v.byzantine.len() + v.off_frame;
-    chart.draw_series(v.byzantine.iter().map(|&p| TriangleMarker::new(clampp(p), mk + 2, BYZANTINE.filled())))?;
-    let off = if v.off_frame > 0 { format!(", {} off the frame", v.off_frame) } else { String::new() };
-    legend.add(
-        format!("Byzantine messages ({nbyz}{off})"),
-        Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: mk + 1, width: lw },
-    );
-    chart.draw_series(std::iter::once(Cross::new(v.honest_mean, mk + 3, BLACK.stroke_width(lw))))?;
-    legend.add("honest mean", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: mk, width: lw });
-    if let Some(t) = v.truth {
-        chart.draw_series(std::iter::once(EmptyElement::at(t) + Rectangle::new([(-mk, -mk), (mk, mk)], BLACK.stroke_width(lw))))?;
-        legend.add("true gradient ∇F", Glyph::Marker { shape: Shape::Frame, color: BLACK.to_rgba(), size: mk, width: lw });
+/// Where the ray from the frame's centre towards `p` leaves the frame (inset a little), and the
+/// ray's direction; None if `p` is inside.
+fn edge(f: (f64, f64, f64, f64), p: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+    let (cx, cy, hx, hy) = ((f.0 + f.1) / 2.0, (f.2 + f.3) / 2.0, (f.1 - f.0) / 2.0, (f.3 - f.2) / 2.0);
+    let (dx, dy) = ((p.0 - cx) / hx, (p.1 - cy) / hy);
+    let t = dx.abs().max(dy.abs());
+    if t <= 1.0 {
+        return None;
     }
-    for (label, c, p) in &v.outputs {
-        let col = color(*c);
+    let s = 0.94 / t;
+    Some(((cx + dx * s * hx, cy + dy * s * hy), (dx, dy)))
+}
+
+fn distance(d: f64) -> String {
+    if d.abs() >= 1e4 || d.abs() < 1e-2 {
+        format!("{d:.1e}")
+    } else {
+        format!("{d:.3}")
+    }
+}
+
+/// The figure of what the master sees.
+pub fn figure(v: &MasterView) -> Figure {
+    let f = frame(v);
+    let mut items = Vec::new();
+    let mut legend = Legend::new();
+    items.push(Item::Marks { pts: v.honest.clone(), shape: Shape::Dot, color: HONEST.mix(0.7), size: 1.0 });
+    legend.add(format!("honest messages ({})", v.honest.len()), Glyph::Marker { shape: Shape::Dot, color: HONEST.to_rgba(), size: 1.0 });
+    // Byzantine messages: inside the frame as triangles; outside, one arrow per distinct place.
+    let inside: Vec<(f64, f64)> = v.byzantine.iter().filter(|b| edge(f, b.0).is_none()).map(|b| b.0).collect();
+    items.push(Item::Marks { pts: inside, shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: 1.3 });
+    let mut outside: Vec<((f64, f64), f64, usize)> = Vec::new();
+    for &(p, d) in v.byzantine.iter().filter(|b| edge(f, b.0).is_some()) {
+        match outside.iter_mut().find(|o| o.0 == p) {
+            Some(o) => o.2 += 1,
+            None => outside.push((p, d, 1)),
+        }
+    }
+    for (p, d, k) in &outside {
+        let (at, dir) = edge(f, *p).expect("outside");
+        let text = if *k > 1 { format!("{k} × {}", distance(*d)) } else { distance(*d) };
+        items.push(Item::Edge { at, dir, text, color: BYZANTINE.to_rgba() });
+    }
+    let n_byz = v.byzantine.len() + v.non_finite;
+    let mut byz = format!("Byzantine messages ({n_byz})");
+    if !outside.is_empty() {
+        byz.push_str("; arrows: off the frame, at distance");
+    }
+    if v.non_finite > 0 {
+        byz.push_str(&format!("; {} not finite", v.non_finite));
+    }
+    legend.add(byz, Glyph::Marker { shape: Shape::Triangle, color: BYZANTINE.to_rgba(), size: 1.2 });
+    items.push(Item::Marks { pts: vec![v.honest_mean], shape: Shape::Cross, color: BLACK.to_rgba(), size: 1.6 });
+    legend.add("honest mean", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: 1.0 });
+    if let Some(t) = v.truth {
+        items.push(Item::Marks { pts: vec![t], shape: Shape::Frame, color: BLACK.to_rgba(), size: 1.2 });
+        legend.add("true gradient ∇F", Glyph::Marker { shape: Shape::Frame, color: BLACK.to_rgba(), size: 1.0 });
+    }
+    for (label, id, p, d) in &v.outputs {
+        let col = color(*id).to_rgba();
         let finite = p.0.is_finite() && p.1.is_finite();
-        let shown = clampp(if finite { *p } else { (x1, y1) });
+        match edge(f, *p).filter(|_| finite) {
+            None if finite => items.push(Item::Marks { pts: vec![*p], shape: Shape::Ring, color: col, size: 1.7 }),
+            Some((at, dir)) => items.push(Item::Edge { at, dir, text: distance(*d), color: col }),
+            None => {}
+        }
         let note = if !finite {
             " (not finite)"
-        } else if shown != *p {
-            " (off the frame)"
+        } else if edge(f, *p).is_some() {
+            " (arrow: off the frame)"
         } else {
             ""
         };
-        let size = mk + 3;
-        let elem = EmptyElement::at(shown) + Circle::new((0, 0), size, col.stroke_width(lw + 1)) + Circle::new((0, 0), 2, col.filled());
-        chart.draw_series(std::iter::once(elem))?;
-        legend.add(format!("{label}{note}"), Glyph::Marker { shape: Shape::Ring, color: col.to_rgba(), size, width: lw + 1 });
+        legend.add(format!("{label}{note}"), Glyph::Marker { shape: Shape::Ring, color: col, size: 1.4 });
     }
-    legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)
+    Figure {
+        title: v.title.clone(),
+        x_label: v.x_label.clone(),
+        y_label: v.y_label.clone(),
+        x_range: Some((f.0, f.1)),
+        y_range: Some((f.2, f.3)),
+        items,
+        legend,
+        grid: true,
+        ..Figure::default()
+    }
 }

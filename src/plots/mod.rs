@@ -1,34 +1,89 @@
 //! Plots, drawn by functions generic over plotters' `DrawingBackend`: the same code draws on a
 //! canvas in the browser (plotters-canvas) and to SVG in tests, in the CLI and in the app's exports.
-//! Each view has a plain data struct (built by `crate::lab` from the engine) and a `draw` function.
+//! Each view has a plain data struct (built by `crate::lab` from the engine); the cartesian ones
+//! become a [`figure::Figure`], which lays itself out (the legend where it hides no data) and
+//! reports where everything went as a [`Layout`].
 
 pub mod breakdown;
 pub mod error_curves;
+pub mod figure;
+pub mod legend;
 pub mod master;
 pub mod saddle;
+
+pub use legend::{Glyph, Layout, Legend, Rect};
 
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Okabe–Ito colours (safe for colour-blind viewers); curves also differ by dash or marker shape.
-pub const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),   // blue
-    RGBColor(213, 94, 0),    // vermillion
-    RGBColor(0, 158, 115),   // bluish green
-    RGBColor(204, 121, 167), // reddish purple
-    RGBColor(230, 159, 0),   // orange
-    RGBColor(86, 180, 233),  // sky blue
-    RGBColor(120, 94, 40),   // brown (stands in for yellow, too light on white)
-    RGBColor(0, 0, 0),       // black
+/// A rule's (or an algorithm's) colour and marker, the same in every view and whatever else is on
+/// the plot: index = [`crate::engine::AggKind`] order, then RSA. Okabe–Ito first (safe for
+/// colour-blind viewers), then darker tones; shapes tell neighbours apart too.
+pub const SERIES: [(RGBColor, Shape); 12] = [
+    (RGBColor(0, 114, 178), Shape::Dot),        // mean: blue
+    (RGBColor(213, 94, 0), Shape::Triangle),    // median: vermillion
+    (RGBColor(0, 158, 115), Shape::Square),     // trimmed mean: bluish green
+    (RGBColor(204, 121, 167), Shape::Cross),    // filtering: reddish purple
+    (RGBColor(230, 159, 0), Shape::Ring),       // NBS: orange
+    (RGBColor(86, 180, 233), Shape::Frame),     // geometric median: sky blue
+    (RGBColor(120, 94, 40), Shape::Dot),        // Krum: brown
+    (RGBColor(117, 112, 179), Shape::Triangle), // Multi-Krum: slate purple
+    (RGBColor(27, 120, 55), Shape::Square),     // Bulyan: dark green
+    (RGBColor(165, 15, 21), Shape::Cross),      // centered clipping: dark red
+    (RGBColor(128, 128, 0), Shape::Ring),       // Meamed: olive
+    (RGBColor(170, 51, 119), Shape::Frame),     // RSA: wine
 ];
+
+/// The style index of the clean reference run (black, dashed).
+pub const CLEAN: usize = usize::MAX;
 
 pub const HONEST: RGBColor = RGBColor(0, 114, 178);
 pub const BYZANTINE: RGBColor = RGBColor(213, 94, 0);
 pub const GREY: RGBColor = RGBColor(110, 110, 110);
+/// Dark reference lines (the rates view's lower bound).
+pub const BLACK_REF: RGBColor = RGBColor(40, 40, 40);
 
+/// The colour of series style `i` (see [`SERIES`]; [`CLEAN`] is black).
 pub fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    if i == CLEAN {
+        BLACK
+    } else {
+        SERIES[i % SERIES.len()].0
+    }
+}
+
+/// The marker of series style `i`.
+pub fn shape(i: usize) -> Shape {
+    if i == CLEAN {
+        Shape::Dot
+    } else {
+        SERIES[i % SERIES.len()].1
+    }
+}
+
+/// How a line is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    /// Long dashes (the clean reference run; ByzantinePGD).
+    Dashed,
+    /// Short dashes close together (reference lines: bounds).
+    Dotted,
+    /// Long dashes with long gaps (the fitted −½ slope; perturbed GD).
+    Sparse,
+}
+
+impl Dash {
+    /// (dash, gap) in CSS pixels, None for a solid line.
+    pub fn pattern(self) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some((9.0, 5.0)),
+            Dash::Dotted => Some((2.5, 3.5)),
+            Dash::Sparse => Some((14.0, 9.0)),
+        }
+    }
 }
 
 /// Sizes for one rendering: normal or lecture mode, scaled by the device pixel ratio.
@@ -48,17 +103,27 @@ impl Style {
     pub fn normal(scale: f64) -> Style {
         Style { font: 15.0 * scale, line: (2.0 * scale).round().max(1.0) as u32, marker: (5.0 * scale).round() as u32, scale }
     }
-    /// Large type and thick lines for projection.
+    /// Large type and thick lines for projection: the smallest text (ticks, legend) is 24.6 CSS px.
     pub fn lecture(scale: f64) -> Style {
-        Style { font: 22.0 * scale, line: (4.0 * scale).round() as u32, marker: (8.0 * scale).round() as u32, scale }
+        Style { font: 29.0 * scale, line: (4.0 * scale).round() as u32, marker: (9.0 * scale).round() as u32, scale }
     }
-    /// The style for a plot `css_width` CSS pixels wide: type shrinks on phones.
+    /// The style for a plot `css_width` CSS pixels wide: type shrinks on narrow plots (a phone),
+    /// but never below 10 CSS px for the smallest text, nor in lecture mode below 24.
     pub fn for_width(css_width: f64, scale: f64, lecture: bool) -> Style {
         let mut s = if lecture { Style::lecture(scale) } else { Style::normal(scale) };
-        let shrink = (css_width / 760.0).clamp(0.6, 1.0);
+        let min = if lecture { 24.0 / 0.85 / 29.0 } else { 10.0 / 0.85 / 15.0 };
+        let shrink = (css_width / if lecture { 1000.0 } else { 760.0 }).clamp(min, 1.0);
         s.font *= shrink;
         s.marker = ((s.marker as f64) * shrink).round().max(2.0) as u32;
         s
+    }
+    /// A line width given in units of this style's line width.
+    pub fn width(&self, factor: f64) -> u32 {
+        ((factor * self.line as f64).round() as u32).max(1)
+    }
+    /// A marker size given in units of this style's marker size.
+    pub fn size(&self, factor: f64) -> i32 {
+        ((factor * self.marker as f64).round() as i32).max(2)
     }
     pub fn px(&self, v: f64) -> i32 {
         (v * self.scale).round() as i32
@@ -66,8 +131,13 @@ impl Style {
     pub fn text(&self) -> TextStyle<'static> {
         ("sans-serif", self.font).into_font().color(&BLACK)
     }
+    /// Ticks, legends, notes: the smallest text on a plot.
     pub fn small(&self) -> TextStyle<'static> {
-        ("sans-serif", self.font * 0.85).into_font().color(&BLACK)
+        ("sans-serif", self.small_px()).into_font().color(&BLACK)
+    }
+    /// The smallest text's size in device pixels.
+    pub fn small_px(&self) -> f64 {
+        self.font * 0.85
     }
     pub fn title(&self) -> TextStyle<'static> {
         ("sans-serif", self.font * 1.15).into_font().color(&BLACK)
@@ -111,44 +181,18 @@ pub enum Plot {
     Message(String),
 }
 
-/// Draws a plot on any plotters backend.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &Plot, style: &Style) -> Result<(), PlotError> {
+/// Draws a plot on any plotters backend; returns where everything went.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &Plot, style: &Style) -> Result<Layout, PlotError> {
     match plot {
-        Plot::Curves(d) => error_curves::draw(area, d, style),
+        Plot::Curves(d) => error_curves::figure(d).draw(area, style),
+        Plot::Breakdown(d) => breakdown::figure(d).draw(area, style),
+        Plot::Master(d) => master::figure(d).draw(area, style),
         Plot::Saddle(d) => saddle::draw(area, d, style),
-        Plot::Breakdown(d) => breakdown::draw(area, d, style),
-        Plot::Master(d) => master::draw(area, d, style),
-        Plot::Message(m) => draw_message(area, style, m),
+        Plot::Message(m) => {
+            draw_message(area, style, m)?;
+            Ok(Layout::default())
+        }
     }
-}
-
-/// A chart with the title, margin and axis-label room every plot uses.
-pub fn chart<'a, 'b, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, title: &str, style: &Style) -> ChartBuilder<'a, 'b, DB> {
-    let mut c = ChartBuilder::on(area);
-    c.caption(title, style.title()).margin(style.px(10.0)).x_label_area_size(style.font * 2.8).y_label_area_size(style.font * 4.6);
-    c
-}
-
-/// A tick formatter and the axis description it goes with.
-pub type Axis<'a> = (&'a str, &'a dyn Fn(&f64) -> String);
-
-/// Draws the axes with their descriptions and tick labels; `grid` keeps the major grid lines
-/// (minor ones are never drawn).
-pub fn axes<DB, X, Y>(c: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>, style: &Style, x: Axis, y: Axis, grid: bool) -> Result<(), PlotError>
-where
-    DB: DrawingBackend,
-    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
-{
-    let mut mesh = c.configure_mesh();
-    mesh.x_desc(x.0).y_desc(y.0).label_style(style.small()).axis_desc_style(style.text()).x_label_formatter(x.1).y_label_formatter(y.1);
-    if grid {
-        mesh.light_line_style(WHITE.mix(0.0));
-    } else {
-        mesh.disable_mesh();
-    }
-    mesh.draw()?;
-    Ok(())
 }
 
 /// Marker shapes. Series are told apart by shape as well as colour.
@@ -161,13 +205,6 @@ pub enum Shape {
     Cross,
     /// An open square.
     Frame,
-}
-
-impl Shape {
-    /// The marker of the i-th series of a plot.
-    pub fn for_series(i: usize) -> Shape {
-        [Shape::Dot, Shape::Triangle, Shape::Square, Shape::Cross, Shape::Ring][i % 5]
-    }
 }
 
 /// Draws a marker of half-size `size` at `at` (data coordinates of `area`).
@@ -191,106 +228,8 @@ pub fn draw_shape<DB: DrawingBackend, CT: CoordTranslate>(
     Ok(())
 }
 
-/// What a legend entry shows beside its label.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Glyph {
-    /// A sample of a line, dashed or solid, with the series' marker in its middle if it has one.
-    Line { color: RGBAColor, width: u32, dashed: bool, marker: Option<Shape> },
-    /// A filled patch (a shaded region).
-    Patch(RGBAColor),
-    /// A marker alone (scatter points).
-    Marker { shape: Shape, color: RGBAColor, size: i32, width: u32 },
-}
-
-impl Glyph {
-    pub fn line(color: RGBColor, width: u32) -> Glyph {
-        Glyph::Line { color: color.to_rgba(), width, dashed: false, marker: None }
-    }
-    pub fn dashed(color: RGBColor, width: u32) -> Glyph {
-        Glyph::Line { color: color.to_rgba(), width, dashed: true, marker: None }
-    }
-}
-
-/// Which corner of the plotting area a legend sits in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Corner {
-    UpperLeft,
-    UpperRight,
-}
-
-/// A plot legend. plotters' own legend measures every label through the font, which in the browser
-/// means inserting a `<span>` into the page and forcing a layout per label; this one measures text
-/// through the drawing backend, which the app answers from the canvas (`measureText`, cached).
-#[derive(Clone, Debug, Default)]
-pub struct Legend {
-    entries: Vec<(String, Glyph)>,
-}
-
-impl Legend {
-    pub fn new() -> Legend {
-        Legend::default()
-    }
-
-    pub fn add(&mut self, label: impl Into<String>, glyph: Glyph) {
-        self.entries.push((label.into(), glyph));
-    }
-
-    /// Draws the legend in a corner of `plot` (the chart's plotting area, in pixels).
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        plot: &DrawingArea<DB, plotters::coord::Shift>,
-        corner: Corner,
-        style: &Style,
-    ) -> Result<(), PlotError> {
-        if self.entries.is_empty() {
-            return Ok(());
-        }
-        let font = style.small();
-        let sizes = self.entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font)).collect::<Result<Vec<_>, _>>()?;
-        let (pad, gap, margin) = (style.px(8.0), style.px(8.0), style.px(10.0));
-        let sample = (style.font * 1.8).round() as i32;
-        let marker = style.marker as i32;
-        let row_h = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(0).max(2 * marker + 2) + style.px(3.0);
-        let text_w = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
-        let (box_w, box_h) = (2 * pad + sample + gap + text_w, 2 * pad + row_h * self.entries.len() as i32);
-        let (pw, _) = plot.dim_in_pixel();
-        let x0 = match corner {
-            Corner::UpperLeft => margin,
-            Corner::UpperRight => (pw as i32 - box_w - margin).max(0),
-        };
-        let y0 = margin;
-        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], WHITE.mix(0.85).filled()))?;
-        plot.draw(&Rectangle::new([(x0, y0), (x0 + box_w, y0 + box_h)], GREY.stroke_width(1)))?;
-        let font = font.pos(Pos::new(HPos::Left, VPos::Center));
-        for (k, (label, glyph)) in self.entries.iter().enumerate() {
-            let yc = y0 + pad + row_h * k as i32 + row_h / 2;
-            let (xa, xb) = (x0 + pad, x0 + pad + sample);
-            match *glyph {
-                Glyph::Line { color, width, dashed, marker: m } => {
-                    if dashed {
-                        let part = (xb - xa) * 2 / 5;
-                        plot.draw(&PathElement::new(vec![(xa, yc), (xa + part, yc)], color.stroke_width(width)))?;
-                        plot.draw(&PathElement::new(vec![(xb - part, yc), (xb, yc)], color.stroke_width(width)))?;
-                    } else {
-                        plot.draw(&PathElement::new(vec![(xa, yc), (xb, yc)], color.stroke_width(width)))?;
-                    }
-                    if let Some(shape) = m {
-                        draw_shape(plot, ((xa + xb) / 2, yc), shape, marker, color, width)?;
-                    }
-                }
-                Glyph::Patch(color) => {
-                    plot.draw(&Rectangle::new([(xa, yc - row_h / 3), (xb, yc + row_h / 3)], color.filled()))?;
-                }
-                Glyph::Marker { shape, color, size, width } => draw_shape(plot, ((xa + xb) / 2, yc), shape, size, color, width)?,
-            }
-            plot.draw(&Text::new(label.clone(), (xb + gap, yc), font.clone()))?;
-        }
-        Ok(())
-    }
-}
-
 /// Draws a centred message (used while a view has no data yet).
-pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, style: &Style, msg: &str) -> Result<(), PlotError> {
+pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: &Style, msg: &str) -> Result<(), PlotError> {
     area.fill(&WHITE)?;
     let (w, h) = area.dim_in_pixel();
     let t = style.text().pos(Pos::new(HPos::Center, VPos::Center));
@@ -298,21 +237,24 @@ pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::
     Ok(())
 }
 
-/// A range [lo, hi] covering the finite positive values of `ys`, padded for a log axis.
-pub fn log_range(ys: impl Iterator<Item = f64>, floor: f64) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for y in ys.filter(|y| y.is_finite() && *y > 0.0) {
-        lo = lo.min(y);
-        hi = hi.max(y);
+/// Draws `title` centred at the top of `area`, shrunk (down to 60 %) and then cut with "…" until it
+/// fits the width. Returns the height it took.
+pub fn draw_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, style: &Style) -> Result<i32, PlotError> {
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - 2 * style.px(10.0);
+    let mut size = style.font * 1.15;
+    let mut text = title.to_string();
+    let measure = |t: &str, size: f64| area.estimate_text_size(t, &("sans-serif", size).into_font().color(&BLACK)).map(|s| s.0 as i32);
+    while measure(&text, size)? > room && size > style.font * 0.7 {
+        size *= 0.93;
     }
-    if !lo.is_finite() {
-        return (floor.max(1e-300), 1.0);
+    while measure(&text, size)? > room && text.chars().count() > 4 {
+        let n = text.chars().count();
+        text = text.chars().take(n - 2).collect::<String>() + "…";
     }
-    lo = lo.max(floor);
-    if hi <= lo {
-        hi = lo * 10.0;
-    }
-    (lo / 1.5, hi * 1.5)
+    let font = ("sans-serif", size).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw(&Text::new(text, (w as i32 / 2, style.px(8.0)), font))?;
+    Ok(style.px(8.0) + (size * 1.35) as i32)
 }
 
 /// Formats a tick on a log axis: 10ⁿ as 1e-3 … 1e3, plain numbers in between.
@@ -368,15 +310,21 @@ pub fn ensure_fonts() -> Result<(), PlotError> {
     .clone()
 }
 
-/// Renders a drawing function to an SVG string (native and wasm alike).
-pub fn to_svg(width: u32, height: u32, plot: &Plot, style: &Style) -> Result<String, PlotError> {
+/// Renders a plot to an SVG string (native and wasm alike), with its layout.
+pub fn to_svg_with_layout(width: u32, height: u32, plot: &Plot, style: &Style) -> Result<(String, Layout), PlotError> {
     #[cfg(not(target_arch = "wasm32"))]
     ensure_fonts()?;
     let mut out = String::new();
-    {
+    let layout = {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&root, plot, style)?;
+        let layout = draw(&root, plot, style)?;
         root.present()?;
-    }
-    Ok(out)
+        layout
+    };
+    Ok((out, layout))
+}
+
+/// Renders a plot to an SVG string.
+pub fn to_svg(width: u32, height: u32, plot: &Plot, style: &Style) -> Result<String, PlotError> {
+    to_svg_with_layout(width, height, plot, style).map(|r| r.0)
 }

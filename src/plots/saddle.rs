@@ -1,7 +1,7 @@
 //! View 2, saddle escape: the landscape as a contour map, trajectories of robust GD and of
 //! ByzantinePGD from several seeds, the stuck band, the perturbation ball r and the escape radius R.
 
-use super::{color, Corner, Glyph, Legend, PlotError, Style, BYZANTINE, GREY};
+use super::{color, Dash, Glyph, Layout, Legend, PlotError, Shape, Style, BYZANTINE, GREY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -140,19 +140,71 @@ fn circle(c: (f64, f64), r: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<(), PlotError> {
+/// Draws the saddle view. The legend and the escape counter sit beside the plot (below it on a
+/// narrow screen), where they can hide neither a trajectory nor a minimum.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<Layout, PlotError> {
     area.fill(&WHITE)?;
+    let title_h = super::draw_title(area, &data.title, style)?;
+    let (_, body) = area.split_vertically(title_h);
+    let lw = style.line;
+    let thin = (lw.max(2) - 1) as f64 / lw as f64;
+    let mut legend = Legend::new();
+    if let Some(b) = data.band {
+        legend.add(format!("stuck band |w₂| ≤ {b:.3}"), Glyph::Patch(BYZANTINE.mix(0.3)));
+    }
+    legend.add(format!("perturbation ball r = {}", data.r), Glyph::line(BLACK, 1.0, Dash::Solid));
+    legend.add(format!("escape radius R = {}", data.big_r), Glyph::line(BLACK, thin, Dash::Dashed));
+    for (a, name) in data.algos.iter().enumerate() {
+        // Robust GD dashed, ByzantinePGD solid: told apart by more than colour.
+        let col = color(if a == 0 { 1 } else { 0 });
+        legend.add(name.clone(), Glyph::line(col, 1.0, if a == 0 { Dash::Dashed } else { Dash::Solid }));
+    }
+    legend.add("reached a minimum", Glyph::Marker { shape: Shape::Dot, color: BLACK.to_rgba(), size: 1.0 });
+    legend.add("left at the saddle", Glyph::Marker { shape: Shape::Cross, color: BLACK.to_rgba(), size: 1.0 });
+    let (leg_w, leg_h) = legend.size(area, style)?;
+    let lines: Vec<&str> = data.counter.lines().collect();
+    let line_h = (style.font * 1.3) as i32;
+    let counter_w = lines
+        .iter()
+        .map(|l| area.estimate_text_size(l, &style.small()).map(|s| s.0 as i32))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    let side_w = leg_w.max(counter_w) + 2 * style.px(10.0);
+    let (bw, bh) = body.dim_in_pixel();
+    // Beside the plot when that leaves it at least 60 % of the width, else below it.
+    let beside = side_w as f64 <= 0.4 * bw as f64;
+    let (plot_area, side) = if beside {
+        body.split_horizontally(bw as i32 - side_w)
+    } else {
+        body.split_vertically((bh as i32 - leg_h - line_h * lines.len() as i32 - 3 * style.px(10.0)).max(bh as i32 / 2))
+    };
     // Equal scales on both axes: the w₁ range is set by the plot's pixel aspect ratio.
-    let (w, h) = area.dim_in_pixel();
+    let (w, h) = plot_area.dim_in_pixel();
     let (xla, yla) = (style.font * 2.8, style.font * 3.6);
     let plot_w = (w as f64 - yla - 2.0 * style.px(10.0) as f64).max(10.0);
-    let plot_h = (h as f64 - xla - 2.0 * style.px(10.0) as f64 - style.font * 2.0).max(10.0);
+    let plot_h = (h as f64 - xla - 2.0 * style.px(10.0) as f64).max(10.0);
     let (y0, y1) = data.y_range;
     let half = 0.5 * (y1 - y0) * plot_w / plot_h;
     let (x0, x1) = (-half, half);
-    let mut chart =
-        super::chart(area, &data.title, style).x_label_area_size(xla).y_label_area_size(yla).build_cartesian_2d(x0..x1, y0..y1)?;
-    super::axes(&mut chart, style, ("w₁", &super::lin_tick), ("w₂ (escape direction)", &super::lin_tick), false)?;
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(style.px(10.0))
+        .x_label_area_size(xla)
+        .y_label_area_size(yla)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc("w₁")
+        .y_desc("w₂ (escape direction)")
+        .label_style(style.small())
+        .axis_desc_style(style.text())
+        .x_label_formatter(&super::lin_tick)
+        .y_label_formatter(&super::lin_tick)
+        .disable_mesh()
+        .draw()?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let mut layout = Layout { plot: [px.start, py.start, px.end, py.end], min_text: style.small_px(), ..Layout::default() };
     // Shaded loss levels and contour lines on a grid of ~6-pixel cells.
     let ny = ((plot_h / style.px(6.0).max(1) as f64) as usize).clamp(20, 120);
     let nx = ((ny as f64 * plot_w / plot_h) as usize).clamp(20, 240);
@@ -197,36 +249,31 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
             chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, GREY.mix(0.6).stroke_width(1))))?;
         }
     }
-    let mut legend = Legend::new();
     if let Some(b) = data.band {
         chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled())))?;
-        legend.add(format!("stuck band |w₂| ≤ {b:.3}"), Glyph::Patch(BYZANTINE.mix(0.3)));
     }
-    let lw = style.line;
     // Perturbation ball and escape radius.
     chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw))))?;
-    legend.add(format!("perturbation ball r = {}", data.r), Glyph::line(BLACK, lw));
-    let thin = lw.max(2) - 1;
+    let thin_px = style.width(thin);
     chart.draw_series(DashedLineSeries::new(
         circle(data.center, data.big_r),
-        style.px(6.0) as u32,
-        style.px(4.0) as u32,
-        BLACK.stroke_width(thin),
+        style.px(9.0) as u32,
+        style.px(5.0) as u32,
+        BLACK.stroke_width(thin_px),
     ))?;
-    legend.add(format!("escape radius R = {}", data.big_r), Glyph::dashed(BLACK, thin));
-    for (a, name) in data.algos.iter().enumerate() {
+    for (a, _) in data.algos.iter().enumerate() {
         let col = color(if a == 0 { 1 } else { 0 });
-        // Robust GD dashed, ByzantinePGD solid: told apart by more than colour.
-        legend.add(name.clone(), if a == 0 { Glyph::dashed(col, lw) } else { Glyph::line(col, lw) });
         for tr in data.trajectories.iter().filter(|t| t.algo == a) {
             let pts: Vec<(f64, f64)> = tr.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+            layout.lines.push(pts.iter().map(|p| chart.backend_coord(p)).collect());
             if a == 0 {
-                chart.draw_series(DashedLineSeries::new(pts.clone(), style.px(6.0) as u32, style.px(3.0) as u32, col.stroke_width(lw)))?;
+                chart.draw_series(DashedLineSeries::new(pts.clone(), style.px(9.0) as u32, style.px(5.0) as u32, col.stroke_width(lw)))?;
             } else {
                 chart.draw_series(LineSeries::new(pts.clone(), col.mix(0.8).stroke_width(lw)))?;
             }
             if let Some(&end) = pts.last() {
                 let mk = style.marker as i32;
+                layout.points.push(chart.backend_coord(&end));
                 if tr.escaped {
                     chart.draw_series(std::iter::once(Circle::new(end, mk, col.filled())))?;
                 } else {
@@ -236,29 +283,22 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         }
     }
     for (p, label) in &data.marks {
+        layout.points.push(chart.backend_coord(p));
         chart.draw_series(std::iter::once(
             EmptyElement::at(*p)
                 + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled())
                 + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small()),
         ))?;
     }
-    legend.draw(&chart.plotting_area().strip_coord_spec(), Corner::UpperRight, style)?;
-    // The counter (one or more lines), bottom left inside the plot, on a white box: the legend
-    // holds the top right corner, and the trajectories stay near w₁ = 0.
-    let lines: Vec<&str> = data.counter.lines().collect();
-    let line_h = (style.font * 1.3) as i32;
-    let tw = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * style.font * 0.52;
-    let plot_bottom = h as i32 - style.px(10.0) - xla as i32;
-    let tx = (yla + style.px(18.0) as f64) as i32;
-    let ty = plot_bottom - style.px(10.0) - line_h * lines.len() as i32;
-    area.draw(&Rectangle::new(
-        [(tx - style.px(4.0), ty - style.px(2.0)), (tx + tw as i32, ty + line_h * lines.len() as i32 + style.px(2.0))],
-        WHITE.mix(0.85).filled(),
-    ))?;
+    // The legend and the counter, beside or below the plot.
+    let pad = style.px(10.0);
+    layout.legend = Some(legend.draw_at(&side, (pad, pad), style)?);
+    layout.entries = legend.entries.iter().map(|(l, g)| (l.clone(), g.hex())).collect();
+    let ty = pad + leg_h + pad;
     for (k, line) in lines.iter().enumerate() {
-        area.draw(&Text::new(line.to_string(), (tx, ty + k as i32 * line_h), style.text()))?;
+        side.draw(&Text::new(line.to_string(), (pad, ty + k as i32 * line_h), style.small()))?;
     }
-    Ok(())
+    Ok(layout)
 }
 
 #[cfg(test)]

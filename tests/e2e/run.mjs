@@ -211,6 +211,183 @@ await test('a copied link opened in a new page restores the same controls', asyn
   assert(JSON.stringify(got) === JSON.stringify(want), `restored ${JSON.stringify(got)} != ${JSON.stringify(want)}`);
 });
 
+// ------------------------------------------------------------------------------------------------
+// What a class hits (issue 13): keys, legends, colours, Step, the master's CSV, navigation,
+// preset checks, lecture mode on a projector, the phone.
+
+const allDone = () => { const m = (document.querySelector('#iteration')?.textContent || '').match(/(\d+) \/ (\d+)/); return m && m[1] === m[2]; };
+const layoutOf = page => page.evaluate(() => JSON.parse(window.wasmBindings.plot_layout()));
+/// Points and segments of a layout that the legend box covers (plain geometry, from the plot data).
+function legendHits(l) {
+  if (!l.legend) return ['no legend'];
+  const [x0, y0, x1, y1] = l.legend;
+  const inside = p => p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1;
+  const crosses = (a, b) => {
+    if (inside(a) || inside(b)) return true;
+    let t0 = 0, t1 = 1; const dx = b[0] - a[0], dy = b[1] - a[1];
+    for (const [p, q] of [[-dx, a[0] - x0], [dx, x1 - a[0]], [-dy, a[1] - y0], [dy, y1 - a[1]]]) {
+      if (p === 0) { if (q < 0) return false; } else { const t = q / p; if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t); }
+    }
+    return t0 <= t1;
+  };
+  const hits = l.points.filter(inside).map(p => `point ${p}`);
+  for (const line of l.lines) for (let i = 0; i + 1 < line.length; i++) if (crosses(line[i], line[i + 1])) hits.push(`segment ${line[i]}–${line[i + 1]}`);
+  return hits;
+}
+
+await test('no shortcut scrolls the page or logs an error', async (page, { errors }) => {
+  const warnings = [];
+  page.on('console', m => { if (/preventDefault|passive/i.test(m.text())) warnings.push(m.text()); });
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  for (const key of [' ', ' ', 'ArrowRight', 'r', 'l', 'l', '?', 'Escape', '3', '2', '5', '4', '1']) {
+    const before = await page.evaluate(() => [window.scrollX, window.scrollY]);
+    await page.keyboard.press(key);
+    await page.waitForTimeout(60);
+    const after = await page.evaluate(() => [window.scrollX, window.scrollY]);
+    assert(before[0] === after[0] && before[1] === after[1], `key ${JSON.stringify(key)} scrolled the page from ${before} to ${after}`);
+  }
+  assert(warnings.length === 0 && errors.length === 0, `console: ${warnings.concat(errors).join(' | ')}`);
+});
+
+await test('at 1280×720 no view\'s legend covers a drawn point or line (checked from the plot data)', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const VIEWS = await viewKeys(page);
+  for (const lecture of [false, true]) {
+    if (lecture) await page.keyboard.press('l');
+    for (const [i, v] of VIEWS.entries()) {
+      await page.keyboard.press(String(i + 1));
+      await page.waitForFunction(allDone, null, { timeout: 60000 });
+      await page.waitForTimeout(150);
+      const hits = legendHits(await layoutOf(page));
+      assert(hits.length === 0, `${v}${lecture ? ' (lecture)' : ''}: the legend covers ${hits.slice(0, 5).join(', ')}`);
+    }
+  }
+}, { width: 1280, height: 720 });
+
+await test('a rule keeps its colour whatever the other rules on the plot', async page => {
+  const colour = async (q, label) => {
+    await page.goto(base + q);
+    await waitForCounter(page, /t = 100 \/ 100/);
+    await page.waitForTimeout(100);
+    const e = (await layoutOf(page)).entries.find(e => e[0] === label);
+    assert(e, `${q}: no legend entry ${label}`);
+    return e[1];
+  };
+  const a = await colour('?agg=mean,median,trmean', 'median');
+  const b = await colour('?agg=median,trmean', 'median');
+  const c = await colour('?agg=krum,median', 'median');
+  assert(a === b && b === c, `median is ${a}, ${b}, ${c}`);
+  assert(await colour('?agg=median,trmean', 'trimmed mean') === await colour('?agg=mean,trmean', 'trimmed mean'), 'trimmed mean changes colour');
+});
+
+await test('Step advances the saddle, breakdown and rates views by one unit', async page => {
+  await page.goto(base + '?T=60');
+  await waitForCounter(page, /t = 60 \/ 60/);
+  for (const [key, unit] of [['2', /t = (\d+)/], ['3', /sweep (\d+)/], ['5', /sweep (\d+)/]]) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(300);
+    if ((await page.textContent('#play')).includes('Pause')) await page.click('#play');
+    await page.waitForTimeout(100);
+    const read = async () => parseInt((await counter(page)).match(unit)[1]);
+    const t0 = await read();
+    await page.click('#step');
+    await page.waitForFunction(([re, t]) => parseInt((document.querySelector('#iteration').textContent.match(new RegExp(re)) || [0, -1])[1]) > t, [unit.source, t0], { timeout: 20000 });
+    const t1 = await read();
+    await page.waitForTimeout(400);
+    assert(await read() === t1, `view ${key}: kept moving after one step`);
+    assert((await page.textContent('#play')).includes('Play'), `view ${key}: Step started playing`);
+  }
+});
+
+await test('the speed is in units per second, slow enough to watch', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.selectOption('#speed', { index: 1 });
+  assert((await page.inputValue('#speed')).includes('5 iterations/s'), await page.inputValue('#speed'));
+  await page.click('#reset');
+  await page.click('#play');
+  await page.waitForTimeout(2000);
+  const t = await iteration(page);
+  assert(t >= 5 && t <= 15, `5 iterations/s ran ${t} iterations in 2 s`);
+});
+
+await test('the master\'s CSV holds the messages, and its title counts rounds as the counter does', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.keyboard.press('4');
+  await page.waitForTimeout(200);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const file = path.join(OUT, 'master.csv');
+  await dl.saveAs(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  assert(lines.filter(l => l.startsWith('honest,')).length === 36 && lines.filter(l => l.startsWith('byzantine,')).length === 4, `master CSV:\n${text.slice(0, 400)}`);
+  assert(text.includes('# messages of round 100 of'), 'the CSV does not say which round');
+});
+
+await test('Back returns to the previous scenario, and the hash selects the view', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.selectOption('#ctl-attack', 'alie');
+  await page.waitForTimeout(1200);
+  await page.selectOption('#ctl-attack', 'signflip');
+  await page.waitForFunction(() => location.search.includes('attack=signflip'));
+  await page.goBack();
+  await page.waitForFunction(() => location.search.includes('attack=alie'), null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('#ctl-attack').value === 'alie', null, { timeout: 5000 });
+  assert(page.url().startsWith(base), `Back left the app: ${page.url()}`);
+  await page.evaluate(() => { location.hash = '#rates'; });
+  await page.waitForFunction(() => document.querySelector('#view-rates').getAttribute('aria-pressed') === 'true', null, { timeout: 5000 });
+});
+
+await test('a preset check whose numbers lie within the spread over seeds is not marked ✓', async page => {
+  await page.goto(base);
+  await page.click('#preset-yin18-table2');
+  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  const checks = await page.$$eval('.checks li', ls => ls.map(l => [l.className, l.textContent]));
+  const median = checks.find(c => c[1].includes('median beats the attacked mean'));
+  assert(median && median[0] !== 'ok' && !median[1].startsWith('✓'), `checks: ${JSON.stringify(checks)}`);
+  assert(median[1].includes('points') && median[1].includes('paper:'), `no effect size beside the paper's: ${median[1]}`);
+  // The table sits right under the plot it describes.
+  const plot = await page.locator('#plot').boundingBox();
+  const table = await page.locator('#preset-table').boundingBox();
+  assert(table.y - (plot.y + plot.height) < 200, `the table starts ${table.y - plot.y - plot.height}px below the plot`);
+});
+
+for (const [w, h] of [[1280, 720], [1920, 1080]]) {
+  await test(`lecture mode fits a ${w}×${h} projector: tabs, transport and the whole plot, text ≥ 24 px`, async page => {
+    await page.goto(base);
+    await waitForCounter(page, /t = 100 \/ 100/);
+    await page.keyboard.press('l');
+    await page.waitForTimeout(300);
+    for (const sel of ['#plot', 'nav.views', '.transport']) {
+      const b = await page.locator(sel).boundingBox();
+      assert(b.x >= 0 && b.y >= 0 && b.x + b.width <= w + 0.5 && b.y + b.height <= h + 0.5, `${sel} at ${JSON.stringify(b)} leaves the ${w}×${h} screen`);
+    }
+    const l = await layoutOf(page);
+    assert(l.minText >= 24, `plot text of ${l.minText} px`);
+    const controls = await page.locator('aside.controls').boundingBox();
+    assert(controls.width <= 0.3 * w, `the controls take ${controls.width}px of ${w}`);
+    await page.screenshot({ path: path.join(OUT, `lecture-${w}x${h}.png`) });
+  }, { width: w, height: h });
+}
+
+await test('on a 390×844 phone the plot\'s text is ≥ 10 px and the α slider is within a screen of the plot', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.waitForTimeout(200);
+  const l = await layoutOf(page);
+  assert(l.minText >= 10, `plot text of ${l.minText} px`);
+  const plot = await page.locator('#plot').boundingBox();
+  const slider = await page.locator('#ctl-alpha').boundingBox();
+  assert(slider.y - (plot.y + plot.height) <= 844, `the α slider is ${slider.y - plot.y - plot.height}px below the plot`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+}, { width: 390, height: 844 });
+
 await test('lecture mode and help overlay work from the keyboard', async page => {
   await page.goto(base);
   await waitForCounter(page, /t = 100 \/ 100/);
@@ -306,7 +483,7 @@ await test('a panic shows a banner with a reset link instead of a dead page', as
 await test('extreme settings stay responsive and explain broken assumptions', async page => {
   await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
   await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });
-  const notes = await page.textContent('.transport');
+  const notes = await page.textContent('#assumptions');
   assert(notes.includes('Bulyan needs m ≥ 4f + 3') && notes.includes('a majority') && notes.includes('β ≥ α'), `assumption notes: ${notes}`);
   await page.evaluate(() => { window.__longtasks = []; });
   await page.waitForTimeout(3000);

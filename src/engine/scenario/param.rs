@@ -65,6 +65,16 @@ pub enum Group {
 
 impl Group {
     pub const ALL: [Group; 5] = [Group::Data, Group::Byzantine, Group::Master, Group::Algorithm, Group::Run];
+    /// A name for the page's styles.
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Data => "data",
+            Group::Byzantine => "byzantine",
+            Group::Master => "master",
+            Group::Algorithm => "algorithm",
+            Group::Run => "run",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Group::Data => "Problem and data",

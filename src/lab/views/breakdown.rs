@@ -38,6 +38,14 @@ impl View for Breakdown {
         self.sweep.as_ref().is_some_and(|s| s.is_done())
     }
 
+    fn progress(&self, _lab: &Shared) -> usize {
+        self.sweep.as_ref().map_or(0, super::sweep_points)
+    }
+
+    fn unit(&self) -> &'static str {
+        "α points"
+    }
+
     fn status(&self, _lab: &Shared) -> String {
         super::sweep_status(self.sweep.as_ref())
     }
@@ -63,14 +71,23 @@ impl View for Breakdown {
         self.sweep.as_ref().map_or_else(String::new, |s| s.csv())
     }
 
-    fn explain(&self, _sc: &Scenario) -> ViewText {
+    fn explain(&self, sc: &Scenario) -> ViewText {
+        let f = sc.assumed_f();
+        let first = (f + 1) as f64 / sc.m as f64;
+        let grid = (first / 0.02).ceil() * 0.02;
+        let mut why = vec![format!(
+            "Why the trimmed mean breaks at α = {grid:.2} here, not at the β = {} it is told: it drops f = ⌊βm⌋ = {f} values at each end of every coordinate, so it survives as long as ⌊αm⌋ ≤ {f}. The first α with ⌊α × {}⌋ > {f} is (f + 1)/m = {first:.3} (on this sweep's grid, {grid:.2}); from there one Byzantine value per end is averaged in, and it moves as freely as the mean.",
+            sc.beta, sc.m
+        )];
+        why.push("The median needs only an honest majority (⌊αm⌋ < m/2): it breaks near α = ½, whatever β says.".into());
         ViewText {
             lines: vec![
-                "Final error against the Byzantine fraction α, mean over seeds with the min–max range as a band.".into(),
-                "Dashed verticals mark each rule's theoretical breakdown: ½ for the median, β for the trimmed mean, min(β, (1 − β)/2) for NBS (⅓ at β = ⅓), m ≥ 2f + 3 for Krum, m ≥ 4f + 3 for Bulyan.".into(),
+                "Final error against the Byzantine fraction α, the mean over seeds, with the min–max range over seeds as a band. Runs that diverged are not drawn as an error: they are marked in the row above the plot (faint where only some seeds diverged).".into(),
+                "Dashed verticals mark each rule's breakdown point for this m and β: ½ for the median, (f + 1)/m for the trimmed mean (f = ⌊βm⌋), NBS also needs 2α/(1 − β) < 1, Krum m ≥ 2f + 3, Bulyan m ≥ 4f + 3.".into(),
             ],
-            mathml: r#"<math display="block"><mi>α</mi><mo>&lt;</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><mspace width="0.6em"></mspace><mtext>(median)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mi>α</mi><mo>≤</mo><mi>β</mi><mspace width="0.6em"></mspace><mtext>(trimmed mean)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mfrac><mrow><mn>2</mn><mi>α</mi></mrow><mrow><mn>1</mn><mo>−</mo><mi>β</mi></mrow></mfrac><mo>&lt;</mo><mn>1</mn><mspace width="0.6em"></mspace><mtext>(NBS)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mi>m</mi><mo>≥</mo><mn>2</mn><mi>f</mi><mo>+</mo><mn>3</mn><mspace width="0.6em"></mspace><mtext>(Krum)</mtext></math>"#,
-            source: "Yin et al. 2018 (§3–4); the NBS + DRO paper (§VI-C); Blanchard et al. 2017; El Mhamdi et al. 2018",
+            why,
+            mathml: r#"<math display="block"><mrow><mo>⌊</mo><mi>α</mi><mi>m</mi><mo>⌋</mo><mo>&lt;</mo><mfrac><mi>m</mi><mn>2</mn></mfrac></mrow><mspace width="0.6em"></mspace><mtext>(median)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mrow><mo>⌊</mo><mi>α</mi><mi>m</mi><mo>⌋</mo><mo>≤</mo><mi>f</mi><mo>=</mo><mo>⌊</mo><mi>β</mi><mi>m</mi><mo>⌋</mo></mrow><mspace width="0.6em"></mspace><mtext>(trimmed mean)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mfrac><mrow><mn>2</mn><mi>α</mi></mrow><mrow><mn>1</mn><mo>−</mo><mi>β</mi></mrow></mfrac><mo>&lt;</mo><mn>1</mn><mspace width="0.6em"></mspace><mtext>(NBS)</mtext><mo>,</mo><mspace width="0.8em"></mspace><mi>m</mi><mo>≥</mo><mn>2</mn><mi>f</mi><mo>+</mo><mn>3</mn><mspace width="0.6em"></mspace><mtext>(Krum)</mtext></math>"#,
+            source: "Yin et al. 2018 (§3–4); Robust distributed learning against distributional shifts and Byzantine attacks (§VI-C); Blanchard et al. 2017; El Mhamdi et al. 2018",
         }
     }
 }

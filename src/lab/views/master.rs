@@ -57,11 +57,10 @@ impl<'a> Seen<'a> {
         let outputs = sc
             .rules
             .iter()
-            .enumerate()
-            .map(|(i, a)| {
+            .map(|a| {
                 let mut out = vec![0.0; d];
                 Aggregator::new(*a, sc.agg, sc.assumed_f()).aggregate(msgs, &mut out);
-                (a.label(), i, out)
+                (a.label(), super::style_of(&crate::engine::Curve::gd(*a)).0, out)
             })
             .collect();
         let truth = run.problem().exact_grad(&run.msgs_at, q);
@@ -111,12 +110,8 @@ impl View for Master {
         lab.main.is_done()
     }
 
-    fn step_size(&self, lab: &Shared) -> usize {
-        lab.main.count()
-    }
-
-    fn paced(&self) -> bool {
-        true
+    fn progress(&self, lab: &Shared) -> usize {
+        lab.main.progress()
     }
 
     fn status(&self, lab: &Shared) -> String {
@@ -128,12 +123,15 @@ impl View for Master {
         let run = seen.run;
         let (m, q) = (run.msgs.rows, run.q);
         let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
-        let byz_all: Vec<(f64, f64)> = (0..q).map(|i| seen.proj(run.msgs.row(i))).collect();
-        let byzantine: Vec<(f64, f64)> = byz_all.iter().copied().filter(finite).collect();
+        let mu = &run.honest_mean;
+        let byz_all: Vec<((f64, f64), f64)> = (0..q).map(|i| (seen.proj(run.msgs.row(i)), dist(run.msgs.row(i), mu))).collect();
+        let byzantine: Vec<((f64, f64), f64)> = byz_all.iter().copied().filter(|b| finite(&b.0)).collect();
         Plot::Master(MasterView {
+            // Numbered as the counter counts: round t of T sent the messages that made w_t.
             title: format!(
-                "Messages at iteration {} of the {} run ({} honest, {} Byzantine)",
-                run.t.saturating_sub(1),
+                "Messages of round {} of {} of the {} run ({} honest, {} Byzantine)",
+                run.t,
+                lab.sc.t,
                 lab.sc.curve_label(&run.curve),
                 m - q,
                 q
@@ -141,11 +139,11 @@ impl View for Master {
             x_label: seen.x_label.clone(),
             y_label: seen.y_label.clone(),
             honest: (q..m).map(|i| seen.proj(run.msgs.row(i))).collect(),
-            off_frame: byz_all.len() - byzantine.len(),
+            non_finite: byz_all.len() - byzantine.len(),
             byzantine,
             honest_mean: seen.proj(&run.honest_mean),
             truth: seen.truth.as_ref().map(|g| seen.proj(g)),
-            outputs: seen.outputs.iter().map(|(l, c, o)| (l.clone(), *c, seen.proj(o))).collect(),
+            outputs: seen.outputs.iter().map(|(l, c, o)| (l.clone(), *c, seen.proj(o), dist(o, mu))).collect(),
         })
     }
 
@@ -170,15 +168,25 @@ impl View for Master {
         for (i, a) in lab.sc.rules.iter().enumerate() {
             row("rule", &a.key(), &seen.outputs[i].2);
         }
-        format!("# iteration {} of the {} run\n{out}", run.t.saturating_sub(1), run.curve.key())
+        format!("# messages of round {} of the {} run\n{out}", run.t, run.curve.key())
     }
 
-    fn explain(&self, _sc: &Scenario) -> ViewText {
+    fn explain(&self, sc: &Scenario) -> ViewText {
+        let (q, m) = (sc.byzantine(), sc.m);
+        let why = if q == 0 {
+            vec!["No worker is Byzantine: every rule lands near the honest mean, a little off ∇F by sampling noise.".into()]
+        } else {
+            vec![
+                format!("Why the mean goes where the triangles pull: it weighs every message 1/m, so {q} Byzantine messages of {m} drag it {q}/{m} of the way towards them; an arrow on the edge says how far off they are."),
+                format!("The median and the trimmed mean decide coordinate by coordinate: a Byzantine value only counts if it lands among the honest values, so with {q} of {m} Byzantine they stay inside the honest cloud. Krum picks the message whose nearest neighbours are closest: a lone far-away message never wins."),
+            ]
+        };
         ViewText {
             lines: vec![
-                "The m messages of the current iteration, projected to 2-D: honest circles, Byzantine triangles. The cross is the honest mean, the square the true gradient ∇F.".into(),
+                "The m messages of the current round, projected to 2-D: honest circles, Byzantine triangles (arrows on the edge where they are far off the frame). The cross is the honest mean, the square the true gradient ∇F.".into(),
                 "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
             ],
+            why,
             mathml: r#"<math display="block"><mover><mi>g</mi><mo>^</mo></mover><mo>=</mo><mi>agg</mi><mo>(</mo><msub><mi>g</mi><mn>1</mn></msub><mo>,</mo><mo>…</mo><mo>,</mo><msub><mi>g</mi><mi>m</mi></msub><mo>)</mo><mo>,</mo><mspace width="1em"></mspace><mo>‖</mo><mover><mi>g</mi><mo>^</mo></mover><mo>−</mo><mo>∇</mo><mi>F</mi><mo>(</mo><mi>w</mi><mo>)</mo><mo>‖</mo><mo>≤</mo><mi>Δ</mi></math>"#,
             source: "Yin et al. 2019, Definition 4.3 (Δ-inexact gradient oracle)",
         }

@@ -27,8 +27,23 @@ pub(super) fn final_label(p: crate::engine::ProblemKind) -> &'static str {
     } else if p == ProblemKind::Saddle {
         "final distance to a minimum"
     } else {
-        "final ‖w_T − w*‖"
+        "final error ‖w − w*‖"
     }
+}
+
+/// A curve's style on every plot: its rule's colour and marker (RSA has its own), its algorithm's
+/// dash (robust GD and RSA solid, ByzantinePGD dashed, perturbed GD sparse, one-round dotted).
+pub fn style_of(c: &crate::engine::Curve) -> (usize, crate::plots::Dash) {
+    use crate::engine::AlgoKind;
+    use crate::plots::Dash;
+    let id = c.rule.map_or(crate::plots::SERIES.len() - 1, |r| r.kind as usize);
+    let dash = match c.algo {
+        AlgoKind::Gd | AlgoKind::Rsa => Dash::Solid,
+        AlgoKind::Bpgd => Dash::Dashed,
+        AlgoKind::Pgd => Dash::Sparse,
+        AlgoKind::OneRound => Dash::Dotted,
+    };
+    (id, dash)
 }
 
 /// Seeds per breakdown and rates cell.
@@ -54,11 +69,17 @@ pub(super) fn band_series(
         .enumerate()
         .map(|(g, curve)| crate::plots::breakdown::BandSeries {
             label: sw.base.curve_label(curve),
-            color: g,
+            id: style_of(curve).0,
+            dash: style_of(curve).1,
             points: (0..sw.axis.len()).filter_map(|a| sw.cell(a, g).map(|c| (sw.axis.value(a), c.mean, c.min, c.max))).collect(),
             mark: mark(curve),
         })
         .collect()
+}
+
+/// The grid points of a sweep done (every curve at one axis value for one seed).
+pub(super) fn sweep_points(sw: &crate::engine::sweep::Sweep) -> usize {
+    sw.progress().0 / sw.curves.len().max(1)
 }
 
 /// Status of a sweep view.
@@ -70,4 +91,16 @@ pub(super) fn sweep_status(sw: Option<&crate::engine::sweep::Sweep>) -> String {
         }
         None => "sweep not started".into(),
     }
+}
+
+/// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st, …
+pub(super) fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

@@ -65,6 +65,11 @@ impl Experiment {
     }
 }
 
+/// `n` in superscript digits (P(stuck)³).
+fn superscript(n: usize) -> String {
+    n.to_string().chars().map(|c| ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][c.to_digit(10).unwrap_or(0) as usize]).collect()
+}
+
 /// A run ended near a minimum (0, ±1) rather than at the saddle.
 fn escaped(r: &Run) -> bool {
     r.w.get(1).is_some_and(|w2| w2.abs() > 0.5)
@@ -105,13 +110,17 @@ impl View for Saddle {
         self.exp.as_ref().is_some_and(|e| e.is_set_up() && e.runs().all(|r| !r.is_running()))
     }
 
-    fn step_size(&self, _lab: &Shared) -> usize {
-        2 * SEEDS as usize
+    fn progress(&self, _lab: &Shared) -> usize {
+        // The iterations every trajectory has made (the least advanced running one).
+        self.exp.as_ref().filter(|e| e.is_set_up()).map_or(0, |e| {
+            let running = e.runs().filter(|r| r.is_running()).map(|r| r.t).min();
+            running.unwrap_or_else(|| e.runs().map(|r| r.t).max().unwrap_or(0))
+        })
     }
 
-    fn status(&self, _lab: &Shared) -> String {
+    fn status(&self, lab: &Shared) -> String {
         match &self.exp {
-            Some(e) => format!("t = {} / {}", e.runs().map(|r| r.t).max().unwrap_or(0), e.sc.t),
+            Some(e) => format!("t = {} / {}", self.progress(lab), e.sc.t),
             None => "t = 0".into(),
         }
     }
@@ -142,7 +151,7 @@ impl View for Saddle {
             band: s.band.map(|(lo, hi)| lo.abs().max(hi.abs())),
             marks: vec![((0.0, 0.0), "saddle".into()), ((0.0, 1.0), "min".into()), ((0.0, -1.0), "min".into())],
             counter: if s.is_set_up() {
-                format!("escaped: ByzantinePGD {n_bp}/{k}, robust GD {n_gd}/{}\ntheory for ByzantinePGD: 1 − P(stuck)^Q = {theory:.2}", s.gd.len())
+                format!("escaped: ByzantinePGD {n_bp}/{k}, robust GD {n_gd}/{}\ntheory for ByzantinePGD: 1 − P(stuck){} = {theory:.2}", s.gd.len(), superscript(q))
             } else {
                 format!("measuring the stuck band of seed {} of {SEEDS}…", s.gd.len() + 1)
             },
@@ -163,14 +172,27 @@ impl View for Saddle {
         out
     }
 
-    fn explain(&self, _sc: &Scenario) -> ViewText {
+    fn explain(&self, sc: &Scenario) -> ViewText {
+        let s = if sc.problem == ProblemKind::Saddle { sc.clone() } else { Scenario::defaults_for(ProblemKind::Saddle) };
+        let (q, r, qr) = (s.byzantine(), s.bpgd.r, s.bpgd.q_rounds);
+        let why = match self.exp.as_ref().and_then(|e| e.band.map(|b| (b, e))) {
+            Some(((lo, hi), _)) => {
+                let p = theory::p_stuck_band(lo, hi, r);
+                vec![
+                    format!("What the saddle point attack does: near the saddle the honest gradients' escape components (w₂) are small and spread around 0. The {q} Byzantine workers send, in w₂, the value that makes the master's {} exactly 0 — found by bisection against the rule itself. They can do so while w₂ stays in the shaded band, here {lo:.3} ≤ w₂ ≤ {hi:.3}: gradient steps started there never leave, so robust GD stays at the saddle.", s.rules[0].label()),
+                    format!("A perturbation uniform in the ball of radius r = {r} lands outside the band with probability 1 − P(stuck) = {:.2}; from there the honest majority wins and the run falls to a minimum. With Q = {qr} tries, ByzantinePGD escapes with probability 1 − P(stuck){} = {:.3}.", 1.0 - p, superscript(qr), theory::escape_probability(p, qr)),
+                ]
+            }
+            None => vec!["Press play: the stuck band is measured for each seed before the runs start.".into()],
+        };
         ViewText {
             lines: vec![
                 "F(w) = ½w₁² + (w₂² − 1)²/4 has a saddle at 0 and minima at (0, ±1). Inside the shaded band the Byzantine workers cancel the escape direction w₂, so robust GD stays at the saddle.".into(),
-                "ByzantinePGD perturbs uniformly in a ball of radius r, runs T_th steps and calls it an escape if it moved at least R; it retries up to Q times.".into(),
+                "ByzantinePGD perturbs uniformly in a ball of radius r, runs Tₜₕ steps and calls it an escape if it moved at least R; it retries up to Q times.".into(),
                 "Filled dots: runs that reached a minimum; crosses: runs left at the saddle.".into(),
             ],
-            mathml: r#"<math display="block"><msub><mi>P</mi><mtext>stuck</mtext></msub><mo>=</mo><mfrac><mn>2</mn><mi>π</mi></mfrac><mo>(</mo><mo>arcsin</mo><mi>x</mi><mo>+</mo><mi>x</mi><msqrt><mn>1</mn><mo>−</mo><msup><mi>x</mi><mn>2</mn></msup></msqrt><mo>)</mo><mo>,</mo><mspace width="0.5em"></mspace><mi>x</mi><mo>=</mo><mfrac><mi>Δ</mi><mrow><mi>λ</mi><mi>r</mi></mrow></mfrac><mo>,</mo><mspace width="1em"></mspace><mi>P</mi><mo>(</mo><mtext>escape</mtext><mo>)</mo><mo>=</mo><mn>1</mn><mo>−</mo><msubsup><mi>P</mi><mtext>stuck</mtext><mi>Q</mi></msubsup></math>"#,
+            why,
+            mathml: r#"<math display="block"><msub><mi>P</mi><mtext>stuck</mtext></msub><mo>=</mo><mfrac><mn>2</mn><mi>π</mi></mfrac><mrow><mo>(</mo><mo>arcsin</mo><mi>x</mi><mo>+</mo><mi>x</mi><mo>√</mo><mo>(</mo><mn>1</mn><mo>−</mo><msup><mi>x</mi><mn>2</mn></msup><mo>)</mo><mo>)</mo></mrow><mo>,</mo><mspace width="0.5em"></mspace><mi>x</mi><mo>=</mo><mfrac><mi>Δ</mi><mrow><mi>λ</mi><mi>r</mi></mrow></mfrac><mo>,</mo><mspace width="1em"></mspace><mi>P</mi><mo>(</mo><mtext>escape</mtext><mo>)</mo><mo>=</mo><mn>1</mn><mo>−</mo><msubsup><mi>P</mi><mtext>stuck</mtext><mi>Q</mi></msubsup></math>"#,
             source: "Yin, Chen, Ramchandran, Bartlett (ICML 2019); Yin's thesis ch. 4, Algorithm 3 and Proposition 4.4",
         }
     }
