@@ -362,6 +362,38 @@ fn cli_runs_a_query_and_writes_csv() {
 }
 
 #[test]
+fn cli_output_is_the_same_for_every_number_of_jobs() {
+    // --jobs splits a sweep's runs and a preset's rows over threads; every job is an independent,
+    // seeded run, so the output must not depend on how many threads ran it.
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sweep = ["sweep", "problem=linreg&agg=median,trmean,mean&T=25&m=20", "--alphas", "0:0.3:0.1", "--seeds", "3"];
+    let one = cli(&[&sweep[..], &["--jobs", "1"]].concat());
+    assert_eq!(one.lines().count(), 1 + 4 * 3, "{one}");
+    for jobs in ["2", "3", "7"] {
+        assert_eq!(cli(&[&sweep[..], &["--jobs", jobs]].concat()), one, "sweep --jobs {jobs}");
+    }
+    // The same sweep run in-process, one job after another, gives the same CSV.
+    let s = sc(sweep[1]);
+    let mut sw = byzlab::engine::sweep::Sweep::new(
+        &s,
+        byzlab::engine::sweep::Axis::alpha_range(0.0, 0.3, 0.1),
+        s.curves(),
+        vec![s.seed, s.seed + 1, s.seed + 2],
+    );
+    sw.run_to_end(&mut problem::Cache::with_data(None));
+    assert_eq!(sw.csv(), one);
+    let preset = cli(&["preset", "yin18-rates", "--jobs", "1"]);
+    assert!(preset.contains("| "), "{preset}");
+    assert_eq!(cli(&["preset", "yin18-rates", "--jobs", "3"]), preset);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["preset", "yin18-rates", "--jobs", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "--jobs 0 must be refused");
+}
+
+#[test]
 fn one_round_median_beats_the_mean_under_random_labels() {
     // Algorithm 2 on mean estimation: every worker sends its local mean (its local ERM), the master
     // takes their coordinate-wise median. The Byzantine workers compute theirs on random data

@@ -179,6 +179,56 @@ impl Sweep {
         done
     }
 
+    /// The number of runs (jobs) of the sweep.
+    pub fn job_count(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Job i: its scenario and curve. Jobs are independent runs, so any set of them can run
+    /// anywhere, in any order; [`Sweep::record`] puts each result where it belongs.
+    pub fn job(&self, i: usize) -> (Scenario, Curve) {
+        let (a, g, s) = self.jobs[i];
+        (self.scenario(a, s), self.curves[g])
+    }
+
+    /// The final metric of job i's run (what [`Sweep::advance`] records for it).
+    pub fn run_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<f64, String> {
+        let mut run = Run::new(sc, curve, problems.get(sc)?);
+        run.trace = super::trace::Trace::with_capacity(4);
+        run.run_to_end();
+        Ok(run.final_metric())
+    }
+
+    /// Records the results of jobs `next..next + values.len()`, run elsewhere, in job order: the
+    /// sweep then is exactly as if it had run them itself.
+    pub fn record(&mut self, values: &[f64]) {
+        for &v in values {
+            if self.is_done() {
+                break;
+            }
+            let (a, g, _) = self.jobs[self.next];
+            self.results[a][g].push(v);
+            self.next += 1;
+        }
+        self.current = None;
+    }
+
+    /// Runs every job on `threads` threads (native only): the same results, bit for bit, as
+    /// [`Sweep::run_to_end`], since every job is an independent, seeded run.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn run_parallel(&mut self, threads: usize, data: Option<std::sync::Arc<super::data::Dataset>>) -> Result<(), String> {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| e.to_string())?;
+        let jobs: Vec<(Scenario, Curve)> = (self.next..self.jobs.len()).map(|i| self.job(i)).collect();
+        let values: Vec<f64> = pool.install(|| {
+            jobs.par_iter()
+                .map_init(|| Cache::with_data(data.clone()), |cache, (sc, c)| Sweep::run_job(sc, *c, cache))
+                .collect::<Result<Vec<f64>, String>>()
+        })?;
+        self.record(&values);
+        Ok(())
+    }
+
     /// Runs everything.
     pub fn run_to_end(&mut self, problems: &mut Cache) {
         while !self.is_done() {

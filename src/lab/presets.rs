@@ -682,6 +682,8 @@ pub struct PresetRun {
     /// The range of each row's value over seeds (a binomial ±2 sd for escape rates), where known.
     pub spreads: Vec<Option<(f64, f64)>>,
     next: usize,
+    /// The row to stop before (all rows, unless one row is computed alone).
+    until: usize,
     active: Option<Active>,
     /// Iterations done, of `total`.
     done: usize,
@@ -693,11 +695,64 @@ impl PresetRun {
     pub fn new(preset: Preset) -> PresetRun {
         let n = preset.rows.len();
         let total = preset.rows.iter().map(|r| cost(&r.job)).sum();
-        PresetRun { preset, values: vec![f64::NAN; n], spreads: vec![None; n], next: 0, active: None, done: 0, total, error: None }
+        PresetRun {
+            preset,
+            values: vec![f64::NAN; n],
+            spreads: vec![None; n],
+            next: 0,
+            until: n,
+            active: None,
+            done: 0,
+            total,
+            error: None,
+        }
     }
 
     pub fn is_done(&self) -> bool {
-        self.next >= self.values.len() || self.error.is_some()
+        self.next >= self.until || self.error.is_some()
+    }
+
+    /// Row i of `preset` computed alone: its value and spread (rows are independent).
+    pub fn compute_row(preset: &Preset, i: usize, problems: &mut Cache) -> Result<(f64, Option<(f64, f64)>), String> {
+        let mut run = PresetRun::new(preset.clone());
+        (run.next, run.until) = (i, i + 1);
+        run.run_to_end(problems);
+        match run.error {
+            Some(e) => Err(e),
+            None => Ok((run.values[i], run.spreads[i])),
+        }
+    }
+
+    /// Puts rows computed elsewhere (by [`PresetRun::compute_row`]) in the table, in order from
+    /// the next row.
+    pub fn record(&mut self, rows: &[(f64, Option<(f64, f64)>)]) {
+        for &(v, spread) in rows {
+            if self.is_done() {
+                break;
+            }
+            self.values[self.next] = v;
+            self.spreads[self.next] = spread;
+            self.next += 1;
+        }
+        self.active = None;
+        self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job)).sum();
+    }
+
+    /// Computes every row on `threads` threads (native only): the same table, bit for bit, as
+    /// [`PresetRun::run_to_end`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn run_parallel(&mut self, threads: usize, data: Option<std::sync::Arc<crate::engine::data::Dataset>>) -> Result<(), String> {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| e.to_string())?;
+        let p = &self.preset;
+        let rows: Vec<(f64, Option<(f64, f64)>)> = pool.install(|| {
+            (self.next..self.until)
+                .into_par_iter()
+                .map_init(|| Cache::with_data(data.clone()), |cache, i| PresetRun::compute_row(p, i, cache))
+                .collect::<Result<Vec<_>, String>>()
+        })?;
+        self.record(&rows);
+        Ok(())
     }
 
     /// (rows done, rows).
