@@ -7,12 +7,12 @@ apt_install chromium chromium-driver fonts-dejavu-core
 
 say "gates: cargo fmt --check, cargo clippy -D warnings (native and wasm32)"
 ensure_rust_components
-cargo fmt --check
-cargo clippy --quiet --all-targets -- -D warnings
-cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo fmt --all --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 say "native tests (engine, plots, lab)"
-cargo test --release --quiet
+cargo test --release --quiet --workspace
 
 say "wasm tests in headless Chromium (wasm-bindgen-test)"
 export CHROMEDRIVER=/usr/bin/chromedriver

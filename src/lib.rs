@@ -1,5 +1,5 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-pub mod engine;
+pub use byzlab_engine as engine;
 pub mod lab;
 pub mod plots;

@@ -1,7 +1,11 @@
 //! The web app's entry point (built by Trunk for wasm32).
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    byzlab::app::start();
+    // The same module runs in the page and in its compute workers, which start their side
+    // themselves (static/worker.js calls `worker_start`).
+    if !byzlab::app::worker::in_worker() {
+        byzlab::app::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

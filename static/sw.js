@@ -1,6 +1,6 @@
 // byzlab's optional service worker (registered only when the user asks for offline use).
 // Network first, cache as fallback: online the page is always current, offline it still works.
-const CACHE = 'byzlab-v1';
+const CACHE = 'byzlab-v2';
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -8,7 +8,7 @@ async function precache() {
   const html = await page.clone().text();
   await cache.put('./', page);
   // The hashed assets the page refers to, plus the data file and this folder's fixed files.
-  const assets = new Set(['./boot.js', './data/mnist5k.bin']);
+  const assets = new Set(['./boot.js', './worker.js', './data/mnist5k.bin']);
   for (const m of html.matchAll(/(?:href|src|data-js|data-wasm)="\.?\/?([^"#?]+\.(?:js|wasm|css|svg))"/g)) assets.add('./' + m[1]);
   await Promise.all([...assets].map(a => fetch(a).then(r => r.ok && cache.put(a, r)).catch(() => {})));
 }

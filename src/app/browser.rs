@@ -476,35 +476,44 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
 pub fn install_panic_hook() {
     // Through Yew, which otherwise replaces any hook with its own when the app is rendered.
     yew::set_custom_panic_hook(Box::new(|info| {
-        let scenario = CURRENT.with(|c| c.borrow().clone());
-        let msg = info.to_string();
-        web_sys::console::error_1(&format!("byzlab panicked: {msg}\nscenario: ?{scenario}").into());
-        let doc = document();
-        if doc.get_element_by_id("panic").is_some() {
-            return;
-        }
-        let Ok(div) = doc.create_element("div") else { return };
-        div.set_id("panic");
-        div.set_attribute("role", "alert").ok();
-        let p = doc.create_element("p").ok();
-        if let Some(p) = &p {
-            p.set_text_content(Some("byzlab hit an internal error and stopped. The scenario has been logged to the console."));
-            let _ = div.append_child(p);
-        }
-        if let Ok(pre) = doc.create_element("pre") {
-            pre.set_text_content(Some(&msg));
-            let _ = div.append_child(&pre);
-        }
-        if let Ok(a) = doc.create_element("a") {
-            a.set_attribute("href", "./").ok();
-            a.set_id("panic-reset");
-            a.set_text_content(Some("Reset to defaults"));
-            let _ = div.append_child(&a);
-        }
-        if let Some(body) = doc.body() {
-            let _ = body.prepend_with_node_1(&div);
-        }
+        show_error_banner("byzlab hit an internal error and stopped. The scenario has been logged to the console.", &info.to_string());
     }));
+}
+
+/// The error banner: what happened, the error itself, and a "reset to defaults" link; the
+/// scenario goes to the console. Shown once (the first error is the one that matters).
+pub fn show_error_banner(what: &str, error: &str) {
+    let scenario = CURRENT.with(|c| c.borrow().clone());
+    web_sys::console::error_1(&format!("byzlab: {what}\n{error}\nscenario: ?{scenario}").into());
+    let doc = document();
+    if doc.get_element_by_id("panic").is_some() {
+        return;
+    }
+    let Ok(div) = doc.create_element("div") else { return };
+    div.set_id("panic");
+    div.set_attribute("role", "alert").ok();
+    if let Ok(p) = doc.create_element("p") {
+        p.set_text_content(Some(what));
+        let _ = div.append_child(&p);
+    }
+    if let Ok(pre) = doc.create_element("pre") {
+        pre.set_text_content(Some(error));
+        let _ = div.append_child(&pre);
+    }
+    if let Ok(a) = doc.create_element("a") {
+        a.set_attribute("href", "./").ok();
+        a.set_id("panic-reset");
+        a.set_text_content(Some("Reset to defaults"));
+        let _ = div.append_child(&a);
+    }
+    if let Some(body) = doc.body() {
+        let _ = body.prepend_with_node_1(&div);
+    }
+}
+
+/// The lab worker's memory, for the end-to-end tests (`window.byzlabWorkerMemory`, bytes).
+pub fn set_worker_memory(bytes: f64) {
+    let _ = js_sys::Reflect::set(&window(), &"byzlabWorkerMemory".into(), &bytes.into());
 }
 
 /// Whether a service worker already controls the page (the offline copy exists).

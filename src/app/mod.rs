@@ -1,29 +1,38 @@
 //! The Yew single-page app (wasm32 only). It holds no maths and no domain rules: user input becomes
-//! an [`Edit`] of the scenario or a message to the [`Lab`], whose views are drawn on a canvas; the
-//! scenario lives in the address bar's query string, the view in its hash.
+//! an [`Edit`] of the scenario (the page keeps the scenario: it lives in the address bar's query
+//! string, the view in its hash) or a [`Command`] for the lab, which runs in a pool of Web Workers
+//! ([`pool`], [`worker`]) and answers with [`Snapshot`]s that the page draws on a canvas. Where no
+//! worker can start, the same lab runs here, in slices between frames.
 
 pub mod browser;
 mod controls;
+mod pool;
+pub mod worker;
 
-use crate::engine::data::{Dataset, DATA_URL};
+use crate::engine::data::DATA_URL;
 use crate::engine::scenario::{Edit, Notice, Scenario};
-use crate::lab::{presets, Lab, ViewId};
+use crate::lab::host::{Command, Host, Snapshot, ToPage};
+use crate::lab::{presets, ViewId};
+use crate::plots::Plot;
 use controls::scenario_controls;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::AnimationFrame;
-use std::sync::Arc;
+use pool::{Pool, PoolEvent};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The transport's speeds, in the view's units per second (iterations, α points); the last is as
-/// fast as frames allow.
-const SPEEDS: [usize; 6] = [1, 5, 20, 60, 300, usize::MAX];
+/// The transport's speeds, in the view's units per second (iterations, α points); 0 is as fast
+/// as the workers go.
+const SPEEDS: [u32; 6] = [1, 5, 20, 60, 300, 0];
 /// The speed a page opens with (300 per second: the default run takes a third of a second).
 const DEFAULT_SPEED: usize = 4;
 /// Scenario changes closer together than this (a slider being dragged) share one history entry.
 const HISTORY_MERGE_MS: f64 = 1000.0;
-/// Milliseconds of computation allowed per animation frame.
+/// Milliseconds of computation per frame when the lab runs on the page itself.
 const FRAME_BUDGET_MS: f64 = 10.0;
+/// Deaths of the lab worker within this many milliseconds after which it is not restarted with
+/// the same scenario again (it would only die again).
+const CRASH_WINDOW_MS: f64 = 10_000.0;
 
 /// What a file export holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +49,7 @@ pub enum Msg {
     Reset,
     Speed(usize),
     View(ViewId),
-    ViewOption(&'static str, String),
+    ViewOption(String, String),
     Lecture,
     Help(bool),
     CopyLink,
@@ -57,30 +66,52 @@ pub enum Msg {
     ClosePreset,
     Offline,
     OfflineReady(bool),
+    /// A message of the lab.
+    Lab(ToPage),
+    /// A compute worker died: (which, why).
+    WorkerDied(usize, String),
+    /// The pool's size was chosen.
+    Workers(usize),
 }
 
 #[derive(PartialEq)]
 enum DataState {
     Idle,
     Loading,
+    Loaded,
     Failed(String),
 }
 
+/// Where the lab runs.
+enum Compute {
+    /// In the pool of Web Workers.
+    Workers(Pool),
+    /// On the page, between frames (no worker could start).
+    Here(Box<Host>),
+}
+
 pub struct App {
-    lab: Lab,
+    scenario: Scenario,
     view: ViewId,
+    compute: Compute,
+    /// The last command's sequence number.
+    seq: u32,
+    /// The last command that changed what is computed: older snapshots are never drawn.
+    fresh_from: u32,
+    /// The lab's latest snapshot that may be drawn.
+    snap: Option<Snapshot>,
+    /// A snapshot arrived since the last frame.
+    dirty: bool,
     playing: bool,
     speed: usize,
-    /// Units of progress the speed has granted and the view not yet made.
-    credit: f64,
-    /// The time of the last worked frame (ms), for the speed.
-    last_frame: Option<f64>,
-    /// Step: the progress to reach before pausing.
-    step_to: Option<usize>,
     /// When the address bar last got a new history entry (ms).
     last_push: f64,
-    /// When the loaded preset started computing (ms), for its time estimate.
-    preset_started: f64,
+    /// The preset loaded (its table is computing or shown).
+    preset: Option<&'static str>,
+    /// A CSV export waiting for the lab's data: its file name.
+    csv_pending: Option<String>,
+    /// When the lab worker died, recently.
+    crashes: Vec<f64>,
     lecture: bool,
     help: bool,
     notices: Vec<String>,
@@ -101,6 +132,38 @@ fn view_from_hash() -> Option<ViewId> {
 }
 
 impl App {
+    /// Sends a command to the lab.
+    fn send(&mut self, ctx: &Context<Self>, cmd: Command) {
+        self.seq += 1;
+        if matches!(
+            cmd,
+            Command::Scenario { .. }
+                | Command::View { .. }
+                | Command::Reset
+                | Command::Option { .. }
+                | Command::Preset { .. }
+                | Command::Data { .. }
+        ) {
+            self.fresh_from = self.seq;
+        }
+        match &mut self.compute {
+            Compute::Workers(pool) => match cmd {
+                Command::Data { bytes } => pool.set_data(self.seq, bytes),
+                cmd => pool.send(self.seq, &cmd),
+            },
+            Compute::Here(host) => {
+                host.handle(self.seq, cmd, browser::now());
+                let replies = host.take_replies();
+                self.snap = Some(host.snapshot());
+                self.dirty = true;
+                for r in replies {
+                    ctx.link().send_message(Msg::Lab(r));
+                }
+                self.schedule_frame(ctx);
+            }
+        }
+    }
+
     /// Writes the scenario and the view to the address bar; `push` makes a history entry (merged
     /// with the last one when they come in quick succession).
     fn sync_url(&mut self, push: bool) {
@@ -109,11 +172,15 @@ impl App {
         if push {
             self.last_push = now;
         }
-        browser::set_query(&format!("{}#{}", self.lab.scenario().to_query(), self.view.key()), push);
+        browser::set_query(&format!("{}#{}", self.scenario.to_query(), self.view.key()), push);
+    }
+
+    fn wants_data(&self) -> bool {
+        self.scenario.problem.needs_data() || self.preset.and_then(presets::by_id).is_some_and(|p| p.needs_data())
     }
 
     fn fetch_data_if_needed(&mut self, ctx: &Context<Self>) {
-        if self.lab.wants_data() && self.data == DataState::Idle {
+        if self.wants_data() && self.data == DataState::Idle {
             self.data = DataState::Loading;
             let link = ctx.link().clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -127,23 +194,21 @@ impl App {
     fn scenario_changed(&mut self, ctx: &Context<Self>, push: bool) {
         self.fetch_data_if_needed(ctx);
         self.sync_url(push);
-        self.play(ctx);
-    }
-
-    fn play(&mut self, ctx: &Context<Self>) {
+        let query = self.scenario.to_query();
+        self.send(ctx, Command::Scenario { query });
         self.playing = true;
-        self.last_frame = None;
-        self.schedule_frame(ctx);
     }
 
     /// The scenario and view the address bar holds now (after Back, or an edited link).
     fn load_from_url(&mut self, ctx: &Context<Self>) {
         let (sc, notices) = Scenario::from_query(&browser::query());
         self.notify(notices);
-        if sc != *self.lab.scenario() {
-            self.lab.set_scenario(sc);
+        if sc != self.scenario {
+            self.scenario = sc;
             self.fetch_data_if_needed(ctx);
-            self.play(ctx);
+            let query = self.scenario.to_query();
+            self.send(ctx, Command::Scenario { query });
+            self.playing = true;
         }
         if let Some(v) = view_from_hash() {
             self.show_view(ctx, v);
@@ -152,15 +217,7 @@ impl App {
 
     fn show_view(&mut self, ctx: &Context<Self>, v: ViewId) {
         self.view = v;
-        self.step_to = None;
-        // Set the view up now, so this task draws its first (empty) frame and the first unit of
-        // work comes in the next one: the first draw of a view runs code the browser has not
-        // compiled yet, and together with work it made a 60 ms task.
-        self.lab.prepare(v);
-        // A view that has not been computed yet starts filling in at once.
-        if !self.lab.is_done(v) {
-            self.play(ctx);
-        }
+        self.send(ctx, Command::View { view: v.0 as u32 });
     }
 
     fn notify(&mut self, notices: Vec<Notice>) {
@@ -174,46 +231,76 @@ impl App {
         }
     }
 
-    /// Runs the visible view (and a preset's table, if one is computing) for at most the frame
-    /// budget, at the chosen speed: the speed grants units of progress per second, spent as the
-    /// view makes them.
-    fn work_frame(&mut self) {
-        let preset_running = self.lab.preset().is_some_and(|p| !p.is_done());
-        if preset_running {
-            let lab = &mut self.lab;
-            within_budget(FRAME_BUDGET_MS / 2.0, || lab.work_preset(4) > 0);
+    /// Everything the lab needs to know, again: for a lab worker that was restarted.
+    fn replay(&mut self, ctx: &Context<Self>) {
+        let count = match &self.compute {
+            Compute::Workers(p) => p.size(),
+            Compute::Here(_) => 1,
+        };
+        self.send(ctx, Command::Workers { count: count as u32 });
+        self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
+        let query = self.scenario.to_query();
+        self.send(ctx, Command::Scenario { query });
+        self.send(ctx, Command::View { view: self.view.0 as u32 });
+        if let Some(id) = self.preset {
+            self.send(ctx, Command::Preset { id: id.into() });
+            // The preset's own scenario and view, then the page's (they may have changed since).
+            let query = self.scenario.to_query();
+            self.send(ctx, Command::Scenario { query });
+            self.send(ctx, Command::View { view: self.view.0 as u32 });
         }
+        if !self.playing {
+            self.send(ctx, Command::Pause);
+        }
+    }
+
+    fn worker_died(&mut self, ctx: &Context<Self>, worker: usize, reason: String) {
         let now = browser::now();
-        let dt = self.last_frame.map_or(1000.0 / 60.0, |t| (now - t).clamp(0.0, 100.0));
-        self.last_frame = Some(now);
-        let (lab, view) = (&mut self.lab, self.view);
-        if let Some(target) = self.step_to {
-            within_budget(FRAME_BUDGET_MS, || lab.progress(view) < target && lab.work(view, 4) > 0);
-            if lab.progress(view) >= target || lab.is_done(view) {
-                self.step_to = None;
-            }
+        self.crashes.retain(|t| now - t < CRASH_WINDOW_MS);
+        let which = if worker == 0 { "The lab's worker".to_string() } else { format!("Compute worker {worker}") };
+        let Compute::Workers(pool) = &mut self.compute else { return };
+        if let Err(e) = pool.restart(worker) {
+            // No worker can start at all: the lab runs on the page from now on.
+            browser::show_error_banner(
+                &format!("{which} stopped and no new one could start ({e}); the lab now runs on the page itself."),
+                &reason,
+            );
+            self.compute = Compute::Here(Box::new(Host::new(self.scenario.clone(), self.view, SPEEDS[self.speed])));
+            self.replay(ctx);
             return;
         }
-        let rate = SPEEDS[self.speed];
-        if rate == usize::MAX {
-            within_budget(FRAME_BUDGET_MS, || lab.work(view, 4) > 0);
+        if worker == 0 {
+            self.crashes.push(now);
+            if self.crashes.len() >= 3 {
+                self.playing = false;
+            }
+            let how = if self.playing {
+                "it was restarted and the run started over"
+            } else {
+                "it was restarted, paused: change a setting or press play to try again"
+            };
+            browser::show_error_banner(
+                &format!("{which} hit an internal error; {how}. The scenario has been logged to the console."),
+                &reason,
+            );
+            self.replay(ctx);
         } else {
-            // At most a quarter second of credit, so a stalled frame does not cause a burst.
-            self.credit = (self.credit + rate as f64 * dt / 1000.0).min(rate as f64 / 4.0 + 1.0);
-            let credit = &mut self.credit;
-            within_budget(FRAME_BUDGET_MS, || {
-                if *credit < 1.0 {
-                    return false;
-                }
-                let before = lab.progress(view);
-                let more = lab.work(view, 4) > 0;
-                *credit -= lab.progress(view).saturating_sub(before) as f64;
-                more
-            });
+            web_sys::console::warn_1(&format!("{which} stopped ({reason}); restarted, its jobs handed out again").into());
+            self.send(ctx, Command::WorkerLost { worker: worker as u32 });
         }
-        if self.lab.is_done(self.view) && self.lab.preset().is_none_or(|p| p.is_done()) {
-            self.playing = false;
+    }
+
+    fn on_snapshot(&mut self, ctx: &Context<Self>, s: Snapshot) {
+        if s.seq < self.fresh_from {
+            return;
         }
+        if s.seq == self.seq {
+            self.playing = s.playing;
+        }
+        browser::set_worker_memory(s.memory);
+        self.snap = Some(s);
+        self.dirty = true;
+        self.schedule_frame(ctx);
     }
 
     fn on_key(link: &yew::html::Scope<Self>, e: &web_sys::KeyboardEvent) {
@@ -248,24 +335,6 @@ impl App {
     }
 }
 
-/// Runs `unit` (which returns whether there is more to do) at least once, and again only while
-/// the time spent plus the last unit's duration fits in `budget_ms`: a frame overshoots its budget
-/// by less than one unit, and not at all once the units' cost is known.
-fn within_budget(budget_ms: f64, mut unit: impl FnMut() -> bool) {
-    let t0 = browser::now();
-    let mut last = 0.0;
-    loop {
-        let t = browser::now();
-        if t - t0 + last > budget_ms {
-            break;
-        }
-        if !unit() {
-            break;
-        }
-        last = browser::now() - t;
-    }
-}
-
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -286,19 +355,36 @@ impl Component for App {
         let hash = EventListener::new(&browser::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
         let pop = EventListener::new(&browser::window(), "popstate", move |_| link.send_message(Msg::PopState));
+        let view = view_from_hash().unwrap_or(ViewId(0));
+        let link = ctx.link().clone();
+        let mut notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
+        let compute = match Pool::new(pool::default_size(), move |e| match e {
+            PoolEvent::Page(m) => link.send_message(Msg::Lab(m)),
+            PoolEvent::Died { worker, reason } => link.send_message(Msg::WorkerDied(worker, reason)),
+        }) {
+            Ok(p) => Compute::Workers(p),
+            Err(e) => {
+                notices.push(format!("no Web Worker could start ({e}): the lab runs on the page itself, between frames"));
+                Compute::Here(Box::new(Host::new(sc.clone(), view, SPEEDS[DEFAULT_SPEED])))
+            }
+        };
         let mut app = App {
-            lab: Lab::new(sc),
-            view: view_from_hash().unwrap_or(ViewId(0)),
-            playing: false,
+            scenario: sc,
+            view,
+            compute,
+            seq: 0,
+            fresh_from: 0,
+            snap: None,
+            dirty: false,
+            playing: true,
             speed: DEFAULT_SPEED,
-            credit: 0.0,
-            last_frame: None,
-            step_to: None,
             last_push: f64::NEG_INFINITY,
-            preset_started: 0.0,
+            preset: None,
+            csv_pending: None,
+            crashes: Vec::new(),
             lecture: false,
             help: false,
-            notices: notices.iter().map(|n| n.to_string()).collect(),
+            notices,
             share: None,
             canvas: NodeRef::default(),
             raf: None,
@@ -307,54 +393,42 @@ impl Component for App {
             canvas_size: None,
             offline: browser::offline_ready().then_some(true),
         };
-        // A deliberate panic, to check the panic banner end to end.
-        if browser::window().location().hash().unwrap_or_default() == "#panic-test" {
-            panic!("deliberate panic requested by #panic-test");
+        // Deliberate panics, to check the banners end to end: of the page, of the lab's worker.
+        match browser::window().location().hash().unwrap_or_default().as_str() {
+            "#panic-test" => panic!("deliberate panic requested by #panic-test"),
+            "#worker-panic-test" => app.send(ctx, Command::Panic),
+            _ => {}
         }
         // Start playing at once: the first plot fills in without a click.
-        app.scenario_changed(ctx, false);
+        app.replay(ctx);
+        app.fetch_data_if_needed(ctx);
+        app.sync_url(false);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Edit(edit) => {
-                let before = self.lab.scenario().clone();
-                let notices = self.lab.edit(&edit);
+                let before = self.scenario.clone();
+                let notices = self.scenario.apply(&edit);
                 self.notify(notices);
-                if *self.lab.scenario() != before {
+                if self.scenario != before {
                     self.scenario_changed(ctx, true);
                 }
             }
             Msg::TogglePlay => {
-                if self.playing {
-                    self.playing = false;
-                } else {
-                    if self.lab.is_done(self.view) {
-                        self.lab.reset();
-                    }
-                    self.play(ctx);
-                }
+                let cmd = if self.playing { Command::Pause } else { Command::Play };
+                self.playing = !self.playing;
+                self.send(ctx, cmd);
             }
             Msg::Step => {
-                // One unit of the view: an iteration of every run, one α point, one n point. What
-                // fits in this task is done now, the rest in the next frames.
                 self.playing = false;
-                let (lab, view) = (&mut self.lab, self.view);
-                let target = lab.progress(view) + 1;
-                within_budget(FRAME_BUDGET_MS, || lab.progress(view) < target && lab.work(view, 4) > 0);
-                if lab.progress(view) < target && !lab.is_done(view) {
-                    self.step_to = Some(target);
-                    self.schedule_frame(ctx);
-                }
+                self.send(ctx, Command::Step);
             }
-            Msg::Reset => {
-                self.lab.reset();
-                self.credit = 0.0;
-            }
+            Msg::Reset => self.send(ctx, Command::Reset),
             Msg::Speed(i) => {
                 self.speed = i.min(SPEEDS.len() - 1);
-                self.credit = 0.0;
+                self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
             }
             Msg::View(v) => {
                 self.show_view(ctx, v);
@@ -367,9 +441,8 @@ impl Component for App {
             }
             Msg::PopState => self.load_from_url(ctx),
             Msg::ViewOption(id, value) => {
-                if self.lab.set_option(self.view, id, &value) && !self.lab.is_done(self.view) {
-                    self.play(ctx);
-                }
+                let view = self.view.0 as u32;
+                self.send(ctx, Command::Option { view, id, value });
             }
             Msg::Lecture => self.lecture = !self.lecture,
             Msg::Help(on) => self.help = on,
@@ -379,7 +452,7 @@ impl Component for App {
                 self.share = Some(link);
             }
             Msg::Export(kind) => {
-                let name = format!("byzlab-{}-seed{}", self.view.key(), self.lab.scenario().seed);
+                let name = format!("byzlab-{}-seed{}", self.view.key(), self.scenario.seed);
                 match kind {
                     Export::Png => {
                         if let Some(c) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
@@ -393,12 +466,17 @@ impl Component for App {
                             .canvas
                             .cast::<web_sys::HtmlCanvasElement>()
                             .map_or((960, 600), |c| (c.client_width().max(320) as u32, c.client_height().max(200) as u32));
-                        match browser::svg(&self.lab.plot(self.view), w, h) {
+                        match browser::svg(&self.plot(), w, h) {
                             Ok(svg) => browser::download(&format!("{name}.svg"), "image/svg+xml", svg.as_bytes()),
                             Err(e) => self.notices.push(format!("SVG export failed: {e}")),
                         }
                     }
-                    Export::Csv => browser::download(&format!("{name}.csv"), "text/csv", self.lab.csv(self.view).as_bytes()),
+                    Export::Csv => {
+                        // The lab has the data: it answers with the CSV, downloaded on arrival.
+                        self.csv_pending = Some(format!("{name}.csv"));
+                        let view = self.view.0 as u32;
+                        self.send(ctx, Command::Csv { view });
+                    }
                 }
                 return false;
             }
@@ -409,18 +487,54 @@ impl Component for App {
             }
             Msg::Frame => {
                 self.raf = None;
-                if self.playing || self.step_to.is_some() {
-                    self.work_frame();
-                    if self.playing || self.step_to.is_some() {
+                if let Compute::Here(host) = &mut self.compute {
+                    let mut clock = browser::now;
+                    let more = host.tick(&mut clock, FRAME_BUDGET_MS);
+                    let s = host.snapshot();
+                    for r in host.take_replies() {
+                        ctx.link().send_message(Msg::Lab(r));
+                    }
+                    self.playing = s.playing;
+                    self.snap = Some(s);
+                    self.dirty = true;
+                    if more {
                         self.schedule_frame(ctx);
                     }
                 }
+                // Draw the latest snapshot, once per frame whatever the rate they come at.
+                return std::mem::take(&mut self.dirty);
             }
-            Msg::Data(result) => match result.and_then(|b| Dataset::from_bytes(&b)) {
-                Ok(d) => {
-                    self.data = DataState::Idle;
-                    self.lab.set_data(Arc::new(d));
-                    self.play(ctx);
+            Msg::Lab(ToPage::Snapshot(s)) => {
+                self.on_snapshot(ctx, *s);
+                return false;
+            }
+            Msg::Lab(ToPage::Csv { text, .. }) => {
+                if let Some(name) = self.csv_pending.take() {
+                    browser::download(&name, "text/csv", text.as_bytes());
+                }
+                return false;
+            }
+            Msg::Lab(ToPage::Notice { text }) => self.notices.push(text),
+            Msg::WorkerDied(worker, reason) => self.worker_died(ctx, worker, reason),
+            Msg::Workers(n) => {
+                if let Compute::Workers(pool) = &mut self.compute {
+                    let before = pool.size();
+                    pool.resize(n);
+                    let after = pool.size();
+                    for w in after..before {
+                        self.send(ctx, Command::WorkerLost { worker: w as u32 });
+                    }
+                    self.send(ctx, Command::Workers { count: after as u32 });
+                }
+            }
+            Msg::Data(result) => match result {
+                Ok(bytes) => {
+                    self.data = DataState::Loaded;
+                    self.send(ctx, Command::Data { bytes });
+                    if !self.playing {
+                        self.playing = true;
+                        self.send(ctx, Command::Play);
+                    }
                 }
                 Err(e) => {
                     self.notices.push(format!("could not load the MNIST data: {e}"));
@@ -429,15 +543,22 @@ impl Component for App {
             },
             Msg::Redraw => {}
             Msg::Preset(id) => {
-                if let Some(v) = self.lab.load_preset(id) {
-                    self.view = v;
-                    self.preset_started = browser::now();
-                    self.scenario_changed(ctx, true);
+                if let Some(p) = presets::by_id(id) {
+                    self.preset = Some(p.id);
+                    self.scenario = p.scenario.clone();
+                    self.view = p.view;
+                    self.send(ctx, Command::Preset { id: id.into() });
+                    self.playing = true;
+                    self.fetch_data_if_needed(ctx);
+                    self.sync_url(true);
                     // The table appears under the plot, at the top of the page.
                     browser::window().scroll_to_with_x_and_y(0.0, 0.0);
                 }
             }
-            Msg::ClosePreset => self.lab.close_preset(),
+            Msg::ClosePreset => {
+                self.preset = None;
+                self.send(ctx, Command::ClosePreset);
+            }
             Msg::Offline => {
                 self.offline = Some(false);
                 let link = ctx.link().clone();
@@ -462,15 +583,19 @@ impl Component for App {
                 self.canvas_size = browser::SizeWatch::new(&c, move || link.send_message(Msg::Redraw));
             }
             let size = self.canvas_size.as_ref().and_then(|s| s.size());
-            browser::draw(&c, size, &self.lab.plot(self.view), self.lab.error().is_none(), self.lecture);
+            let plot = self.plot();
+            let ready = !matches!(plot, Plot::Message(_));
+            browser::draw(&c, size, &plot, ready, self.lecture);
         }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let text = self.lab.explanation(self.view);
         let on_edit = link.callback(Msg::Edit);
-        let notes = self.lab.assumption_notes();
+        let (text, notes) = match &self.snap {
+            Some(s) => (s.text.clone(), s.notes.clone()),
+            None => (Default::default(), Vec::new()),
+        };
         html! {
             <div id="app" class={classes!("app", self.lecture.then_some("lecture"))}>
                 <header>
@@ -482,6 +607,7 @@ impl Component for App {
                         <button id="offline" disabled={self.offline.is_some()} onclick={link.callback(|_| Msg::Offline)} title="Keep a copy in this browser to present with no network">
                             { match self.offline { None => "Available offline", Some(false) => "Saving…", Some(true) => "✓ Works offline" } }
                         </button>
+                        { self.pool_html(link) }
                     </div>
                 </header>
                 { self.notices_html(link) }
@@ -501,7 +627,7 @@ impl Component for App {
                         }
                         { self.view_options(link) }
                     </div>
-                    <aside class="controls" aria-label="scenario controls">{ scenario_controls(self.lab.scenario(), &on_edit) }</aside>
+                    <aside class="controls" aria-label="scenario controls">{ scenario_controls(&self.scenario, &on_edit) }</aside>
                     <div class="below">
                         { self.preset_table(link) }
                         <section class="explain" aria-label="what this view shows">
@@ -512,8 +638,10 @@ impl Component for App {
                                     { for text.why.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
                                 </div>
                             }
-                            <div class="formula">{ Html::from_html_unchecked(AttrValue::from(text.mathml)) }</div>
-                            <p class="source">{ format!("Source: {}", text.source) }</p>
+                            <div class="formula">{ Html::from_html_unchecked(AttrValue::from(text.mathml.clone())) }</div>
+                            if !text.source.is_empty() {
+                                <p class="source">{ format!("Source: {}", text.source) }</p>
+                            }
                         </section>
                         <div class="export">
                             <button id="export-png" title="The plot as a PNG picture" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
@@ -560,9 +688,33 @@ impl App {
         }
     }
 
+    /// What to draw: the lab's latest plot, or a word while there is none yet.
+    fn plot(&self) -> Plot {
+        match &self.snap {
+            Some(s) if s.view == self.view.0 as u32 => s.plot.clone(),
+            _ => Plot::Message("starting…".into()),
+        }
+    }
+
+    /// The pool's size, shown and chosen in the page.
+    fn pool_html(&self, link: &yew::html::Scope<Self>) -> Html {
+        let Compute::Workers(pool) = &self.compute else {
+            return html! { <span id="workers-here" class="pool" title="no Web Worker could start: the lab runs on the page">{"computing on the page"}</span> };
+        };
+        let n = pool.size();
+        html! {
+            <label class="pool" title="Web Workers computing the lab (each runs its own copy of the engine; sweeps and preset tables split across them). Default: one per core but the page's.">
+                {"compute "}
+                <select id="workers" onchange={link.callback(|e: Event| Msg::Workers(e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index().max(0) as usize + 1))}>
+                    { for (1..=pool::MAX_WORKERS).map(|k| html! { <option selected={k == n}>{ if k == 1 { "1 worker".to_string() } else { format!("{k} workers") } }</option> }) }
+                </select>
+            </label>
+        }
+    }
+
     fn transport(&self, link: &yew::html::Scope<Self>) -> Html {
-        let unit = self.lab.unit(self.view);
-        let speed = |v: usize| if v == usize::MAX { "max".to_string() } else { format!("{v} {unit}/s") };
+        let unit = self.snap.as_ref().map_or("iterations", |s| s.unit.as_str());
+        let speed = |v: u32| if v == 0 { "max".to_string() } else { format!("{v} {unit}/s") };
         html! {
             <div class="transport">
                 <button id="play" class="primary" onclick={link.callback(|_| Msg::TogglePlay)} title="play / pause (space)">
@@ -574,26 +726,28 @@ impl App {
                 <select id="speed" title={format!("{unit} per second")} onchange={link.callback(|e: Event| Msg::Speed(e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index().max(0) as usize))}>
                     { for SPEEDS.iter().enumerate().map(|(i, v)| html! { <option selected={i == self.speed}>{ speed(*v) }</option> }) }
                 </select>
-                <span id="iteration" class="counter" aria-live="polite">{ self.lab.status_line(self.view) }</span>
+                // Busy from a command that changes what is computed until the lab's answer to it.
+                <span id="iteration" class="counter" aria-live="polite" aria-busy={ self.snap.as_ref().is_none_or(|s| s.seq < self.fresh_from).to_string() }>
+                    { self.snap.as_ref().map_or(String::new(), |s| s.status.clone()) }
+                </span>
             </div>
         }
     }
 
     /// The view's own menus (what the error curves plot, what the rates are against).
     fn view_options(&self, link: &yew::html::Scope<Self>) -> Html {
-        let options = self.lab.options(self.view);
-        if options.is_empty() {
+        let Some(menus) = self.snap.as_ref().filter(|s| s.view == self.view.0 as u32).map(|s| &s.menus).filter(|m| !m.is_empty()) else {
             return html! {};
-        }
+        };
         html! {
             <div class="view-options">
-                { for options.into_iter().map(|o| {
-                    let id = o.id;
+                { for menus.iter().map(|o| {
+                    let id = o.id.clone();
                     html! {
                         <>
-                            <label for={id}>{ o.label }</label>
-                            <select {id} title={format!("what the plot shows: {}", o.label)} onchange={link.callback(move |e: Event| Msg::ViewOption(id, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
-                                { for o.choices.iter().map(|(k, l)| html! { <option value={*k} selected={*k == o.value}>{ *l }</option> }) }
+                            <label for={id.clone()}>{ o.label.clone() }</label>
+                            <select id={id.clone()} title={format!("what the plot shows: {}", o.label)} onchange={link.callback(move |e: Event| Msg::ViewOption(id.clone(), e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                                { for o.choices.iter().map(|(k, l)| html! { <option value={k.clone()} selected={*k == o.value}>{ l.clone() }</option> }) }
                             </select>
                         </>
                     }
@@ -605,61 +759,43 @@ impl App {
     /// The loaded preset's table, right under the plot it describes: the paper's numbers beside
     /// ours, the progress with a time estimate, then the checks of the paper's orderings.
     fn preset_table(&self, link: &yew::html::Scope<Self>) -> Html {
-        use presets::Paper;
-        let Some(run) = self.lab.preset() else {
-            return match self.lab.preset_id() {
-                Some(_) => html! { <p class="progress">{"loading the MNIST data for this preset…"}</p> },
-                None => html! {},
+        let (Some(_), Some(snap)) = (self.preset, self.snap.as_ref()) else { return html! {} };
+        let Some(t) = &snap.preset else {
+            return if snap.preset_waiting {
+                html! { <p class="progress">{"loading the MNIST data for this preset…"}</p> }
+            } else {
+                html! {}
             };
-        };
-        let p = &run.preset;
-        let (done, total) = run.progress();
-        let rows = p.rows.iter().zip(&run.values).enumerate().map(|(i, (r, v))| {
-            let (paper, diff) = match &r.paper {
-                Paper::Num(x) => (p.format(*x), if v.is_finite() { p.format(v - x) } else { "–".into() }),
-                Paper::Text(t) => (t.to_string(), "–".into()),
-            };
-            let ours = if i == done && !run.is_done() { "computing…".to_string() } else { p.format_ours(i, *v, run.spreads[i]) };
-            html! { <tr><th scope="row">{ r.label.clone() }</th><td>{ paper }</td><td class="ours">{ ours }</td><td>{ diff }</td></tr> }
-        });
-        let checks = if run.is_done() { run.check_orders() } else { Vec::new() };
-        let progress = if let Some(e) = &run.error {
-            format!("stopped: {e}")
-        } else if run.is_done() {
-            "table complete".to_string()
-        } else {
-            let f = run.fraction();
-            let elapsed = (browser::now() - self.preset_started) / 1000.0;
-            let left = if f > 0.02 { format!(" · about {:.0} s left", elapsed * (1.0 - f) / f) } else { String::new() };
-            format!("computing row {} of {total} · {:.0} % done{left}", done + 1, 100.0 * f)
         };
         html! {
             <div class="preset" id="preset-table">
-                <h3>{ p.title }</h3>
+                <h3>{ t.title.clone() }</h3>
                 <p class="progress" id="preset-progress">
-                    { progress }
-                    if !run.is_done() { <progress max="1" value={run.fraction().to_string()}></progress> }
+                    { t.progress.clone() }
+                    if !t.done { <progress max="1" value={t.fraction.to_string()}></progress> }
                 </p>
                 <table>
-                    <thead><tr><th>{ p.unit.label() }</th><th>{"paper"}</th><th>{ format!("ours (range over {} seeds)", presets::ROW_SEEDS) }</th><th>{"ours − paper"}</th></tr></thead>
-                    <tbody>{ for rows }</tbody>
+                    <thead><tr><th>{ t.unit.clone() }</th><th>{"paper"}</th><th>{ format!("ours (range over {} seeds)", presets::ROW_SEEDS) }</th><th>{"ours − paper"}</th></tr></thead>
+                    <tbody>{ for t.rows.iter().map(|(label, paper, ours, diff)| html! {
+                        <tr><th scope="row">{ label.clone() }</th><td>{ paper.clone() }</td><td class="ours">{ ours.clone() }</td><td>{ diff.clone() }</td></tr>
+                    }) }</tbody>
                 </table>
-                if !checks.is_empty() {
-                    <ul class="checks">{ for checks.iter().map(|c| {
-                        let class = match c.outcome { presets::Outcome::Holds => "ok", presets::Outcome::Indistinct => "even", presets::Outcome::Reversed => "no" };
-                        html! { <li {class}>{ format!("{} {}", c.mark(), c.text) }</li> }
+                if !t.checks.is_empty() {
+                    <ul class="checks">{ for t.checks.iter().map(|(o, text)| {
+                        let class = ["ok", "even", "no"][(*o as usize).min(2)];
+                        html! { <li {class}>{ text.clone() }</li> }
                     }) }</ul>
                 }
-                <p class="source">{ format!("Source: {}", p.source) }</p>
-                <p><b>{"Should match: "}</b>{ p.matches }</p>
-                <p><b>{"Cannot match: "}</b>{ p.differs }</p>
+                <p class="source">{ format!("Source: {}", t.source) }</p>
+                <p><b>{"Should match: "}</b>{ t.matches.clone() }</p>
+                <p><b>{"Cannot match: "}</b>{ t.differs.clone() }</p>
                 <button onclick={link.callback(|_| Msg::ClosePreset)}>{"Close table"}</button>
             </div>
         }
     }
 
     fn papers(&self, link: &yew::html::Scope<Self>) -> Html {
-        let active = self.lab.preset_id();
+        let active = self.preset;
         html! {
             <section id="papers" class="papers" aria-label="reproduce the papers">
                 <h2>{"Papers"}</h2>

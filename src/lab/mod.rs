@@ -4,10 +4,13 @@
 //! structs, CSV and SVG. The Yew components only forward user input here and draw what comes back.
 
 pub mod glossary;
+pub mod host;
+pub mod jobs;
 pub mod presets;
 mod runs;
 pub mod view;
 pub mod views;
+pub mod wire;
 
 pub use runs::MainRuns;
 pub use view::{Shared, View, ViewId, ViewInfo, ViewOption, ViewText};
@@ -153,6 +156,19 @@ impl Lab {
             return 0;
         }
         self.views[view.0].work(&mut self.shared, steps)
+    }
+
+    /// The sweep behind `view`, if it sweeps (see [`View::sweep_mut`]).
+    pub fn sweep_mut(&mut self, view: ViewId) -> Option<&mut crate::engine::sweep::Sweep> {
+        if self.error.is_some() {
+            return None;
+        }
+        self.views[view.0].sweep_mut(&mut self.shared)
+    }
+
+    /// The preset table being computed, to record rows computed elsewhere.
+    pub fn preset_mut(&mut self) -> Option<&mut presets::PresetRun> {
+        self.preset.as_mut()
     }
 
     /// Sets up `view` without computing anything (cheap), so that its next drawing shows the

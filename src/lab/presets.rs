@@ -712,15 +712,26 @@ impl PresetRun {
         self.next >= self.until || self.error.is_some()
     }
 
-    /// Row i of `preset` computed alone: its value and spread (rows are independent).
-    pub fn compute_row(preset: &Preset, i: usize, problems: &mut Cache) -> Result<(f64, Option<(f64, f64)>), String> {
-        let mut run = PresetRun::new(preset.clone());
-        (run.next, run.until) = (i, i + 1);
-        run.run_to_end(problems);
-        match run.error {
-            Some(e) => Err(e),
-            None => Ok((run.values[i], run.spreads[i])),
+    /// A run of row i of `preset` alone (rows are independent): advance it like any other.
+    pub fn row(preset: Preset, i: usize) -> PresetRun {
+        let mut run = PresetRun::new(preset);
+        (run.next, run.until) = (i, (i + 1).min(run.values.len()));
+        run
+    }
+
+    /// Row i's value and spread, once computed.
+    pub fn row_result(&self, i: usize) -> Result<(f64, Option<(f64, f64)>), String> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok((self.values[i], self.spreads[i])),
         }
+    }
+
+    /// Row i of `preset` computed alone: its value and spread.
+    pub fn compute_row(preset: &Preset, i: usize, problems: &mut Cache) -> Result<(f64, Option<(f64, f64)>), String> {
+        let mut run = PresetRun::row(preset.clone(), i);
+        run.run_to_end(problems);
+        run.row_result(i)
     }
 
     /// Puts rows computed elsewhere (by [`PresetRun::compute_row`]) in the table, in order from

@@ -45,6 +45,11 @@ pub trait View {
     fn options(&self, _sc: &Scenario) -> Vec<ViewOption> {
         Vec::new()
     }
+    /// The view's sweep, set up if it was not, for a host that runs its jobs on other workers
+    /// (see [`super::jobs`]); None for a view that does not sweep.
+    fn sweep_mut(&mut self, _lab: &mut Shared) -> Option<&mut crate::engine::sweep::Sweep> {
+        None
+    }
     /// Sets one of [`View::options`]; false for an unknown id or value.
     fn set_option(&mut self, _id: &str, _value: &str) -> bool {
         false

@@ -172,7 +172,7 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotE
 
 /// What a view draws: one of the plots' data structs, or a message while it has nothing to show.
 /// This is what the lab hands to whatever draws it (a canvas, an SVG file).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Plot {
     Curves(error_curves::ErrorCurves),
     Saddle(saddle::SaddleView),

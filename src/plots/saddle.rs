@@ -13,11 +13,25 @@ pub struct Trajectory {
     pub escaped: bool,
 }
 
-#[derive(Clone, Debug)]
+/// The loss surface a saddle view shows (evaluated on a grid over the visible region when drawn).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Landscape {
+    /// The toy of Yin et al. 2019: F(w) = ½w₁² + ¼(w₂² − 1)².
+    Toy,
+}
+
+impl Landscape {
+    pub fn loss(self, w: [f64; 2]) -> f64 {
+        match self {
+            Landscape::Toy => crate::engine::problem::toy_loss(w),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct SaddleView {
     pub title: String,
-    /// The landscape, evaluated on a grid over the visible region.
-    pub loss: fn([f64; 2]) -> f64,
+    pub landscape: Landscape,
     /// The w₂ range shown; the w₁ range follows from the plot's aspect ratio, so circles are round.
     pub y_range: (f64, f64),
     /// Curve labels, e.g. ["robust GD", "ByzantinePGD"].
@@ -211,7 +225,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
     let extent = (x0, x1, y0, y1);
     let grid: Vec<f64> = (0..ny)
         .flat_map(|j| (0..nx).map(move |i| (i, j)))
-        .map(|(i, j)| (data.loss)([x0 + (x1 - x0) * i as f64 / (nx - 1) as f64, y0 + (y1 - y0) * j as f64 / (ny - 1) as f64]))
+        .map(|(i, j)| data.landscape.loss([x0 + (x1 - x0) * i as f64 / (nx - 1) as f64, y0 + (y1 - y0) * j as f64 / (ny - 1) as f64]))
         .collect();
     {
         // Filled contours: each cell takes the shade of the band between two contour levels, and

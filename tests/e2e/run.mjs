@@ -146,8 +146,11 @@ await test('play then pause advances the iteration counter, and pause holds it',
   const t2 = await iteration(page);
   assert(t1 > t0, `counter did not advance: ${t0} -> ${t1}`);
   assert(t2 === t1, `counter moved while paused: ${t1} -> ${t2}`);
+  // The lab runs in a worker: the step's result arrives a moment later.
   await page.keyboard.press('ArrowRight');
-  assert(await iteration(page) === t1 + 1, 'the step key did not advance by one');
+  await waitForCounter(page, new RegExp(`t = ${t1 + 1}\\b`), 5000);
+  await page.waitForTimeout(300);
+  assert(await iteration(page) === t1 + 1, 'the step key did not advance by exactly one');
   const longest = await page.evaluate(() => Math.max(0, ...window.__longtasks));
   figure('longest main-thread task while playing linear regression (ms)', longest.toFixed(0));
 });
@@ -480,6 +483,76 @@ await test('a panic shows a banner with a reset link instead of a dead page', as
   errors.length = 0;
 });
 
+// The status line is aria-busy from a command that changes what is computed until the lab answers it.
+async function sweepDone(page, timeout = 180000) {
+  await page.waitForFunction(() => {
+    const el = document.querySelector('#iteration');
+    const m = (el?.textContent || '').match(/sweep (\d+) \/ (\d+)/);
+    return el.getAttribute('aria-busy') === 'false' && m && m[1] === m[2];
+  }, null, { timeout, polling: 50 });
+}
+async function download(page, button, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  const file = path.join(OUT, name);
+  await dl.saveAs(file);
+  return fs.readFileSync(file, 'utf8');
+}
+
+await test('the lab runs in a pool of Web Workers, sized and shown in the page; a sweep gives the same CSV on 1, 2 and 3 workers', async page => {
+  await page.goto(base + '?T=60#breakdown');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const shown = await page.$eval('#workers', s => s.selectedIndex + 1);
+  assert(shown === Math.min(8, Math.max(1, cores - 1)), `pool of ${shown} workers on ${cores} cores`);
+  figure('pool size shown on this machine (hardwareConcurrency − 1, 1..8)', `${shown} of ${cores} cores`);
+  await page.selectOption('#speed', { label: 'max' });
+  const times = [];
+  let first = null;
+  for (const k of [1, 3, 2]) {
+    await page.selectOption('#workers', { index: k - 1 });
+    await page.click('#reset');
+    const t0 = Date.now();
+    if ((await page.textContent('#play')).includes('Play')) await page.click('#play');
+    await sweepDone(page);
+    times.push(`${k}: ${Date.now() - t0}`);
+    const csv = await download(page, '#export-csv', `breakdown-${k}-workers.csv`);
+    assert(csv.split('\n').length > 10, `short breakdown CSV on ${k} workers`);
+    if (first === null) first = csv;
+    else assert(csv === first, `the breakdown CSV on ${k} workers differs from the one on 1 worker`);
+  }
+  figure('default breakdown sweep (T = 60, 234 runs) at max speed, by number of workers (ms)', times.join(', '));
+});
+
+await test('a panic in the lab\'s worker shows the banner; the worker restarts and the run goes on', async (page, { errors }) => {
+  await page.goto(base + '?T=200#worker-panic-test');
+  await page.waitForSelector('#panic', { timeout: 20000 });
+  const banner = await page.textContent('#panic');
+  assert(banner.includes('restarted') && banner.includes('deliberate panic'), `banner: ${banner}`);
+  await waitForCounter(page, /t = 200 \/ 200/, 30000);
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas after the restart');
+  assert(errors.some(e => e.includes('scenario: ?')), 'the scenario was not logged');
+  errors.length = 0;
+});
+
+for (const q of ['?problem=mnist&m=200&n=2000&agg=mean,median,trmean,geomed,krum,bulyan', '?problem=mlp&m=200&n=2000&T=100000']) {
+  await test(`heavy settings compute off the main thread (${q})`, async page => {
+    await page.goto(base + q);
+    await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 120000 });
+    await page.evaluate(() => { window.__longtasks = []; });
+    const t0 = await iteration(page);
+    await page.waitForTimeout(5000);
+    const t1 = await iteration(page);
+    const tasks = await page.evaluate(() => window.__longtasks);
+    const memory = await page.evaluate(() => window.byzlabWorkerMemory || 0);
+    assert(memory > 0, 'no lab worker reported its memory: the lab is not in a worker');
+    assert(t1 > t0, `the run did not advance in 5 s: t = ${t0} → ${t1}`);
+    const k0 = Date.now();
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => (document.querySelector('#play')?.textContent || '').includes('Play'));
+    figure(`${q}: main-thread tasks over 50 ms in 5 s of running`, `${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms`);
+    figure(`${q}: iterations in those 5 s; key press to paused UI (ms)`, `${t1 - t0}; ${Date.now() - k0}`);
+  });
+}
+
 await test('extreme settings stay responsive and explain broken assumptions', async page => {
   await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
   await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });
@@ -503,15 +576,19 @@ await test('extreme settings stay responsive and explain broken assumptions', as
 await test('a long session keeps memory flat (100 000 iterations, traces decimated)', async page => {
   await page.goto(base + '?T=100000&agg=mean,median,trmean,krum');
   await page.selectOption('#speed', { label: 'max' });
-  const mem = () => page.evaluate(() => ({ wasm: window.wasmBindings.wasm_memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
+  // The lab lives in a worker, which reports its wasm memory with every snapshot.
+  const mem = () => page.evaluate(() => ({ wasm: window.byzlabWorkerMemory, page: window.wasmBindings.wasm_memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
   await page.waitForFunction(() => parseInt((document.querySelector('#iteration')?.textContent || '').match(/t = (\d+)/)[1]) >= 20000, null, { timeout: 120000 });
   const early = await mem();
   const tEarly = await iteration(page);
   await page.waitForFunction(() => /t = 100000/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 300000 });
   const late = await mem();
-  figure(`memory at t = ${tEarly} → 100000: wasm (MiB)`, `${(early.wasm / 2 ** 20).toFixed(1)} → ${(late.wasm / 2 ** 20).toFixed(1)}`);
+  figure(`memory at t = ${tEarly} → 100000: lab worker's wasm (MiB)`, `${(early.wasm / 2 ** 20).toFixed(1)} → ${(late.wasm / 2 ** 20).toFixed(1)}`);
+  figure(`memory at t = ${tEarly} → 100000: page's wasm (MiB)`, `${(early.page / 2 ** 20).toFixed(1)} → ${(late.page / 2 ** 20).toFixed(1)}`);
   figure(`memory at t = ${tEarly} → 100000: JS heap (MiB)`, `${(early.js / 2 ** 20).toFixed(1)} → ${(late.js / 2 ** 20).toFixed(1)}`);
-  assert(late.wasm <= early.wasm * 1.25 + 2 ** 20, `wasm memory grew: ${early.wasm} -> ${late.wasm}`);
+  assert(early.wasm > 0, 'the lab worker reported no memory');
+  assert(late.wasm <= early.wasm * 1.25 + 2 ** 20, `the lab worker's wasm memory grew: ${early.wasm} -> ${late.wasm}`);
+  assert(late.page <= early.page * 1.25 + 2 ** 20, `the page's wasm memory grew: ${early.page} -> ${late.page}`);
 });
 
 await test('"Available offline" keeps a copy: the page reloads with the network off', async (page, { context }) => {

@@ -49,6 +49,11 @@ impl View for Rates {
         }
     }
 
+    fn sweep_mut(&mut self, lab: &mut Shared) -> Option<&mut Sweep> {
+        self.prepare(lab);
+        self.sweep.as_mut()
+    }
+
     fn is_done(&self, _lab: &Shared) -> bool {
         self.sweep.as_ref().is_some_and(|s| s.is_done())
     }

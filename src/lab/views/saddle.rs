@@ -141,7 +141,7 @@ impl View for Saddle {
         let theory = 1.0 - s.p_stuck.iter().map(|p| p.powi(q as i32)).sum::<f64>() / s.p_stuck.len().max(1) as f64;
         Plot::Saddle(SaddleView {
             title: format!("Saddle toy, {} with {} of {} Byzantine ({})", s.sc.attack.kind.label(), s.sc.byzantine(), s.sc.m, s.rule.label()),
-            loss: crate::engine::problem::toy_loss,
+            landscape: crate::plots::saddle::Landscape::Toy,
             y_range: (-1.4, 1.4),
             algos: vec!["robust GD".into(), format!("ByzantinePGD (Q = {q})")],
             trajectories,

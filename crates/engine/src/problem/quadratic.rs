@@ -4,9 +4,9 @@
 //! written once here, for every [`QuadraticProblem`].
 
 use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::linalg::dist;
-use crate::engine::rng::{self, Rng};
-use crate::engine::scenario::{ProblemKind, Split};
+use crate::linalg::dist;
+use crate::rng::{self, Rng};
+use crate::scenario::{ProblemKind, Split};
 
 /// The shape and the optimum of a quadratic problem.
 pub struct Quadratic {

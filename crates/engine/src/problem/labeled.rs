@@ -7,9 +7,9 @@
 //! uses the first n images of its chunk. The last 1000 images are the test set.
 
 use super::Poison;
-use crate::engine::data::Dataset;
-use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario, ShiftKind, Split};
+use crate::data::Dataset;
+use crate::rng::{self, stream};
+use crate::scenario::{ProblemKind, Scenario, ShiftKind, Split};
 use std::sync::Arc;
 
 pub struct Labeled {

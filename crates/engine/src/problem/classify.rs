@@ -9,9 +9,9 @@
 
 use super::labeled::Labeled;
 use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::data::{Dataset, PIXELS};
-use crate::engine::kernels::{axpy32, axpy32_rows, dot32, dot32_rows};
-use crate::engine::scenario::{ProblemKind, Scenario};
+use crate::data::{Dataset, PIXELS};
+use crate::kernels::{axpy32, axpy32_rows, dot32, dot32_rows};
+use crate::scenario::{ProblemKind, Scenario};
 use std::sync::Arc;
 
 pub struct Classify {
@@ -77,7 +77,7 @@ impl Classify {
         bf: &[f32],
         x: &[f32],
         y: usize,
-        dro: &crate::engine::scenario::DroParams,
+        dro: &crate::scenario::DroParams,
         z: &mut [f32],
         gz: &mut [f32],
         p: &mut [f64],
@@ -291,7 +291,7 @@ impl Problem for Classify {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::engine::scenario::Split;
+    use crate::scenario::Split;
 
     fn problem(split: Split) -> Classify {
         let data = Arc::new(Dataset::load_default().unwrap());

@@ -4,8 +4,8 @@
 //! ∇F(w) + z̄_i with z̄_i ~ N(0, σ²/n · I) fixed for the run.
 
 use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario};
+use crate::rng::{self, stream};
+use crate::scenario::{ProblemKind, Scenario};
 
 pub struct Saddle {
     m: usize,

@@ -467,7 +467,7 @@ macro_rules! scenario_table {
         }
 
         /// Every parameter, in the canonical order of the query string.
-        pub static PARAMS: &[$crate::engine::scenario::param::Param] = &[
+        pub static PARAMS: &[$crate::scenario::param::Param] = &[
             $( scenario_table!(@param $fkey, [$($fflag)?], concat!($($fdoc, "\n"),*), $fty, $fdom, $fctl, $f), )*
             $( $( scenario_table!(@param $gkey, [$($gflag)?], concat!($($gdoc, "\n"),*), $gty, $gdom, $gctl, $sf . $g), )* )*
         ];
@@ -475,7 +475,7 @@ macro_rules! scenario_table {
     (@flag []) => { false };
     (@flag [data]) => { true };
     (@param $key:literal, [$($flag:ident)?], $help:expr, $ty:ty, $dom:expr, $ctl:expr, $($path:ident).+) => {
-        $crate::engine::scenario::param::Param {
+        $crate::scenario::param::Param {
             key: $key,
             doc: $help,
             domain: $dom,

@@ -4,8 +4,8 @@
 
 use super::quadratic::{Quadratic, QuadraticProblem};
 use super::{GradOpts, Poison};
-use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario};
+use crate::rng::{self, stream};
+use crate::scenario::{ProblemKind, Scenario};
 
 pub struct MeanEst {
     /// μ is the base point; ζᵢ shifts worker i's mean (heterogeneous split).

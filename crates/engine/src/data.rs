@@ -56,7 +56,7 @@ impl Dataset {
     /// Reads the shipped file from the repository (native only).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load_default() -> Result<Dataset, String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/data/mnist5k.bin");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/data/mnist5k.bin");
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Dataset::from_bytes(&bytes)
     }

@@ -198,8 +198,8 @@ impl Attack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::aggregate::AggParams;
-    use crate::engine::scenario::{AggKind, AggSpec};
+    use crate::aggregate::AggParams;
+    use crate::scenario::{AggKind, AggSpec};
 
     fn attack(kind: AttackKind) -> Attack {
         Attack::new(AttackParams { kind, ..AttackParams::default() }, 1, 0)

@@ -7,9 +7,9 @@
 
 use super::quadratic::{Quadratic, QuadraticProblem};
 use super::{GradOpts, Poison};
-use crate::engine::linalg::matvec;
-use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario, Split, XDist};
+use crate::linalg::matvec;
+use crate::rng::{self, stream};
+use crate::scenario::{ProblemKind, Scenario, Split, XDist};
 use std::sync::OnceLock;
 
 pub struct LinReg {
@@ -62,7 +62,7 @@ impl LinReg {
                 XDist::Pm1 => x.iter_mut().for_each(|v| *v = if rng::uniform(&mut r) < 0.5 { -1.0 } else { 1.0 }),
                 XDist::Gauss => rng::fill_normal(&mut r, 1.0, &mut x),
             }
-            let y = crate::engine::linalg::dot(&x, &target) + self.sigma * rng::normal(&mut r);
+            let y = crate::linalg::dot(&x, &target) + self.sigma * rng::normal(&mut r);
             let y_rand = y_sd * rng::normal(&mut r);
             for p in 0..d {
                 let xp = x[p];
@@ -125,15 +125,15 @@ impl QuadraticProblem for LinReg {
             Poison::Random => st.b_rand.clone(),
         };
         // A tiny ridge keeps the solve defined when n < d (then the ERM is not unique).
-        crate::engine::linalg::solve_spd(&st.a, &b, 1e-9).or_else(|| crate::engine::linalg::solve_spd(&st.a, &b, 1e-3))
+        crate::linalg::solve_spd(&st.a, &b, 1e-9).or_else(|| crate::linalg::solve_spd(&st.a, &b, 1e-3))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::linalg::dist;
-    use crate::engine::problem::Problem;
+    use crate::linalg::dist;
+    use crate::problem::Problem;
 
     #[test]
     fn sufficient_statistics_give_the_empirical_gradient() {
@@ -143,7 +143,7 @@ mod tests {
         // A_i ≈ I for large n, so the local gradient at w* is ≈ −X_iᵀξ/n, small.
         let mut g = vec![0.0; 3];
         p.grad(0, &p.q.base, &GradOpts::default(), &mut g);
-        assert!(crate::engine::linalg::norm(&g) < 0.05, "{g:?}");
+        assert!(crate::linalg::norm(&g) < 0.05, "{g:?}");
         for k in 0..3 {
             assert!((p.stats(0).a[k * 3 + k] - 1.0).abs() < 1e-12, "pm1 features square to 1");
         }

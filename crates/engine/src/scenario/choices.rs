@@ -19,7 +19,7 @@ macro_rules! named_enum {
                 Self::OPTIONS.iter().position(|o| o.0 == s).map(|i| Self::ALL[i])
             }
         }
-        impl $crate::engine::scenario::param::Choice for $name {
+        impl $crate::scenario::param::Choice for $name {
             const OPTIONS: &'static [(&'static str, &'static str)] = $name::OPTIONS;
             fn key(&self) -> String { $name::key(*self).to_string() }
             fn from_key(s: &str) -> Option<Self> { $name::from_key(s) }

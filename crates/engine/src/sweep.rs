@@ -134,6 +134,11 @@ impl Sweep {
         self.next >= self.jobs.len() || self.error.is_some()
     }
 
+    /// Stops the sweep with an error (a job failed elsewhere).
+    pub fn fail(&mut self, error: String) {
+        self.error = Some(error);
+    }
+
     /// Why the sweep stopped early (the problem could not be built).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
@@ -152,29 +157,20 @@ impl Sweep {
         let mut done = 0;
         while done < budget.max(1) && !self.is_done() {
             if self.current.is_none() {
-                let (a, g, s) = self.jobs[self.next];
-                let sc = self.scenario(a, s);
-                match problems.get(&sc) {
-                    Ok(p) => {
-                        let mut run = Run::new(&sc, self.curves[g], p);
-                        run.trace = super::trace::Trace::with_capacity(4);
-                        self.current = Some(run);
-                    }
+                let (sc, curve) = self.job(self.next);
+                match Sweep::start_job(&sc, curve, problems) {
+                    Ok(run) => self.current = Some(run),
                     Err(e) => {
                         self.error = Some(e);
                         return done;
                     }
                 }
             }
-            let run = self.current.as_mut().expect("current run");
             done += 1;
-            if !run.problem().prepare(1) || run.step() {
-                continue;
+            if let Some(v) = Sweep::step_job(self.current.as_mut().expect("current run")) {
+                self.current = None;
+                self.record(&[v]);
             }
-            let (a, g, _) = self.jobs[self.next];
-            self.results[a][g].push(run.final_metric());
-            self.current = None;
-            self.next += 1;
         }
         done
     }
@@ -191,12 +187,30 @@ impl Sweep {
         (self.scenario(a, s), self.curves[g])
     }
 
-    /// The final metric of job i's run (what [`Sweep::advance`] records for it).
-    pub fn run_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<f64, String> {
+    /// A job's run, ready to step (see [`Sweep::step_job`]).
+    pub fn start_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<Run, String> {
         let mut run = Run::new(sc, curve, problems.get(sc)?);
         run.trace = super::trace::Trace::with_capacity(4);
-        run.run_to_end();
-        Ok(run.final_metric())
+        Ok(run)
+    }
+
+    /// One step of a job's run (or of its problem's preparation); the final metric, the job's
+    /// result, once the run is over.
+    pub fn step_job(run: &mut Run) -> Option<f64> {
+        if !run.problem().prepare(1) || run.step() {
+            return None;
+        }
+        Some(run.final_metric())
+    }
+
+    /// The final metric of job i's run, run to the end (what [`Sweep::advance`] records for it).
+    pub fn run_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<f64, String> {
+        let mut run = Sweep::start_job(sc, curve, problems)?;
+        loop {
+            if let Some(v) = Sweep::step_job(&mut run) {
+                return Ok(v);
+            }
+        }
     }
 
     /// Records the results of jobs `next..next + values.len()`, run elsewhere, in job order: the

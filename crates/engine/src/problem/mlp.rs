@@ -8,10 +8,10 @@
 
 use super::labeled::Labeled;
 use super::{Eval, GradOpts, Poison, Problem};
-use crate::engine::data::{Dataset, PIXELS};
-use crate::engine::kernels::{axpy32, dot32};
-use crate::engine::rng::{self, stream};
-use crate::engine::scenario::{ProblemKind, Scenario};
+use crate::data::{Dataset, PIXELS};
+use crate::kernels::{axpy32, dot32};
+use crate::rng::{self, stream};
+use crate::scenario::{ProblemKind, Scenario};
 use std::sync::Arc;
 
 /// Hidden units.
@@ -109,7 +109,7 @@ impl Mlp {
     }
 
     /// The DRO inner maximisation: ascent on loss(z) − λ‖z − x‖² from z = x.
-    fn dro_point(&self, p: &Params, x: &[f32], y: usize, dro: &crate::engine::scenario::DroParams, z: &mut [f32], gz: &mut [f32]) {
+    fn dro_point(&self, p: &Params, x: &[f32], y: usize, dro: &crate::scenario::DroParams, z: &mut [f32], gz: &mut [f32]) {
         z.copy_from_slice(x);
         let (two_lam, step) = ((2.0 * dro.lambda) as f32, dro.eta_z as f32);
         for _ in 0..dro.steps {

@@ -1,0 +1,657 @@
+//! The lab as a service, what the page's lab worker runs (`app::worker` only moves bytes): it takes
+//! the page's [`Command`]s, advances the visible view at the chosen speed, splits sweeps and preset
+//! tables into jobs for the pool's workers ([`super::jobs`]), and answers with [`Snapshot`]s —
+//! everything the page shows, as data. Plain Rust with an injected clock, so the tests drive it,
+//! and a pool of any size, natively.
+
+use super::jobs::{row_of, Board, Core, FromWorker, JobSpec, ToWorker};
+use super::presets::{self, Paper};
+use super::{Lab, ViewId};
+use crate::engine::data::Dataset;
+use crate::engine::scenario::Scenario;
+use crate::plots::Plot;
+use crate::{wire_enum, wire_struct};
+use std::sync::Arc;
+
+/// Jobs each worker holds at once (one running, one queued, so it never waits for the next).
+pub const DEPTH: usize = 2;
+
+/// What the page asks of the lab. Each comes with a sequence number (see [`Snapshot::seq`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// A new scenario, as its query: every view restarts.
+    Scenario {
+        query: String,
+    },
+    View {
+        view: u32,
+    },
+    Play,
+    Pause,
+    /// One unit of the view (an iteration, an α point), then pause.
+    Step,
+    Reset,
+    /// Units of the view per second; 0: as fast as the workers go.
+    Speed {
+        per_second: u32,
+    },
+    Option {
+        view: u32,
+        id: String,
+        value: String,
+    },
+    Preset {
+        id: String,
+    },
+    ClosePreset,
+    /// The MNIST data file.
+    Data {
+        bytes: Vec<u8>,
+    },
+    /// Asks for the view's data as CSV.
+    Csv {
+        view: u32,
+    },
+    /// Workers in the pool, this one included (jobs go to workers 0..count).
+    Workers {
+        count: u32,
+    },
+    /// Worker `worker` died and was restarted empty: its jobs are handed out again.
+    WorkerLost {
+        worker: u32,
+    },
+    /// Panics on purpose: the end-to-end test of a worker's crash (the page's `#worker-panic-test`).
+    Panic,
+}
+wire_enum!(Command {
+    0 => Scenario { query },
+    1 => View { view },
+    2 => Play,
+    3 => Pause,
+    4 => Step,
+    5 => Reset,
+    6 => Speed { per_second },
+    7 => Option { view, id, value },
+    8 => Preset { id },
+    9 => ClosePreset,
+    10 => Data { bytes },
+    11 => Csv { view },
+    12 => Workers { count },
+    13 => WorkerLost { worker },
+    14 => Panic,
+});
+
+/// What a view says about itself (its [`super::ViewText`], owned).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    pub lines: Vec<String>,
+    pub why: Vec<String>,
+    pub mathml: String,
+    pub source: String,
+}
+wire_struct!(Text { lines, why, mathml, source });
+
+/// A menu of the view's own settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Menu {
+    pub id: String,
+    pub label: String,
+    pub choices: Vec<(String, String)>,
+    pub value: String,
+}
+wire_struct!(Menu { id, label, choices, value });
+
+/// The loaded preset's table as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresetTable {
+    pub id: String,
+    pub title: String,
+    pub unit: String,
+    /// (row, paper, ours, ours − paper).
+    pub rows: Vec<(String, String, String, String)>,
+    /// "computing row 3 of 9 · 40 % done · about 12 s left", "table complete", "stopped: …".
+    pub progress: String,
+    pub fraction: f64,
+    pub done: bool,
+    /// (outcome: 0 holds, 1 indistinct, 2 reversed; the sentence with its mark).
+    pub checks: Vec<(u8, String)>,
+    pub source: String,
+    pub matches: String,
+    pub differs: String,
+}
+wire_struct!(PresetTable { id, title, unit, rows, progress, fraction, done, checks, source, matches, differs });
+
+/// Everything the page shows of the lab at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The last command handled: the page draws a snapshot only if it reflects every command
+    /// that changed what is computed (no stale result is ever drawn).
+    pub seq: u32,
+    pub view: u32,
+    pub plot: Plot,
+    pub status: String,
+    pub unit: String,
+    pub playing: bool,
+    /// The view has nothing left to compute.
+    pub done: bool,
+    pub text: Text,
+    pub menus: Vec<Menu>,
+    pub notes: Vec<String>,
+    pub preset: Option<PresetTable>,
+    /// A preset is loaded that waits for the MNIST data.
+    pub preset_waiting: bool,
+    /// Bytes of memory the lab's worker uses (set by the worker; 0 elsewhere).
+    pub memory: f64,
+}
+wire_struct!(Snapshot { seq, view, plot, status, unit, playing, done, text, menus, notes, preset, preset_waiting, memory });
+
+/// What the lab sends the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToPage {
+    Snapshot(Box<Snapshot>),
+    Csv { view: u32, text: String },
+    Notice { text: String },
+}
+
+impl crate::lab::wire::Wire for ToPage {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            ToPage::Snapshot(s) => {
+                out.push(0);
+                s.put(out)
+            }
+            ToPage::Csv { view, text } => {
+                out.push(1);
+                view.put(out);
+                text.put(out)
+            }
+            ToPage::Notice { text } => {
+                out.push(2);
+                text.put(out)
+            }
+        }
+    }
+    fn take(r: &mut crate::lab::wire::Reader) -> Result<Self, crate::lab::wire::WireError> {
+        use crate::lab::wire::{Wire, WireError};
+        Ok(match u8::take(r)? {
+            0 => ToPage::Snapshot(Wire::take(r)?),
+            1 => ToPage::Csv { view: Wire::take(r)?, text: Wire::take(r)? },
+            2 => ToPage::Notice { text: Wire::take(r)? },
+            b => return Err(WireError(format!("ToPage tag {b}"))),
+        })
+    }
+}
+
+/// A board and what it computes.
+struct Split {
+    board: Board,
+    /// For the view's sweep: the view; None for the preset table.
+    view: Option<ViewId>,
+    /// Jobs per unit of the view's progress (the curves of one α point).
+    per_unit: usize,
+}
+
+pub struct Host {
+    lab: Lab,
+    view: ViewId,
+    seq: u32,
+    playing: bool,
+    /// Units per second; 0 = as fast as possible.
+    speed: u32,
+    /// Units the speed has granted and the view not yet made.
+    credit: f64,
+    last_tick: Option<f64>,
+    /// Step: the progress to reach before pausing.
+    step_to: Option<usize>,
+    workers: usize,
+    /// This worker's own share of the jobs (worker 0).
+    core: Core,
+    epoch: u32,
+    sweep: Option<Split>,
+    table: Option<Split>,
+    /// The view's sweep cannot be rebuilt elsewhere: it runs here, in one piece.
+    sweep_here: bool,
+    sends: Vec<(usize, ToWorker)>,
+    replies: Vec<ToPage>,
+    preset_started: f64,
+    now: f64,
+}
+
+impl Host {
+    pub fn new(sc: Scenario, view: ViewId, speed: u32) -> Host {
+        Host {
+            lab: Lab::new(sc),
+            view,
+            seq: 0,
+            playing: false,
+            speed,
+            credit: 0.0,
+            last_tick: None,
+            step_to: None,
+            workers: 1,
+            core: Core::default(),
+            epoch: 0,
+            sweep: None,
+            table: None,
+            sweep_here: false,
+            sends: Vec::new(),
+            replies: Vec::new(),
+            preset_started: 0.0,
+            now: 0.0,
+        }
+    }
+
+    pub fn lab(&self) -> &Lab {
+        &self.lab
+    }
+
+    fn play(&mut self) {
+        self.playing = true;
+        self.last_tick = None;
+    }
+
+    /// Forgets the split of the view's sweep (and of the preset table, with `table`), and tells
+    /// every worker to drop their jobs.
+    fn drop_splits(&mut self, table: bool) {
+        self.sweep = None;
+        self.sweep_here = false;
+        if table {
+            self.table = None;
+        }
+        let keep = ToWorker::Keep { epochs: self.table.iter().map(|s| s.board.epoch).collect() };
+        for w in 1..self.workers {
+            self.sends.push((w, keep.clone()));
+        }
+        self.core.receive(keep);
+    }
+
+    /// Handles one command of the page, numbered `seq`.
+    pub fn handle(&mut self, seq: u32, cmd: Command, now: f64) {
+        self.seq = seq;
+        self.now = now;
+        match cmd {
+            Command::Scenario { query } => {
+                self.lab.set_scenario(Scenario::from_query(&query).0);
+                self.drop_splits(false);
+                self.step_to = None;
+                self.lab.prepare(self.view);
+                self.play();
+            }
+            Command::View { view } => {
+                let v = ViewId((view as usize).min(ViewId::all().count() - 1));
+                self.view = v;
+                self.step_to = None;
+                self.drop_splits(false);
+                self.lab.prepare(v);
+                if !self.lab.is_done(v) {
+                    self.play();
+                }
+            }
+            Command::Play => {
+                if self.lab.is_done(self.view) {
+                    self.lab.reset();
+                    self.drop_splits(false);
+                }
+                self.play();
+            }
+            Command::Pause => self.playing = false,
+            Command::Step => {
+                self.playing = false;
+                self.step_to = Some(self.lab.progress(self.view) + 1);
+            }
+            Command::Reset => {
+                self.lab.reset();
+                self.drop_splits(false);
+                self.credit = 0.0;
+            }
+            Command::Speed { per_second } => {
+                self.speed = per_second;
+                self.credit = 0.0;
+            }
+            Command::Option { view, id, value } => {
+                let v = ViewId(view as usize);
+                if v.0 < ViewId::all().count() && self.lab.set_option(v, &id, &value) {
+                    if v == self.view {
+                        self.drop_splits(false);
+                    }
+                    if !self.lab.is_done(v) {
+                        self.play();
+                    }
+                }
+            }
+            Command::Preset { id } => {
+                if let Some(v) = self.lab.load_preset(&id) {
+                    self.view = v;
+                    self.preset_started = now;
+                    self.drop_splits(true);
+                    self.play();
+                }
+            }
+            Command::ClosePreset => {
+                self.lab.close_preset();
+                self.drop_splits(true);
+            }
+            Command::Data { bytes } => match Dataset::from_bytes(&bytes) {
+                Ok(d) => {
+                    let d = Arc::new(d);
+                    self.core.set_data(d.clone());
+                    let waiting = self.lab.preset_id().is_some() && self.lab.preset().is_none();
+                    self.lab.set_data(d);
+                    if waiting {
+                        self.preset_started = now;
+                    }
+                    self.drop_splits(false);
+                    self.play();
+                }
+                Err(e) => self.replies.push(ToPage::Notice { text: format!("could not read the MNIST data: {e}") }),
+            },
+            Command::Csv { view } => {
+                let v = ViewId((view as usize).min(ViewId::all().count() - 1));
+                self.replies.push(ToPage::Csv { view, text: self.lab.csv(v) });
+            }
+            Command::Workers { count } => self.workers = (count as usize).clamp(1, 64),
+            Command::Panic => panic!("deliberate panic requested by #worker-panic-test"),
+            Command::WorkerLost { worker } => {
+                for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
+                    s.board.lost(worker as usize);
+                }
+            }
+        }
+    }
+
+    /// A worker's answer (worker 0 is this one).
+    pub fn deliver(&mut self, reply: FromWorker) {
+        let (epoch, job, result) = match reply {
+            FromWorker::Done { epoch, job, out } => (epoch, job, Ok(out)),
+            FromWorker::Failed { epoch, job, error } => (epoch, job, Err(error)),
+        };
+        for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
+            if s.board.epoch == epoch {
+                s.board.arrive(job as usize, result);
+                break;
+            }
+        }
+        self.record();
+    }
+
+    /// Records the results that are ready, in job order.
+    fn record(&mut self) {
+        if let Some(s) = &mut self.sweep {
+            let ready = s.board.ready();
+            if !ready.is_empty() {
+                let before = self.lab.progress(self.view);
+                if let Some(sw) = self.lab.sweep_mut(self.view) {
+                    for r in ready {
+                        match r {
+                            Ok(out) => sw.record(&out[..1]),
+                            Err(e) => sw.fail(e),
+                        }
+                    }
+                }
+                self.credit -= self.lab.progress(self.view).saturating_sub(before) as f64;
+            }
+            if s.board.is_done() || self.lab.is_done(self.view) {
+                self.sweep = None;
+            }
+        }
+        if let Some(s) = &mut self.table {
+            let ready = s.board.ready();
+            if let Some(run) = self.lab.preset_mut() {
+                for r in ready {
+                    match r {
+                        Ok(out) => run.record(&[row_of(&out)]),
+                        Err(e) => run.error = Some(e),
+                    }
+                }
+                if run.is_done() {
+                    self.table = None;
+                }
+            }
+        }
+    }
+
+    /// The messages for the other workers since the last call: (worker, message).
+    pub fn take_sends(&mut self) -> Vec<(usize, ToWorker)> {
+        std::mem::take(&mut self.sends)
+    }
+
+    /// Answers to the page other than snapshots (CSV, notices) since the last call.
+    pub fn take_replies(&mut self) -> Vec<ToPage> {
+        std::mem::take(&mut self.replies)
+    }
+
+    /// Whether the lab has work to do (the page keeps ticking it while so).
+    pub fn busy(&self) -> bool {
+        self.playing || self.step_to.is_some() || self.lab.preset().is_some_and(|p| !p.is_done()) || self.core.pending() > 0
+    }
+
+    /// The view's progress the speed allows now (in its units).
+    fn allowed_units(&self) -> Option<usize> {
+        if let Some(t) = self.step_to {
+            return Some(t);
+        }
+        if !self.playing {
+            return Some(0);
+        }
+        match self.speed {
+            0 => None,
+            _ => Some(self.lab.progress(self.view) + self.credit.max(0.0).floor() as usize),
+        }
+    }
+
+    /// Hands out jobs to every worker with room, the view's sweep first.
+    fn dispatch(&mut self) {
+        let limit = self.allowed_units();
+        for w in 0..self.workers {
+            loop {
+                let load = self.sweep.iter().chain(self.table.iter()).map(|s| s.board.outstanding(w)).sum::<usize>();
+                if load >= DEPTH {
+                    break;
+                }
+                let mut given = None;
+                for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
+                    let cap = match (s.view, limit) {
+                        (Some(_), Some(units)) => units.saturating_mul(s.per_unit),
+                        _ => usize::MAX,
+                    };
+                    if let Some(j) = s.board.give(w, cap) {
+                        given = Some(ToWorker::Jobs { epoch: s.board.epoch, spec: s.board.spec.clone(), jobs: vec![j as u32] });
+                        break;
+                    }
+                }
+                let Some(msg) = given else { break };
+                if w == 0 {
+                    let failed = self.core.receive(msg);
+                    failed.into_iter().for_each(|f| self.deliver(f));
+                } else {
+                    self.sends.push((w, msg));
+                }
+            }
+        }
+    }
+
+    /// Sets up the splits the current state needs.
+    fn split(&mut self) {
+        let wants = self.playing || self.step_to.is_some();
+        if self.sweep.is_none() && !self.sweep_here && wants {
+            let view = self.view;
+            if let Some(sw) = self.lab.sweep_mut(view).filter(|s| !s.is_done()) {
+                let (start, total, per_unit) = (sw.progress().0, sw.job_count(), sw.curves.len().max(1));
+                match JobSpec::of_sweep(sw) {
+                    Some(spec) => {
+                        self.epoch += 1;
+                        self.sweep = Some(Split { board: Board::new(self.epoch, spec, start, total), view: Some(view), per_unit });
+                    }
+                    None => self.sweep_here = true,
+                }
+            }
+        }
+        if self.table.is_none() {
+            if let Some(run) = self.lab.preset().filter(|p| !p.is_done()) {
+                let (start, total) = run.progress();
+                self.epoch += 1;
+                let spec = JobSpec::of_preset(run.preset.id);
+                self.table = Some(Split { board: Board::new(self.epoch, spec, start, total), view: None, per_unit: 1 });
+            }
+        }
+    }
+
+    /// Works for about `budget_ms` of `clock` (milliseconds): hands out jobs, computes this
+    /// worker's share and the visible view (at the chosen speed). Returns whether there is more.
+    pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> bool {
+        let now = clock();
+        self.now = now;
+        let dt = self.last_tick.map_or(1000.0 / 60.0, |t| (now - t).clamp(0.0, 100.0));
+        self.last_tick = Some(now);
+        if self.playing && self.speed > 0 {
+            // At most a quarter second of credit, so a stalled tick does not cause a burst.
+            let rate = self.speed as f64;
+            self.credit = (self.credit + rate * dt / 1000.0).min(rate / 4.0 + 1.0);
+        }
+        self.split();
+        self.dispatch();
+        let t0 = clock();
+        let view = self.view;
+        let local_view = self.sweep.is_none() && (self.playing || self.step_to.is_some()) && !self.lab.is_done(view);
+        if local_view {
+            let share = if self.core.pending() > 0 { budget_ms / 2.0 } else { budget_ms };
+            let (lab, step_to, speed, credit) = (&mut self.lab, self.step_to, self.speed, &mut self.credit);
+            within_budget(clock, share, || {
+                if let Some(t) = step_to {
+                    return lab.progress(view) < t && lab.work(view, 4) > 0;
+                }
+                if speed == 0 {
+                    return lab.work(view, 4) > 0;
+                }
+                if *credit < 1.0 {
+                    return false;
+                }
+                let before = lab.progress(view);
+                let more = lab.work(view, 4) > 0;
+                *credit -= lab.progress(view).saturating_sub(before) as f64;
+                more
+            });
+        }
+        let spent = clock() - t0;
+        let mut replies = Vec::new();
+        let core = &mut self.core;
+        within_budget(clock, budget_ms - spent, || {
+            replies.extend(core.work(1));
+            core.pending() > 0
+        });
+        replies.into_iter().for_each(|r| self.deliver(r));
+        self.dispatch();
+        if let Some(t) = self.step_to {
+            if self.lab.progress(view) >= t || self.lab.is_done(view) {
+                self.step_to = None;
+            }
+        }
+        if self.lab.is_done(view) && self.lab.preset().is_none_or(|p| p.is_done()) {
+            self.playing = false;
+        }
+        self.busy()
+    }
+
+    /// What the page shows now.
+    pub fn snapshot(&self) -> Snapshot {
+        let (lab, v) = (&self.lab, self.view);
+        let t = lab.explanation(v);
+        let menus = lab
+            .options(v)
+            .into_iter()
+            .map(|o| Menu {
+                id: o.id.into(),
+                label: o.label.into(),
+                choices: o.choices.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect(),
+                value: o.value.into(),
+            })
+            .collect();
+        Snapshot {
+            seq: self.seq,
+            view: v.0 as u32,
+            plot: lab.plot(v),
+            status: lab.status_line(v),
+            unit: lab.unit(v).into(),
+            playing: self.playing,
+            done: lab.is_done(v),
+            text: Text { lines: t.lines, why: t.why, mathml: t.mathml.into(), source: t.source.into() },
+            menus,
+            notes: lab.assumption_notes(),
+            preset: self.preset_table(),
+            preset_waiting: lab.preset_id().is_some() && lab.preset().is_none(),
+            memory: 0.0,
+        }
+    }
+
+    fn preset_table(&self) -> Option<PresetTable> {
+        let run = self.lab.preset()?;
+        let p = &run.preset;
+        let (done, total) = run.progress();
+        let rows = p
+            .rows
+            .iter()
+            .zip(&run.values)
+            .enumerate()
+            .map(|(i, (r, v))| {
+                let (paper, diff) = match &r.paper {
+                    Paper::Num(x) => (p.format(*x), if v.is_finite() { p.format(v - x) } else { "–".into() }),
+                    Paper::Text(t) => (t.to_string(), "–".into()),
+                };
+                let ours = if i == done && !run.is_done() { "computing…".to_string() } else { p.format_ours(i, *v, run.spreads[i]) };
+                (r.label.clone(), paper, ours, diff)
+            })
+            .collect();
+        let checks = if run.is_done() { run.check_orders() } else { Vec::new() };
+        let progress = if let Some(e) = &run.error {
+            format!("stopped: {e}")
+        } else if run.is_done() {
+            "table complete".to_string()
+        } else {
+            let f = run.fraction();
+            let elapsed = (self.now - self.preset_started) / 1000.0;
+            let left = if f > 0.02 { format!(" · about {:.0} s left", elapsed * (1.0 - f) / f) } else { String::new() };
+            format!("computing row {} of {total} · {:.0} % done{left}", done + 1, 100.0 * f)
+        };
+        Some(PresetTable {
+            id: p.id.into(),
+            title: p.title.into(),
+            unit: p.unit.label().into(),
+            rows,
+            progress,
+            fraction: run.fraction(),
+            done: run.is_done(),
+            checks: checks
+                .iter()
+                .map(|c| {
+                    let o = match c.outcome {
+                        presets::Outcome::Holds => 0,
+                        presets::Outcome::Indistinct => 1,
+                        presets::Outcome::Reversed => 2,
+                    };
+                    (o, format!("{} {}", c.mark(), c.text))
+                })
+                .collect(),
+            source: p.source.into(),
+            matches: p.matches.into(),
+            differs: p.differs.into(),
+        })
+    }
+}
+
+/// Runs `unit` (which returns whether there is more to do) at least once, and again only while
+/// the time spent plus the last unit's duration fits in `budget_ms`: a slice overshoots its budget
+/// by less than one unit, and not at all once the units' cost is known.
+pub fn within_budget(clock: &mut dyn FnMut() -> f64, budget_ms: f64, mut unit: impl FnMut() -> bool) {
+    let t0 = clock();
+    let mut last = 0.0;
+    loop {
+        let t = clock();
+        if t - t0 + last > budget_ms {
+            break;
+        }
+        if !unit() {
+            break;
+        }
+        last = clock() - t;
+    }
+}
