@@ -4,6 +4,19 @@ const tag = document.querySelector('script[data-wasm]');
 const base = new URL('.', import.meta.url);
 const jsUrl = new URL(tag.dataset.js, base).href;
 const wasmUrl = new URL(tag.dataset.wasm, base);
+// The lab's worker starts first, so its script loads while the module compiles; it gets the
+// module once compiled and starts while the page instantiates its own copy. The app adopts it
+// (src/app/pool.rs). Before its first command the only message it can send is that it failed to
+// load: then the app starts another.
+let early = null;
+try {
+  const worker = new Worker(new URL('worker.js', base), { type: 'module', name: 'byzlab-lab' });
+  early = { worker, failed: false };
+  worker.onmessage = (e) => { if (e.data && e.data.fatal) early.failed = true; };
+  worker.onerror = () => { early.failed = true; };
+} catch (_) {
+  // No Web Workers here: the app runs the lab on the page.
+}
 const bindings = await import(jsUrl);
 // Compiled once: the page and every compute worker (static/worker.js) instantiate this module.
 let module;
@@ -13,7 +26,12 @@ try {
   // A server that does not send application/wasm.
   module = await WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer());
 }
-window.byzlabBoot = { js: jsUrl, module, worker: new URL('worker.js', base).href };
+const boot = { js: jsUrl, module, worker: new URL('worker.js', base).href };
+if (early) {
+  early.worker.postMessage({ boot, role: 'lab' });
+  boot.early = early;
+}
+window.byzlabBoot = boot;
 window.wasmBindings = bindings;
 await bindings.default({ module_or_path: module });
 

@@ -471,6 +471,20 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
     let _ = js_sys::Reflect::set(&win, &"byzlabDrawMs".into(), &(now() - t0).into());
 }
 
+/// Records when start-up milestone `name` was first reached (`window.byzlabStartup[name]`, ms since
+/// navigation), for the end-to-end tests' start-up figures.
+pub fn startup_mark(name: &str) {
+    let win = window();
+    let marks = js_sys::Reflect::get(&win, &"byzlabStartup".into()).ok().filter(|m| m.is_object()).unwrap_or_else(|| {
+        let m: JsValue = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(&win, &"byzlabStartup".into(), &m);
+        m
+    });
+    if js_sys::Reflect::get(&marks, &name.into()).map_or(true, |v| v.is_undefined()) {
+        let _ = js_sys::Reflect::set(&marks, &name.into(), &now().into());
+    }
+}
+
 /// Shows a visible error banner with a "reset to defaults" link when the app panics, and logs the
 /// scenario that caused it. Text only: nothing is inserted as HTML.
 pub fn install_panic_hook() {

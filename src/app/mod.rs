@@ -291,6 +291,7 @@ impl App {
     }
 
     fn on_snapshot(&mut self, ctx: &Context<Self>, s: Snapshot) {
+        browser::startup_mark("first-snapshot");
         if s.seq < self.fresh_from {
             return;
         }
@@ -340,6 +341,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        browser::startup_mark("app");
         let (sc, notices) = Scenario::from_query(&browser::query());
         let link = ctx.link().clone();
         // Not passive: a shortcut cancels the key's default (space would scroll the page).
@@ -403,6 +405,7 @@ impl Component for App {
         app.replay(ctx);
         app.fetch_data_if_needed(ctx);
         app.sync_url(false);
+        browser::startup_mark("app-created");
         app
     }
 

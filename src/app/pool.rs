@@ -57,13 +57,33 @@ fn boot() -> Result<JsValue, String> {
         .ok_or_else(|| "the page was not started by boot.js".to_string())
 }
 
+/// The lab's worker that boot.js started before the app (already sent its start message), if it
+/// has not failed. Taken once: `boot` is posted to later workers, and a Worker cannot be.
+fn take_early_worker(boot: &JsValue) -> Option<Worker> {
+    let early = js_sys::Reflect::get(boot, &"early".into()).ok().filter(|e| e.is_object())?;
+    let _ = js_sys::Reflect::delete_property(boot.unchecked_ref::<js_sys::Object>(), &"early".into());
+    let worker = js_sys::Reflect::get(&early, &"worker".into()).ok()?.dyn_into::<Worker>().ok()?;
+    if js_sys::Reflect::get(&early, &"failed".into()).ok().and_then(|f| f.as_bool()).unwrap_or(true) {
+        worker.terminate();
+        return None;
+    }
+    Some(worker)
+}
+
 fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String> {
     let boot = boot()?;
-    let url = js_sys::Reflect::get(&boot, &"worker".into()).ok().and_then(|u| u.as_string()).ok_or("no worker script")?;
-    let opts = web_sys::WorkerOptions::new();
-    opts.set_type(web_sys::WorkerType::Module);
-    opts.set_name(&format!("byzlab-{}", if index == 0 { "lab".to_string() } else { format!("helper-{index}") }));
-    let worker = Worker::new_with_options(&url, &opts).map_err(|e| format!("cannot start a Web Worker: {e:?}"))?;
+    let early = take_early_worker(&boot).filter(|_| index == 0);
+    let started = early.is_some();
+    let worker = match early {
+        Some(w) => w,
+        None => {
+            let url = js_sys::Reflect::get(&boot, &"worker".into()).ok().and_then(|u| u.as_string()).ok_or("no worker script")?;
+            let opts = web_sys::WorkerOptions::new();
+            opts.set_type(web_sys::WorkerType::Module);
+            opts.set_name(&format!("byzlab-{}", if index == 0 { "lab".to_string() } else { format!("helper-{index}") }));
+            Worker::new_with_options(&url, &opts).map_err(|e| format!("cannot start a Web Worker: {e:?}"))?
+        }
+    };
     // A panic message comes just before the worker's error event: keep it for the report.
     let panic = Rc::new(RefCell::new(None::<String>));
     let (ev, p) = (on_event.clone(), panic.clone());
@@ -96,10 +116,12 @@ fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String>
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&start, &"boot".into(), &boot);
-    let _ = js_sys::Reflect::set(&start, &"role".into(), &(if index == 0 { "lab" } else { "helper" }).into());
-    worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
+    if !started {
+        let start = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&start, &"boot".into(), &boot);
+        let _ = js_sys::Reflect::set(&start, &"role".into(), &(if index == 0 { "lab" } else { "helper" }).into());
+        worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
+    }
     Ok(Slot { worker, _on_message: on_message, _on_error: on_error })
 }
 

@@ -90,6 +90,8 @@ await test('page loads, draws a plot, no console error, no request off the origi
   const firstPlot = await page.evaluate(() => window.byzlabFirstPlotMs);
   figure('load to first drawn plot (performance.now at first draw, ms)', firstPlot.toFixed(0));
   figure('wall time from navigation to first plot seen by the test (ms)', Date.now() - t0);
+  const marks = await page.evaluate(() => window.byzlabStartup || {});
+  figure('start-up: app created → first snapshot from the lab worker (ms since navigation)', `${(marks['app-created'] || 0).toFixed(0)} → ${(marks['first-snapshot'] || 0).toFixed(0)}`);
   await waitForCounter(page, /t = 100 \/ 100/);
   const loadTasks = await page.evaluate(() => window.__longtasks.map(d => d.toFixed(0)));
   figure('main-thread tasks over 50 ms from navigation to the end of the first run (ms)', loadTasks.join(', ') || 'none');
@@ -499,7 +501,8 @@ async function download(page, button, name) {
 }
 
 await test('the lab runs in a pool of Web Workers, sized and shown in the page; a sweep gives the same CSV on 1, 2 and 3 workers', async page => {
-  await page.goto(base + '?T=60#breakdown');
+  // T = 300: long enough (a few seconds) for the number of workers to show.
+  await page.goto(base + '?T=300#breakdown');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const shown = await page.$eval('#workers', s => s.selectedIndex + 1);
   assert(shown === Math.min(8, Math.max(1, cores - 1)), `pool of ${shown} workers on ${cores} cores`);
@@ -519,7 +522,7 @@ await test('the lab runs in a pool of Web Workers, sized and shown in the page; 
     if (first === null) first = csv;
     else assert(csv === first, `the breakdown CSV on ${k} workers differs from the one on 1 worker`);
   }
-  figure('default breakdown sweep (T = 60, 234 runs) at max speed, by number of workers (ms)', times.join(', '));
+  figure('default breakdown sweep (T = 300, 234 runs) at max speed, by number of workers (ms)', times.join(', '));
 });
 
 await test('a panic in the lab\'s worker shows the banner; the worker restarts and the run goes on', async (page, { errors }) => {
