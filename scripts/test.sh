@@ -19,8 +19,10 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT=120
 # No --quiet here: cargo would pass it on to wasm-bindgen-test-runner, which rejects it.
+# The page's own profile (Cargo.toml's [profile.web]): the tests check the build readers get, and
+# trunk build below reuses what this compiles.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --release --target wasm32-unknown-unknown --test web
+  cargo test --profile web --target wasm32-unknown-unknown --test web
 
 say "release build (trunk build --release)"
 trunk build --release
