@@ -19,6 +19,8 @@ struct Pool {
     t: f64,
     /// Messages in flight to each worker, delivered a few ticks late to mix up the order.
     inbox: Vec<Vec<ToWorker>>,
+    /// Reports of runs computed by the other workers, delivered.
+    followed: usize,
 }
 
 impl Pool {
@@ -30,6 +32,7 @@ impl Pool {
             seq: 0,
             t: 0.0,
             inbox: vec![Vec::new(); workers],
+            followed: 0,
         };
         p.send(Command::Workers { count: workers as u32 });
         p.send(Command::Scenario { query: query.into() });
@@ -60,8 +63,11 @@ impl Pool {
             for msg in std::mem::take(&mut self.inbox[i + 1]) {
                 assert!(core.receive(msg).is_empty());
             }
-            for r in core.work(i + 2) {
+            let mut out = core.work(i + 2);
+            out.extend(core.flush());
+            for r in out {
                 let r: FromWorker = decode(&encode(&r)).unwrap();
+                self.followed += matches!(r, FromWorker::Follow { .. }) as usize;
                 self.host.deliver(r);
             }
             busy |= core.pending() > 0;
@@ -122,6 +128,54 @@ fn the_curves_view_and_the_master_view_are_the_same_in_the_host() {
         p.run_to_end();
         assert_eq!(p.csv(view), alone(SWEEP, view), "{view}");
     }
+}
+
+/// The plot, status and text of a view of the plain lab, in one thread.
+fn alone_view(query: &str, view: &str) -> (byzlab::plots::Plot, String, Vec<String>) {
+    let v = ViewId::from_key(view).unwrap();
+    let mut lab = Lab::new(Scenario::from_query(query).0);
+    while lab.work(v, 1000) > 0 {}
+    (lab.plot(v), lab.status_line(v), lab.explanation(v).lines)
+}
+
+const CURVES: &str = "problem=linreg&agg=median,trmean,mean,krum,geomed&attack=gaussian&T=40&m=20";
+
+#[test]
+fn the_scenario_runs_shared_out_to_the_pool_draw_the_same_curves() {
+    for view in ["curves", "master"] {
+        let want = alone_view(CURVES, view);
+        for workers in [1, 2, 3] {
+            let mut p = Pool::new(CURVES, view, workers);
+            p.run_to_end();
+            let s = p.snapshot();
+            assert!(s.done);
+            assert_eq!((s.plot, s.status, s.text.lines), want, "{view} with {workers} workers");
+            assert_eq!(p.followed > 0, workers > 1, "{view} with {workers} workers: {} reports", p.followed);
+        }
+    }
+    // Step is one iteration of every curve, with the pool too.
+    let mut p = Pool::new(CURVES, "curves", 3);
+    p.send(Command::Pause);
+    p.send(Command::Reset);
+    p.send(Command::Step);
+    p.run_to_end();
+    assert_eq!(p.host.lab().progress(ViewId::from_key("curves").unwrap()), 1, "{}", p.snapshot().status);
+}
+
+#[test]
+fn a_worker_that_dies_while_computing_curves_loses_nothing() {
+    let want = alone_view(CURVES, "curves");
+    let mut p = Pool::new(CURVES, "curves", 3);
+    for _ in 0..20 {
+        p.round();
+    }
+    assert!(p.followed > 0);
+    p.cores[0] = Core::new(None);
+    p.inbox[1].clear();
+    p.send(Command::WorkerLost { worker: 1 });
+    p.run_to_end();
+    let s = p.snapshot();
+    assert_eq!((s.plot, s.status, s.text.lines), want);
 }
 
 #[test]

@@ -729,8 +729,8 @@ impl App {
                 <select id="speed" title={format!("{unit} per second")} onchange={link.callback(|e: Event| Msg::Speed(e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index().max(0) as usize))}>
                     { for SPEEDS.iter().enumerate().map(|(i, v)| html! { <option selected={i == self.speed}>{ speed(*v) }</option> }) }
                 </select>
-                // Busy from a command that changes what is computed until the lab's answer to it.
-                <span id="iteration" class="counter" aria-live="polite" aria-busy={ self.snap.as_ref().is_none_or(|s| s.seq < self.fresh_from).to_string() }>
+                // Busy from a command until the lab's answer to it (a snapshot that reflects it).
+                <span id="iteration" class="counter" aria-live="polite" aria-busy={ self.snap.as_ref().is_none_or(|s| s.seq < self.seq).to_string() }>
                     { self.snap.as_ref().map_or(String::new(), |s| s.status.clone()) }
                 </span>
             </div>

@@ -214,6 +214,8 @@ fn tick() {
                 while core.pending() > 0 && now() - t0 < SLICE_MS {
                     out.extend(core.work(1));
                 }
+                // The followed runs' records, once per slice.
+                out.extend(core.flush());
                 for r in &out {
                     reply(port.as_ref(), r);
                 }

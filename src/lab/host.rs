@@ -191,6 +191,18 @@ struct Split {
     per_unit: usize,
 }
 
+/// The scenario's own runs shared out to the pool: which worker computes which run.
+struct Following {
+    epoch: u32,
+    /// The [`super::MainRuns::id`] of the runs followed.
+    main: u64,
+    query: String,
+    /// Per run: the worker computing it (0: here).
+    owner: Vec<usize>,
+    /// The last iteration the workers were told to reach.
+    to: Option<u32>,
+}
+
 pub struct Host {
     lab: Lab,
     view: ViewId,
@@ -209,6 +221,7 @@ pub struct Host {
     epoch: u32,
     sweep: Option<Split>,
     table: Option<Split>,
+    follow: Option<Following>,
     /// The view's sweep cannot be rebuilt elsewhere: it runs here, in one piece.
     sweep_here: bool,
     sends: Vec<(usize, ToWorker)>,
@@ -233,6 +246,7 @@ impl Host {
             epoch: 0,
             sweep: None,
             table: None,
+            follow: None,
             sweep_here: false,
             sends: Vec::new(),
             replies: Vec::new(),
@@ -258,7 +272,12 @@ impl Host {
         if table {
             self.table = None;
         }
-        let keep = ToWorker::Keep { epochs: self.table.iter().map(|s| s.board.epoch).collect() };
+        // The scenario's own runs are followed until they are rebuilt (see `split`).
+        if self.follow.as_ref().is_some_and(|f| f.main != self.lab.shared.main.id) {
+            self.follow = None;
+        }
+        let epochs = self.table.iter().map(|s| s.board.epoch).chain(self.follow.as_ref().map(|f| f.epoch)).collect();
+        let keep = ToWorker::Keep { epochs };
         for w in 1..self.workers {
             self.sends.push((w, keep.clone()));
         }
@@ -297,6 +316,11 @@ impl Host {
             Command::Pause => self.playing = false,
             Command::Step => {
                 self.playing = false;
+                // Like Play: a finished view starts over, and then makes one unit.
+                if self.lab.is_done(self.view) {
+                    self.lab.reset();
+                    self.drop_splits(false);
+                }
                 self.step_to = Some(self.lab.progress(self.view) + 1);
             }
             Command::Reset => {
@@ -355,6 +379,15 @@ impl Host {
                 for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
                     s.board.lost(worker as usize);
                 }
+                // Its runs are computed here again, from their start (the same numbers).
+                if let Some(f) = self.follow.as_mut().filter(|f| f.main == self.lab.shared.main.id) {
+                    for (i, w) in f.owner.iter_mut().enumerate() {
+                        if *w == worker as usize {
+                            self.lab.shared.main.take_back(i);
+                            *w = 0;
+                        }
+                    }
+                }
             }
         }
     }
@@ -364,6 +397,18 @@ impl Host {
         let (epoch, job, result) = match reply {
             FromWorker::Done { epoch, job, out } => (epoch, job, Ok(out)),
             FromWorker::Failed { epoch, job, error } => (epoch, job, Err(error)),
+            FromWorker::Follow { epoch, curve, t, status, records } => {
+                let Some(f) = self.follow.as_ref().filter(|f| f.epoch == epoch && f.main == self.lab.shared.main.id) else { return };
+                let i = curve as usize;
+                if f.owner.get(i).is_some_and(|&w| w > 0) {
+                    let before = self.lab.progress(self.view);
+                    self.lab.shared.main.runs[i].follow(records, t as usize, status);
+                    if self.lab.advances_main_runs(self.view) {
+                        self.credit -= self.lab.progress(self.view).saturating_sub(before) as f64;
+                    }
+                }
+                return;
+            }
         };
         for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
             if s.board.epoch == epoch {
@@ -470,6 +515,60 @@ impl Host {
         }
     }
 
+    /// Shares the scenario's own runs out to the pool, if none has started: each worker computes
+    /// some of them from their start and reports their records, which the runs here follow. The
+    /// run the master's view shows stays here (its messages are drawn), and so does the clean
+    /// reference; the others go to the least loaded worker, helpers first on a tie.
+    fn share_out_main_runs(&mut self) {
+        let main = &mut self.lab.shared.main;
+        let sc = &self.lab.shared.sc;
+        if main.runs.len() < 2 || main.runs.iter().any(|r| r.t > 0) || main.remote.iter().any(|&r| r) {
+            return;
+        }
+        // A worker rebuilds exactly these runs from the query, or none is handed out.
+        let query = sc.to_query();
+        if Scenario::from_query(&query).0 != *sc || sc.curves() != main.runs.iter().map(|r| r.curve).collect::<Vec<_>>() {
+            return;
+        }
+        let shown = main.shown();
+        let mut load = vec![0usize; self.workers];
+        load[0] = 1 + main.clean.is_some() as usize;
+        let mut owner = vec![0; main.runs.len()];
+        for (i, o) in owner.iter_mut().enumerate() {
+            if Some(i) != shown {
+                let w = (0..self.workers).rev().min_by_key(|&w| load[w]).unwrap_or(0);
+                load[w] += 1;
+                *o = w;
+            }
+        }
+        self.epoch += 1;
+        for (i, &w) in owner.iter().enumerate() {
+            if w > 0 {
+                main.hand_out(i);
+            }
+        }
+        self.follow = Some(Following { epoch: self.epoch, main: main.id, query, owner, to: None });
+    }
+
+    /// Tells the workers computing the scenario's runs how far they may go.
+    fn pace_followers(&mut self) {
+        if !self.lab.advances_main_runs(self.view) {
+            return;
+        }
+        let to = self.allowed_units().map_or(u32::MAX, |u| u.min(u32::MAX as usize) as u32);
+        let Some(f) = self.follow.as_mut() else { return };
+        if f.to == Some(to) {
+            return;
+        }
+        f.to = Some(to);
+        for w in 1..self.workers {
+            let curves: Vec<u32> = f.owner.iter().enumerate().filter(|(_, &o)| o == w).map(|(i, _)| i as u32).collect();
+            if !curves.is_empty() {
+                self.sends.push((w, ToWorker::Follow { epoch: f.epoch, query: f.query.clone(), curves, to }));
+            }
+        }
+    }
+
     /// Sets up the splits the current state needs.
     fn split(&mut self) {
         let wants = self.playing || self.step_to.is_some();
@@ -485,6 +584,12 @@ impl Host {
                     None => self.sweep_here = true,
                 }
             }
+        }
+        if self.follow.as_ref().is_some_and(|f| f.main != self.lab.shared.main.id) {
+            self.follow = None;
+        }
+        if self.follow.is_none() && wants && self.workers > 1 && self.lab.advances_main_runs(self.view) {
+            self.share_out_main_runs();
         }
         if self.table.is_none() {
             if let Some(run) = self.lab.preset().filter(|p| !p.is_done()) {
@@ -510,6 +615,7 @@ impl Host {
         }
         self.split();
         self.dispatch();
+        self.pace_followers();
         let t0 = clock();
         let view = self.view;
         let local_view = self.sweep.is_none() && (self.playing || self.step_to.is_some()) && !self.lab.is_done(view);

@@ -7,9 +7,10 @@
 use super::presets::{self, PresetRun};
 use crate::engine::data::Dataset;
 use crate::engine::problem::Cache;
-use crate::engine::run::Run;
+use crate::engine::run::{Run, Status};
 use crate::engine::scenario::Scenario;
 use crate::engine::sweep::{Axis, Sweep};
+use crate::engine::trace::Record;
 use crate::wire_enum;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -77,8 +78,13 @@ pub enum ToWorker {
     Jobs { epoch: u32, spec: JobSpec, jobs: Vec<u32> },
     /// Forget every job whose board is not one of these (the lab dropped the others).
     Keep { epochs: Vec<u32> },
+    /// Compute these of the scenario's own runs (indices into `Scenario::curves()`), tracing from
+    /// their start, up to iteration `to`, and report their records as they go
+    /// ([`FromWorker::Follow`]). Again with the same epoch: only a new `to`. Another epoch (or
+    /// `Keep` without it) replaces them.
+    Follow { epoch: u32, query: String, curves: Vec<u32>, to: u32 },
 }
-wire_enum!(ToWorker { 0 => Jobs { epoch, spec, jobs }, 1 => Keep { epochs } });
+wire_enum!(ToWorker { 0 => Jobs { epoch, spec, jobs }, 1 => Keep { epochs }, 2 => Follow { epoch, query, curves, to } });
 
 /// A worker's answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,8 +101,20 @@ pub enum FromWorker {
         job: u32,
         error: String,
     },
+    /// One followed run's records since its last report, its iteration count and status.
+    Follow {
+        epoch: u32,
+        curve: u32,
+        t: u32,
+        status: Status,
+        records: Vec<Record>,
+    },
 }
-wire_enum!(FromWorker { 0 => Done { epoch, job, out }, 1 => Failed { epoch, job, error } });
+wire_enum!(FromWorker {
+    0 => Done { epoch, job, out },
+    1 => Failed { epoch, job, error },
+    2 => Follow { epoch, curve, t, status, records },
+});
 
 /// A preset row's result as a job output.
 pub fn row_out((v, spread): (f64, Option<(f64, f64)>)) -> Vec<f64> {
@@ -131,6 +149,18 @@ pub struct Core {
     queue: VecDeque<(u32, usize, u32)>,
     /// (epoch, index into `built`, job, state).
     active: Option<(u32, usize, u32, Active)>,
+    follow: Option<Follow>,
+}
+
+/// The scenario's runs this worker computes for the lab to follow.
+struct Follow {
+    epoch: u32,
+    query: String,
+    /// (index into the scenario's curves, the run).
+    runs: Vec<(u32, Run)>,
+    to: usize,
+    /// Made with no run (the scenario's problem could not be built, or its data are missing).
+    waiting: Option<(Scenario, Vec<u32>)>,
 }
 
 impl Default for Core {
@@ -141,22 +171,80 @@ impl Default for Core {
 
 impl Core {
     pub fn new(data: Option<Arc<Dataset>>) -> Core {
-        Core { cache: Cache::with_data(data), built: Vec::new(), queue: VecDeque::new(), active: None }
+        Core { cache: Cache::with_data(data), built: Vec::new(), queue: VecDeque::new(), active: None, follow: None }
     }
 
     pub fn set_data(&mut self, data: Arc<Dataset>) {
         self.cache.set_data(data);
     }
 
-    /// Jobs queued or in progress.
+    /// Jobs queued or in progress (followed runs with iterations left count as one).
     pub fn pending(&self) -> usize {
-        self.queue.len() + self.active.is_some() as usize
+        self.queue.len() + self.active.is_some() as usize + self.follow_due() as usize
+    }
+
+    fn follow_due(&self) -> bool {
+        self.follow
+            .as_ref()
+            .is_some_and(|f| f.waiting.is_some() && self.cache.data().is_some() || f.runs.iter().any(|(_, r)| r.is_running() && r.t < f.to))
+    }
+
+    /// Builds the followed runs once their problem can be built.
+    fn start_follow(&mut self) {
+        let Some(f) = self.follow.as_mut() else { return };
+        let Some((sc, curves)) = f.waiting.take() else { return };
+        if sc.problem.needs_data() && self.cache.data().is_none() {
+            f.waiting = Some((sc, curves));
+            return;
+        }
+        match self.cache.get(&sc) {
+            Ok(p) => {
+                let all = sc.curves();
+                f.runs = curves
+                    .iter()
+                    .filter_map(|&i| all.get(i as usize).map(|&c| (i, Run::new(&sc, c, p.clone()))))
+                    .map(|(i, mut r)| {
+                        r.trace.tap();
+                        (i, r)
+                    })
+                    .collect();
+            }
+            // The lab builds the same problem and says what failed; nothing to follow here.
+            Err(_) => f.runs.clear(),
+        }
+    }
+
+    /// The followed runs' records since the last call, one message per run that moved.
+    pub fn flush(&mut self) -> Vec<FromWorker> {
+        let Some(f) = self.follow.as_mut() else { return Vec::new() };
+        let epoch = f.epoch;
+        f.runs
+            .iter_mut()
+            .filter_map(|(i, r)| {
+                let records = r.trace.take_tapped();
+                (!records.is_empty()).then(|| FromWorker::Follow { epoch, curve: *i, t: r.t as u32, status: r.status.clone(), records })
+            })
+            .collect()
     }
 
     /// Takes a message; returns the answers it causes at once (a spec that cannot be built).
     pub fn receive(&mut self, msg: ToWorker) -> Vec<FromWorker> {
         match msg {
+            ToWorker::Follow { epoch, query, curves, to } => {
+                match self.follow.as_mut() {
+                    Some(f) if f.epoch == epoch && f.query == query => f.to = to as usize,
+                    _ => {
+                        let (sc, _) = Scenario::from_query(&query);
+                        self.follow = Some(Follow { epoch, query, runs: Vec::new(), to: to as usize, waiting: Some((sc, curves)) });
+                        self.start_follow();
+                    }
+                }
+                Vec::new()
+            }
             ToWorker::Keep { epochs } => {
+                if self.follow.as_ref().is_some_and(|f| !epochs.contains(&f.epoch)) {
+                    self.follow = None;
+                }
                 self.queue.retain(|(e, _, _)| epochs.contains(e));
                 if self.active.as_ref().is_some_and(|a| !epochs.contains(&a.0)) {
                     self.active = None;
@@ -197,6 +285,20 @@ impl Core {
         let mut out = Vec::new();
         let mut done = 0;
         while done < steps.max(1) {
+            if self.active.is_none() && self.queue.is_empty() {
+                // Nothing else queued: the followed runs, the least advanced first.
+                self.start_follow();
+                let Some(f) = self.follow.as_mut() else { break };
+                let to = f.to;
+                match f.runs.iter_mut().map(|(_, r)| r).filter(|r| r.is_running() && r.t < to).min_by_key(|r| r.t) {
+                    Some(r) => {
+                        r.step();
+                        done += 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
             if self.active.is_none() {
                 let Some(&(epoch, slot, job)) = self.queue.front() else { break };
                 if self.built[slot].1.needs_data() && self.cache.data().is_none() {
@@ -351,6 +453,7 @@ mod tests {
                         board.arrive(job as usize, Ok(out));
                     }
                     FromWorker::Failed { error, .. } => panic!("{error}"),
+                    FromWorker::Follow { .. } => panic!("no run is followed here"),
                 }
             }
             for r in board.ready() {

@@ -158,6 +158,11 @@ impl Lab {
         self.views[view.0].work(&mut self.shared, steps)
     }
 
+    /// Whether `view` advances the scenario's own runs (see [`View::advances_main_runs`]).
+    pub fn advances_main_runs(&self, view: ViewId) -> bool {
+        self.error.is_none() && self.views[view.0].advances_main_runs()
+    }
+
     /// The sweep behind `view`, if it sweeps (see [`View::sweep_mut`]).
     pub fn sweep_mut(&mut self, view: ViewId) -> Option<&mut crate::engine::sweep::Sweep> {
         if self.error.is_some() {

@@ -10,22 +10,51 @@ pub struct MainRuns {
     pub runs: Vec<Run>,
     /// The clean reference run, when the scenario has Byzantine workers or an attack.
     pub clean: Option<Run>,
+    /// Which of `runs` are computed by another worker and followed here ([`Run::follow`]).
+    pub remote: Vec<bool>,
+    /// Tells one set of runs from the next (a host following them notices a rebuild).
+    pub id: u64,
 }
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl MainRuns {
     /// Nothing to run (while the data load, or when the problem cannot be built).
     pub fn empty() -> MainRuns {
-        MainRuns { runs: Vec::new(), clean: None }
+        MainRuns { runs: Vec::new(), clean: None, remote: Vec::new(), id: 0 }
     }
 
     pub fn new(sc: &Scenario, problems: &mut Cache) -> Result<MainRuns, String> {
         let p = problems.get(sc)?;
-        let runs = sc.curves().into_iter().map(|c| Run::new(sc, c, p.clone())).collect();
+        let runs: Vec<Run> = sc.curves().into_iter().map(|c| Run::new(sc, c, p.clone())).collect();
         let clean = (sc.alpha > 0.0 || sc.attack.kind != crate::engine::AttackKind::None).then(|| {
             let (s, c) = sc.clean();
             Run::new(&s, c, p.clone())
         });
-        Ok(MainRuns { runs, clean })
+        let (remote, id) = (vec![false; runs.len()], NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        Ok(MainRuns { runs, clean, remote, id })
+    }
+
+    /// The run the master's view shows (it must be computed here, with its messages): the first
+    /// whose rule is robust, else the first with a rule.
+    pub fn shown(&self) -> Option<usize> {
+        let robust = |r: &Run| r.curve.rule.is_some_and(|a| a.kind != crate::engine::AggKind::Mean);
+        self.runs.iter().position(robust).or_else(|| self.runs.iter().position(|r| r.curve.rule.is_some()))
+    }
+
+    /// Run `i` is computed elsewhere from now on (it has not been stepped here).
+    pub fn hand_out(&mut self, i: usize) {
+        if let Some(r) = self.remote.get_mut(i) {
+            *r = true;
+        }
+    }
+
+    /// Run `i` is computed here again, from its start (its follower was lost).
+    pub fn take_back(&mut self, i: usize) {
+        if let (Some(r), Some(flag)) = (self.runs.get_mut(i), self.remote.get_mut(i)) {
+            *r = Run::new(&r.sc.clone(), r.curve, r.problem().clone());
+            *flag = false;
+        }
     }
 
     fn all(&self) -> impl Iterator<Item = &Run> {
@@ -43,7 +72,9 @@ impl MainRuns {
         }
         let mut done = 0;
         while done < steps {
-            match self.runs.iter_mut().chain(self.clean.iter_mut()).filter(|r| r.is_running()).min_by_key(|r| r.t) {
+            let remote = &self.remote;
+            let here = self.runs.iter_mut().enumerate().filter(|(i, _)| !remote[*i]).map(|(_, r)| r);
+            match here.chain(self.clean.iter_mut()).filter(|r| r.is_running()).min_by_key(|r| r.t) {
                 Some(r) => {
                     r.step();
                     done += 1;

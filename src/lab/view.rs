@@ -50,6 +50,11 @@ pub trait View {
     fn sweep_mut(&mut self, _lab: &mut Shared) -> Option<&mut crate::engine::sweep::Sweep> {
         None
     }
+    /// Whether the view advances the scenario's own runs ([`super::MainRuns`]), which a host can
+    /// share out to other workers.
+    fn advances_main_runs(&self) -> bool {
+        false
+    }
     /// Sets one of [`View::options`]; false for an unknown id or value.
     fn set_option(&mut self, _id: &str, _value: &str) -> bool {
         false

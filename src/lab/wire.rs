@@ -6,6 +6,8 @@
 //! Reading checks every length against the bytes left, so a damaged message is an error, never a
 //! huge allocation or a panic.
 
+use crate::engine::trace::{Event, Record};
+use crate::engine::Status;
 use crate::plots::breakdown::{BandSeries, Breakdown, Reference};
 use crate::plots::error_curves::{ErrorCurves, Series};
 use crate::plots::master::MasterView;
@@ -172,6 +174,16 @@ macro_rules! wire_tuple {
 }
 wire_tuple!((0 A, 1 B), (0 A, 1 B, 2 C), (0 A, 1 B, 2 C, 3 D));
 
+impl Wire for [f64; 2] {
+    fn put(&self, out: &mut Vec<u8>) {
+        self[0].put(out);
+        self[1].put(out);
+    }
+    fn take(r: &mut Reader) -> Result<Self, WireError> {
+        Ok([f64::take(r)?, f64::take(r)?])
+    }
+}
+
 /// `Wire` for a struct, field by field in the order given (every field must be listed).
 #[macro_export]
 macro_rules! wire_struct {
@@ -218,6 +230,33 @@ macro_rules! wire_enum {
 wire_enum!(Dash { 0 => Solid, 1 => Dashed, 2 => Dotted, 3 => Sparse });
 wire_enum!(Landscape { 0 => Toy });
 wire_struct!(Series { label, id, dash, points, diverged });
+
+// A run's records and status (a run computed by another worker is followed record by record).
+wire_enum!(Event { 0 => None, 1 => Perturb, 2 => Escaped, 3 => Stationary, 4 => Diverged });
+wire_struct!(Record { t, err, loss, acc, grad_norm, agg_err, spread, w, event });
+
+impl Wire for Status {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Status::Running => out.push(0),
+            Status::Finished => out.push(1),
+            Status::Stationary => out.push(2),
+            Status::Diverged(why) => {
+                out.push(3);
+                why.put(out)
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Result<Self, WireError> {
+        Ok(match u8::take(r)? {
+            0 => Status::Running,
+            1 => Status::Finished,
+            2 => Status::Stationary,
+            3 => Status::Diverged(String::take(r)?),
+            b => return Err(WireError(format!("Status tag {b}"))),
+        })
+    }
+}
 wire_struct!(ErrorCurves { title, y_label, log_y, series, floor, t_max });
 wire_struct!(BandSeries { label, id, dash, points, mark });
 wire_struct!(Reference { label, points, dash, dark });

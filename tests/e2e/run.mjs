@@ -143,6 +143,8 @@ await test('play then pause advances the iteration counter, and pause holds it',
   await page.click('#play');
   await page.waitForTimeout(600);
   await page.click('#play');
+  // The lab runs in a worker: the counter holds once it has answered the pause.
+  await page.waitForFunction(() => document.querySelector('#iteration').getAttribute('aria-busy') === 'false');
   const t1 = await iteration(page);
   await page.waitForTimeout(400);
   const t2 = await iteration(page);
@@ -295,12 +297,24 @@ await test('Step advances the saddle, breakdown and rates views by one unit', as
     await page.keyboard.press(key);
     await page.waitForTimeout(300);
     if ((await page.textContent('#play')).includes('Pause')) await page.click('#play');
+    // From the start (a small sweep may have finished already); paused, Reset stays paused.
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#iteration').getAttribute('aria-busy') === 'false');
     await page.waitForTimeout(100);
-    const read = async () => parseInt((await counter(page)).match(unit)[1]);
+    // "sweep not started" after the reset counts as 0.
+    const read = async () => parseInt(((await counter(page)).match(unit) || [0, '0'])[1]);
     const t0 = await read();
     await page.click('#step');
-    await page.waitForFunction(([re, t]) => parseInt((document.querySelector('#iteration').textContent.match(new RegExp(re)) || [0, -1])[1]) > t, [unit.source, t0], { timeout: 20000 });
-    const t1 = await read();
+    await page.waitForFunction(([re, t]) => parseInt((document.querySelector("#iteration").textContent.match(new RegExp(re)) || [0, '0'])[1]) > t, [unit.source, t0], { timeout: 20000 }).catch(async e => { throw new Error(`view ${key}: no step from ${t0}: ${await counter(page)}`); });
+    // One unit's results come in from the workers one by one (a unit of the rates view is
+    // several runs): wait until they are all in, then the count must hold.
+    let t1 = await read();
+    for (let i = 0; i < 60; i++) {
+      await page.waitForTimeout(300);
+      const t = await read();
+      if (t === t1) break;
+      t1 = t;
+    }
     await page.waitForTimeout(400);
     assert(await read() === t1, `view ${key}: kept moving after one step`);
     assert((await page.textContent('#play')).includes('Play'), `view ${key}: Step started playing`);
@@ -485,7 +499,7 @@ await test('a panic shows a banner with a reset link instead of a dead page', as
   errors.length = 0;
 });
 
-// The status line is aria-busy from a command that changes what is computed until the lab answers it.
+// The status line is aria-busy from a command until the lab answers it.
 async function sweepDone(page, timeout = 180000) {
   await page.waitForFunction(() => {
     const el = document.querySelector('#iteration');
@@ -523,6 +537,24 @@ await test('the lab runs in a pool of Web Workers, sized and shown in the page; 
     else assert(csv === first, `the breakdown CSV on ${k} workers differs from the one on 1 worker`);
   }
   figure('default breakdown sweep (T = 300, 234 runs) at max speed, by number of workers (ms)', times.join(', '));
+});
+
+await test('the error curves shared out to 3 workers draw the same pixels as on 1 worker', async page => {
+  await page.goto(base + '?agg=median,trmean,mean,krum,geomed&attack=gaussian&T=300');
+  await page.selectOption('#speed', { label: 'max' });
+  const hashes = [];
+  for (const k of [1, 3]) {
+    await page.selectOption('#workers', { index: k - 1 });
+    await page.click('#reset');
+    if ((await page.textContent('#play')).includes('Play')) await page.click('#play');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('#iteration');
+      return el.getAttribute('aria-busy') === 'false' && /t = 300 \/ 300/.test(el.textContent);
+    }, null, { timeout: 60000, polling: 50 });
+    await page.waitForTimeout(200);
+    hashes.push((await canvasInfo(page)).hash);
+  }
+  assert(hashes[0] === hashes[1], `the plot differs between 1 and 3 workers: ${hashes}`);
 });
 
 await test('a panic in the lab\'s worker shows the banner; the worker restarts and the run goes on', async (page, { errors }) => {

@@ -542,6 +542,17 @@ impl Run {
     }
 
     /// The last record (the current iterate's metrics).
+    /// Makes this run follow a copy of it computed elsewhere (the page's workers), which called
+    /// `trace.tap()` from its start: takes the records that copy pushed since the last call, its
+    /// iteration count and its status. The trace is then the one the copy has; the rest of this
+    /// run's state (iterate, messages, random streams) stays as it was, so a followed run is never
+    /// stepped here.
+    pub fn follow(&mut self, records: Vec<Record>, t: usize, status: Status) {
+        records.into_iter().for_each(|r| self.trace.push(r));
+        self.t = t;
+        self.status = status;
+    }
+
     pub fn last(&self) -> Option<&Record> {
         self.trace.last()
     }

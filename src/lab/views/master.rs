@@ -106,6 +106,10 @@ impl View for Master {
         lab.main.work(steps)
     }
 
+    fn advances_main_runs(&self) -> bool {
+        true
+    }
+
     fn is_done(&self, lab: &Shared) -> bool {
         lab.main.is_done()
     }
