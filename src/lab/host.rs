@@ -272,10 +272,7 @@ impl Host {
         if table {
             self.table = None;
         }
-        // The scenario's own runs are followed until they are rebuilt (see `split`).
-        if self.follow.as_ref().is_some_and(|f| f.main != self.lab.shared.main.id) {
-            self.follow = None;
-        }
+        self.forget_rebuilt_follow();
         let epochs = self.table.iter().map(|s| s.board.epoch).chain(self.follow.as_ref().map(|f| f.epoch)).collect();
         let keep = ToWorker::Keep { epochs };
         for w in 1..self.workers {
@@ -515,6 +512,13 @@ impl Host {
         }
     }
 
+    /// The scenario's own runs are followed until the lab rebuilds them (a new scenario, a reset).
+    fn forget_rebuilt_follow(&mut self) {
+        if self.follow.as_ref().is_some_and(|f| f.main != self.lab.shared.main.id) {
+            self.follow = None;
+        }
+    }
+
     /// Shares the scenario's own runs out to the pool, if none has started: each worker computes
     /// some of them from their start and reports their records, which the runs here follow. The
     /// run the master's view shows stays here (its messages are drawn), and so does the clean
@@ -585,9 +589,7 @@ impl Host {
                 }
             }
         }
-        if self.follow.as_ref().is_some_and(|f| f.main != self.lab.shared.main.id) {
-            self.follow = None;
-        }
+        self.forget_rebuilt_follow();
         if self.follow.is_none() && wants && self.workers > 1 && self.lab.advances_main_runs(self.view) {
             self.share_out_main_runs();
         }

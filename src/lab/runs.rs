@@ -35,8 +35,9 @@ impl MainRuns {
         Ok(MainRuns { runs, clean, remote, id })
     }
 
-    /// The run the master's view shows (it must be computed here, with its messages): the first
-    /// whose rule is robust, else the first with a rule.
+    /// The run the master's view shows (so a host computes it here, with its messages): the first
+    /// whose rule is robust (the mean's run wanders off under attack), else the first with a rule
+    /// (RSA's runs send models, not gradients).
     pub fn shown(&self) -> Option<usize> {
         let robust = |r: &Run| r.curve.rule.is_some_and(|a| a.kind != crate::engine::AggKind::Mean);
         self.runs.iter().position(robust).or_else(|| self.runs.iter().position(|r| r.curve.rule.is_some()))

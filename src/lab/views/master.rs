@@ -6,7 +6,7 @@ use super::super::view::{Shared, View, ViewInfo, ViewText};
 use crate::engine::aggregate::Aggregator;
 use crate::engine::linalg::{dist, dot, norm, top_direction};
 use crate::engine::run::Run;
-use crate::engine::scenario::{AggKind, Scenario};
+use crate::engine::scenario::Scenario;
 use crate::plots::master::MasterView;
 use crate::plots::Plot;
 
@@ -14,12 +14,9 @@ pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master see
 
 pub struct Master;
 
-/// The run whose messages are shown: the first whose rule is robust (the mean's run wanders off
-/// under attack), else the first with a rule. RSA's runs send models, not gradients.
+/// The run whose messages are shown ([`crate::lab::MainRuns::shown`]), once it has sent some.
 fn shown(lab: &Shared) -> Option<&Run> {
-    let usable = |r: &&Run| r.curve.rule.is_some() && !r.msgs_at.is_empty();
-    let runs = &lab.main.runs;
-    runs.iter().filter(usable).find(|r| r.curve.rule.is_some_and(|a| a.kind != AggKind::Mean)).or_else(|| runs.iter().find(usable))
+    lab.main.shown().map(|i| &lab.main.runs[i]).filter(|r| !r.msgs_at.is_empty())
 }
 
 /// Everything the view draws and exports, in the full space and projected.
