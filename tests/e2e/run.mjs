@@ -173,10 +173,11 @@ await test('each view draws a non-blank, labelled canvas (screenshots in target/
     await page.waitForFunction(k => document.querySelector(`#view-${k}`).getAttribute('aria-pressed') === 'true', v);
     const t0 = Date.now();
     // Sweeps and the saddle experiment fill in progressively; wait until they finish.
+    // Once the lab has answered the switch (the status is the new view's), and it has finished.
     await page.waitForFunction(() => {
-      const t = (document.querySelector('#iteration')?.textContent || '');
-      const m = t.match(/(\d+) \/ (\d+)/);
-      return m && m[1] === m[2];
+      const el = document.querySelector('#iteration');
+      const m = (el?.textContent || '').match(/(\d+) \/ (\d+)/);
+      return el.getAttribute('aria-busy') === 'false' && m && m[1] === m[2];
     }, null, { timeout: 60000 });
     if (v === 'breakdown') figure('breakdown sweep in the browser, 3 aggregators × 26 α × 3 seeds × 100 iterations (ms)', Date.now() - t0);
     const info = await canvasInfo(page);
