@@ -12,10 +12,14 @@ self.onmessage = (e) => {
       .then(async (b) => {
         await b.default({ module_or_path: boot.module });
         b.worker_start(role);
-        wasm = b;
         // Outside the promise: a panic in the messages that waited is an uncaught error (the
-        // page's error event), not a failure to load.
-        setTimeout(() => { for (const m of queue.splice(0)) b.worker_receive(m); });
+        // page's error event), not a failure to load. `wasm` is set in the same task that hands
+        // over the waiting messages, so none that came later can overtake them: the lab handles
+        // commands in the order of their sequence numbers.
+        setTimeout(() => {
+          wasm = b;
+          for (const m of queue.splice(0)) b.worker_receive(m);
+        });
       })
       .catch((err) => self.postMessage({ fatal: 'the worker could not load the app: ' + err }));
     return;

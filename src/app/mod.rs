@@ -68,8 +68,12 @@ pub enum Msg {
     OfflineReady(bool),
     /// A message of the lab.
     Lab(ToPage),
-    /// A compute worker died: (which, why).
-    WorkerDied(usize, String),
+    /// A compute worker died.
+    WorkerDied {
+        worker: usize,
+        generation: u64,
+        reason: String,
+    },
     /// The pool's size was chosen.
     Workers(usize),
 }
@@ -254,23 +258,32 @@ impl App {
         }
     }
 
-    fn worker_died(&mut self, ctx: &Context<Self>, worker: usize, reason: String) {
+    fn worker_died(&mut self, ctx: &Context<Self>, worker: usize, generation: u64, reason: String) {
         let now = browser::now();
         self.crashes.retain(|t| now - t < CRASH_WINDOW_MS);
         let which = if worker == 0 { "The lab's worker".to_string() } else { format!("Compute worker {worker}") };
         let Compute::Workers(pool) = &mut self.compute else { return };
-        if let Err(e) = pool.restart(worker) {
-            // No worker can start at all: the lab runs on the page from now on.
-            browser::show_error_banner(
-                &format!("{which} stopped and no new one could start ({e}); the lab now runs on the page itself."),
-                &reason,
-            );
-            self.compute = Compute::Here(Box::new(Host::new(self.scenario.clone(), self.view, SPEEDS[self.speed])));
-            self.replay(ctx);
-            return;
+        match pool.restart(worker, generation) {
+            Ok(true) => {}
+            // Already replaced: one death counts once.
+            Ok(false) => return,
+            Err(e) => {
+                // No worker can start at all: the lab runs on the page from now on.
+                browser::show_error_banner(
+                    &format!("{which} stopped and no new one could start ({e}); the lab now runs on the page itself."),
+                    &reason,
+                );
+                self.compute = Compute::Here(Box::new(Host::new(self.scenario.clone(), self.view, SPEEDS[self.speed])));
+                self.replay(ctx);
+                return;
+            }
         }
         if worker == 0 {
             self.crashes.push(now);
+            // A finished view is computed again to its end (the same numbers): it is not paused.
+            if self.snap.as_ref().is_some_and(|s| s.done) {
+                self.playing = true;
+            }
             if self.crashes.len() >= 3 {
                 self.playing = false;
             }
@@ -362,7 +375,7 @@ impl Component for App {
         let mut notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
         let compute = match Pool::new(pool::default_size(), move |e| match e {
             PoolEvent::Page(m) => link.send_message(Msg::Lab(m)),
-            PoolEvent::Died { worker, reason } => link.send_message(Msg::WorkerDied(worker, reason)),
+            PoolEvent::Died { worker, generation, reason } => link.send_message(Msg::WorkerDied { worker, generation, reason }),
         }) {
             Ok(p) => Compute::Workers(p),
             Err(e) => {
@@ -438,6 +451,13 @@ impl Component for App {
                 self.sync_url(false);
             }
             Msg::HashChanged => {
+                // A panic of the lab's worker mid-session, with commands still on their way to it.
+                if browser::window().location().hash().unwrap_or_default() == "#worker-panic-test" {
+                    self.send(ctx, Command::Panic);
+                    for _ in 0..3 {
+                        self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
+                    }
+                }
                 if let Some(v) = view_from_hash().filter(|v| *v != self.view) {
                     self.show_view(ctx, v);
                 }
@@ -518,7 +538,7 @@ impl Component for App {
                 return false;
             }
             Msg::Lab(ToPage::Notice { text }) => self.notices.push(text),
-            Msg::WorkerDied(worker, reason) => self.worker_died(ctx, worker, reason),
+            Msg::WorkerDied { worker, generation, reason } => self.worker_died(ctx, worker, generation, reason),
             Msg::Workers(n) => {
                 if let Compute::Workers(pool) = &mut self.compute {
                     let before = pool.size();

@@ -19,12 +19,15 @@ pub const MAX_WORKERS: usize = 8;
 pub enum PoolEvent {
     /// A message of the lab.
     Page(ToPage),
-    /// Worker `worker` died (a panic, out of memory, it could not start): why.
-    Died { worker: usize, reason: String },
+    /// Worker `worker`, started as its `generation`th, died (a panic, out of memory, it could not
+    /// start): why. A report for a generation already replaced is stale (see [`Pool::restart`]).
+    Died { worker: usize, generation: u64, reason: String },
 }
 
 struct Slot {
     worker: Worker,
+    /// Which start this is (counted over the whole pool): a dead worker may report twice.
+    generation: u64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -42,6 +45,8 @@ pub struct Pool {
     on_event: Rc<dyn Fn(PoolEvent)>,
     /// The MNIST data, for workers that start later.
     data: Option<js_sys::Uint8Array>,
+    /// Workers started so far.
+    started: u64,
 }
 
 /// The default pool size: one worker per core but the page's own, 1 to [`MAX_WORKERS`].
@@ -70,7 +75,7 @@ fn take_early_worker(boot: &JsValue) -> Option<Worker> {
     Some(worker)
 }
 
-fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String> {
+fn spawn(index: usize, generation: u64, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String> {
     let boot = boot()?;
     let early = take_early_worker(&boot).filter(|_| index == 0);
     let started = early.is_some();
@@ -86,7 +91,19 @@ fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String>
     };
     // A panic message comes just before the worker's error event: keep it for the report.
     let panic = Rc::new(RefCell::new(None::<String>));
-    let (ev, p) = (on_event.clone(), panic.clone());
+    // A worker reports its death once: the page may handle the report later (Yew's scheduler
+    // yields to the browser), after more errors of the same dead worker have arrived.
+    let died = Rc::new(std::cell::Cell::new(false));
+    let die = {
+        let (ev, died, worker) = (on_event.clone(), died.clone(), worker.clone());
+        move |reason: String| {
+            if !died.replace(true) {
+                worker.terminate();
+                ev(PoolEvent::Died { worker: index, generation, reason });
+            }
+        }
+    };
+    let (ev, p, die_msg) = (on_event.clone(), panic.clone(), die.clone());
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
         if let Some(arr) = data.dyn_ref::<js_sys::Uint8Array>() {
@@ -98,10 +115,9 @@ fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String>
             *p.borrow_mut() = Some(msg);
         } else if let Some(msg) = js_sys::Reflect::get(&data, &"fatal".into()).ok().and_then(|m| m.as_string()) {
             let reason = p.borrow_mut().take().unwrap_or(msg);
-            ev(PoolEvent::Died { worker: index, reason });
+            die_msg(reason);
         }
     });
-    let ev = on_event.clone();
     let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
         e.prevent_default();
         let reason = panic.borrow_mut().take().unwrap_or_else(|| {
@@ -112,7 +128,7 @@ fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String>
                 m
             }
         });
-        ev(PoolEvent::Died { worker: index, reason });
+        die(reason);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -122,14 +138,14 @@ fn spawn(index: usize, on_event: &Rc<dyn Fn(PoolEvent)>) -> Result<Slot, String>
         let _ = js_sys::Reflect::set(&start, &"role".into(), &(if index == 0 { "lab" } else { "helper" }).into());
         worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
     }
-    Ok(Slot { worker, _on_message: on_message, _on_error: on_error })
+    Ok(Slot { worker, generation, _on_message: on_message, _on_error: on_error })
 }
 
 impl Pool {
     /// Starts `size` workers (worker 0 runs the lab).
     pub fn new(size: usize, on_event: impl Fn(PoolEvent) + 'static) -> Result<Pool, String> {
         let on_event: Rc<dyn Fn(PoolEvent)> = Rc::new(on_event);
-        let mut pool = Pool { slots: vec![spawn(0, &on_event)?], on_event, data: None };
+        let mut pool = Pool { slots: vec![spawn(0, 0, &on_event)?], on_event, data: None, started: 1 };
         pool.resize(size);
         Ok(pool)
     }
@@ -170,10 +186,11 @@ impl Pool {
         self.slots.truncate(size);
         while self.slots.len() < size {
             let i = self.slots.len();
-            match spawn(i, &self.on_event) {
+            match self.spawn(i) {
                 Ok(s) => self.slots.push(s),
                 Err(reason) => {
-                    (self.on_event)(PoolEvent::Died { worker: i, reason });
+                    // The pool stays smaller; the page tells the lab the size it got.
+                    web_sys::console::warn_1(&format!("compute worker {i} could not start: {reason}").into());
                     break;
                 }
             }
@@ -184,10 +201,20 @@ impl Pool {
         }
     }
 
-    /// Replaces worker `i` with a fresh one (after it died). A new lab gets new lines to every
-    /// helper; the page then replays its state to it.
-    pub fn restart(&mut self, i: usize) -> Result<(), String> {
-        let slot = spawn(i, &self.on_event)?;
+    fn spawn(&mut self, i: usize) -> Result<Slot, String> {
+        self.started += 1;
+        spawn(i, self.started - 1, &self.on_event)
+    }
+
+    /// Replaces worker `i`, started as `generation`, with a fresh one (after it died): `Ok(true)`.
+    /// `Ok(false)` if that worker is no longer in the pool (a second report of one death, or a
+    /// worker the pool shrank away): nothing to do. A new lab gets new lines to every helper; the
+    /// page then replays its state to it.
+    pub fn restart(&mut self, i: usize, generation: u64) -> Result<bool, String> {
+        if self.slots.get(i).is_none_or(|s| s.generation != generation) {
+            return Ok(false);
+        }
+        let slot = self.spawn(i)?;
         self.slots[i] = slot;
         if let Some(d) = &self.data {
             let _ = self.slots[i].worker.post_message(d);
@@ -197,6 +224,6 @@ impl Pool {
         } else {
             (1..self.slots.len()).for_each(|h| self.connect(h));
         }
-        Ok(())
+        Ok(true)
     }
 }

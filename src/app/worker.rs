@@ -39,6 +39,10 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    /// A panic happened: the module's state is broken (the panic aborted with `STATE` borrowed),
+    /// so nothing runs any more. One crash is one error event on the page, not one per message
+    /// that was still on its way; the page terminates this worker.
+    static DEAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -68,6 +72,7 @@ pub fn worker_start(role: &str) {
     // A panic is reported to the page before the module aborts: the page shows it and starts a
     // fresh worker.
     std::panic::set_hook(Box::new(|info| {
+        DEAD.with(|d| d.set(true));
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"panic".into(), &info.to_string().into());
         let _ = scope().post_message(&msg);
@@ -88,6 +93,9 @@ pub fn worker_start(role: &str) {
 }
 
 fn with_state(f: impl FnOnce(&mut State)) {
+    if DEAD.with(|d| d.get()) {
+        return;
+    }
     STATE.with(|s| {
         if let Some(st) = s.borrow_mut().as_mut() {
             f(st)

@@ -562,10 +562,29 @@ await test('a panic in the lab\'s worker shows the banner; the worker restarts a
   await page.goto(base + '?T=200#worker-panic-test');
   await page.waitForSelector('#panic', { timeout: 20000 });
   const banner = await page.textContent('#panic');
-  assert(banner.includes('restarted') && banner.includes('deliberate panic'), `banner: ${banner}`);
+  assert(banner.includes('started over') && banner.includes('deliberate panic'), `banner: ${banner}`);
   await waitForCounter(page, /t = 200 \/ 200/, 30000);
   assert((await canvasInfo(page)).ink > 0.02, 'blank canvas after the restart');
-  assert(errors.some(e => e.includes('scenario: ?')), 'the scenario was not logged');
+  // One crash, one restart (each is logged with the scenario): a dead worker's further errors
+  // must not restart it again (three restarts in 10 s pause the lab).
+  const restarts = errors.filter(e => e.includes('scenario: ?')).length;
+  assert(restarts === 1, `one panic logged ${restarts} restarts`);
+  errors.length = 0;
+});
+
+await test('a panic after the run finished restarts the lab once, which computes the run again (not paused at t = 0)', async (page, { errors }) => {
+  await page.goto(base + '?T=200');
+  await waitForCounter(page, /t = 200 \/ 200/, 30000);
+  // The page sends a panic and three more commands after it: one death, one restart (each is
+  // logged with the scenario), and the finished run is computed again, not left paused at t = 0.
+  await page.evaluate(() => { location.hash = '#worker-panic-test'; });
+  await page.waitForSelector('#panic', { timeout: 20000 });
+  await page.waitForTimeout(1000);
+  const banner = await page.textContent('#panic');
+  assert(banner.includes('started over') && banner.includes('deliberate panic'), `banner: ${banner}\n${errors.join('\n---\n')}`);
+  await waitForCounter(page, /t = 200 \/ 200/, 30000);
+  const restarts = errors.filter(e => e.includes('scenario: ?')).length;
+  assert(restarts === 1, `one panic logged ${restarts} restarts: ${errors.join("\n---\n")}`);
   errors.length = 0;
 });
 
