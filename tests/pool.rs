@@ -28,7 +28,7 @@ impl Pool {
         let sc = Scenario::from_query(query).0;
         let mut p = Pool {
             host: Host::new(sc, ViewId::from_key(view).unwrap(), 0),
-            cores: (1..workers).map(|_| Core::new(None)).collect(),
+            cores: (1..workers).map(|_| Core::default()).collect(),
             seq: 0,
             t: 0.0,
             inbox: vec![Vec::new(); workers],
@@ -170,7 +170,7 @@ fn a_worker_that_dies_while_computing_curves_loses_nothing() {
         p.round();
     }
     assert!(p.followed > 0);
-    p.cores[0] = Core::new(None);
+    p.cores[0] = Core::default();
     p.inbox[1].clear();
     p.send(Command::WorkerLost { worker: 1 });
     p.run_to_end();
@@ -186,7 +186,7 @@ fn a_worker_that_dies_loses_nothing() {
         p.round();
     }
     // Worker 2 dies with its jobs: the page starts a fresh one and says so.
-    p.cores[1] = Core::new(None);
+    p.cores[1] = Core::default();
     p.inbox[2].clear();
     p.send(Command::WorkerLost { worker: 2 });
     p.run_to_end();
@@ -213,7 +213,7 @@ fn a_change_in_flight_leaves_no_stale_result() {
 fn preset_tables_are_the_same_at_every_pool_size() {
     for id in ["yin18-rates", "yin19-stuck"] {
         let mut whole = PresetRun::new(presets::by_id(id).unwrap());
-        whole.run_to_end(&mut Cache::with_data(None));
+        whole.run_to_end(&mut Cache::default());
         for workers in [1, 3] {
             let mut p = Pool::new("problem=linreg", "curves", workers);
             p.send(Command::Preset { id: id.into() });

@@ -95,8 +95,9 @@ pub fn copy_text(text: &str) {
     let _ = window().navigator().clipboard().write_text(text);
 }
 
-/// Fetches a file of the page's own origin.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+/// Fetches a file of the page's own origin. The bytes stay in JavaScript: the page hands them to
+/// its workers without copying them through its own wasm memory.
+pub async fn fetch_bytes(url: &str) -> Result<js_sys::Uint8Array, String> {
     let resp = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
     if !resp.ok() {
@@ -104,7 +105,57 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     }
     let buf =
         wasm_bindgen_futures::JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    Ok(js_sys::Uint8Array::new(&buf))
+}
+
+/// Fetches `url` in chunks, calling `progress(received, total)` (total: the Content-Length, 0 if
+/// unknown) as they arrive; `abort` cancels it (the result is then an error). As [`fetch_bytes`],
+/// the bytes stay in JavaScript.
+pub async fn fetch_bytes_with_progress(
+    url: &str,
+    abort: &web_sys::AbortSignal,
+    mut progress: impl FnMut(f64, f64),
+) -> Result<js_sys::Uint8Array, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let err = |e: JsValue| {
+        let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+        if name == "AbortError" {
+            "cancelled".to_string()
+        } else {
+            format!("{e:?}")
+        }
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(abort));
+    let resp = JsFuture::from(window().fetch_with_str_and_init(url, &init)).await.map_err(err)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let total = resp.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let Some(body) = resp.body() else {
+        let buf = JsFuture::from(resp.array_buffer().map_err(err)?).await.map_err(err)?;
+        return Ok(js_sys::Uint8Array::new(&buf));
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let (mut chunks, mut received) = (Vec::new(), 0u32);
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(err)?;
+        if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let value: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into()).map_err(err)?.unchecked_into();
+        received += value.length();
+        chunks.push(value);
+        progress(received as f64, total);
+    }
+    let out = js_sys::Uint8Array::new_with_length(received);
+    let mut at = 0;
+    for c in &chunks {
+        out.set(c, at);
+        at += c.length();
+    }
+    Ok(out)
 }
 
 /// A drawing backend that measures text with a canvas' `measureText` (cached) instead of plotters'

@@ -9,7 +9,8 @@ mod controls;
 mod pool;
 pub mod worker;
 
-use crate::engine::data::DATA_URL;
+use crate::engine::data::data_url;
+use crate::engine::scenario::DataSource;
 use crate::engine::scenario::{Edit, Notice, Scenario};
 use crate::lab::host::{Command, Host, Snapshot, ToPage};
 use crate::lab::{presets, ViewId};
@@ -60,7 +61,12 @@ pub enum Msg {
     HashChanged,
     /// Back or Forward: the address bar holds another scenario.
     PopState,
-    Data(Result<Vec<u8>, String>),
+    /// A set of MNIST images arrived (or could not).
+    Data(DataSource, Result<js_sys::Uint8Array, String>),
+    /// Bytes of a download received so far, of the total (0: unknown).
+    DataProgress(DataSource, f64, f64),
+    /// The reader cancelled the full set's download.
+    CancelData,
     Redraw,
     Preset(&'static str),
     ClosePreset,
@@ -78,12 +84,35 @@ pub enum Msg {
     Workers(usize),
 }
 
-#[derive(PartialEq)]
+#[derive(PartialEq, Default)]
 enum DataState {
+    #[default]
     Idle,
-    Loading,
+    /// Bytes received of the total (0 while unknown).
+    Loading {
+        received: f64,
+        total: f64,
+    },
     Loaded,
     Failed(String),
+}
+
+/// The downloads of the two MNIST sets.
+#[derive(Default)]
+struct Loads {
+    subset: DataState,
+    full: DataState,
+    /// Cancels the full set's download.
+    abort: Option<web_sys::AbortController>,
+}
+
+impl Loads {
+    fn get(&mut self, source: DataSource) -> &mut DataState {
+        match source {
+            DataSource::Subset => &mut self.subset,
+            DataSource::Full => &mut self.full,
+        }
+    }
 }
 
 /// Where the lab runs.
@@ -122,7 +151,7 @@ pub struct App {
     share: Option<String>,
     canvas: NodeRef,
     raf: Option<AnimationFrame>,
-    data: DataState,
+    data: Loads,
     _listeners: Vec<EventListener>,
     /// The plot canvas' CSS size, watched once the canvas exists.
     canvas_size: Option<browser::SizeWatch>,
@@ -151,10 +180,7 @@ impl App {
             self.fresh_from = self.seq;
         }
         match &mut self.compute {
-            Compute::Workers(pool) => match cmd {
-                Command::Data { bytes } => pool.set_data(self.seq, bytes),
-                cmd => pool.send(self.seq, &cmd),
-            },
+            Compute::Workers(pool) => pool.send(self.seq, &cmd),
             Compute::Here(host) => {
                 host.handle(self.seq, cmd, browser::now());
                 let replies = host.take_replies();
@@ -165,6 +191,18 @@ impl App {
                 }
                 self.schedule_frame(ctx);
             }
+        }
+    }
+
+    /// Hands a data file's bytes to the lab: to the workers as they are, or as a command.
+    fn send_data(&mut self, ctx: &Context<Self>, bytes: js_sys::Uint8Array) {
+        match &mut self.compute {
+            Compute::Workers(pool) => {
+                self.seq += 1;
+                self.fresh_from = self.seq;
+                pool.set_data(self.seq, &bytes);
+            }
+            Compute::Here(_) => self.send(ctx, Command::Data { bytes: bytes.to_vec() }),
         }
     }
 
@@ -179,17 +217,89 @@ impl App {
         browser::set_query(&format!("{}#{}", self.scenario.to_query(), self.view.key()), push);
     }
 
-    fn wants_data(&self) -> bool {
-        self.scenario.problem.needs_data() || self.preset.and_then(presets::by_id).is_some_and(|p| p.needs_data())
+    /// The MNIST sets the scenario and the loaded preset need.
+    fn needed_data(&self) -> Vec<DataSource> {
+        let mut out: Vec<DataSource> = self.scenario.data_source().into_iter().collect();
+        for d in self.preset.and_then(presets::by_id).map(|p| p.data_needed()).unwrap_or_default() {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        out
     }
 
+    /// Starts the downloads of the sets needed and not fetched yet: the full set (10 MB) with
+    /// progress and a way to cancel it.
     fn fetch_data_if_needed(&mut self, ctx: &Context<Self>) {
-        if self.wants_data() && self.data == DataState::Idle {
-            self.data = DataState::Loading;
+        for source in self.needed_data() {
+            if *self.data.get(source) != DataState::Idle {
+                continue;
+            }
+            *self.data.get(source) = DataState::Loading { received: 0.0, total: 0.0 };
             let link = ctx.link().clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                link.send_message(Msg::Data(browser::fetch_bytes(DATA_URL).await));
-            });
+            let url = data_url(source);
+            match source {
+                DataSource::Subset => wasm_bindgen_futures::spawn_local(async move {
+                    link.send_message(Msg::Data(source, browser::fetch_bytes(url).await));
+                }),
+                DataSource::Full => {
+                    let Ok(abort) = web_sys::AbortController::new() else { continue };
+                    let signal = abort.signal();
+                    self.data.abort = Some(abort);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let (mut last, progress_link) = (f64::NEG_INFINITY, link.clone());
+                        let result = browser::fetch_bytes_with_progress(url, &signal, move |got, total| {
+                            // A few redraws a second are enough for a progress bar.
+                            let now = browser::now();
+                            if now - last >= 100.0 {
+                                last = now;
+                                progress_link.send_message(Msg::DataProgress(source, got, total));
+                            }
+                        })
+                        .await;
+                        link.send_message(Msg::Data(source, result));
+                    });
+                }
+            }
+        }
+    }
+
+    /// A set arrived, or could not: a full set that did not load leaves the lab on the subset.
+    fn data_arrived(&mut self, ctx: &Context<Self>, source: DataSource, result: Result<js_sys::Uint8Array, String>) {
+        if source == DataSource::Full {
+            self.data.abort = None;
+        }
+        match result {
+            Ok(bytes) => {
+                *self.data.get(source) = DataState::Loaded;
+                self.send_data(ctx, bytes);
+                if !self.playing {
+                    self.playing = true;
+                    self.send(ctx, Command::Play);
+                }
+            }
+            Err(e) if source == DataSource::Full => {
+                // Choosing the full set again tries again.
+                *self.data.get(source) = DataState::Idle;
+                let what = if e == "cancelled" {
+                    "The full MNIST set's download was cancelled".to_string()
+                } else {
+                    format!("The full MNIST set could not be loaded ({e})")
+                };
+                self.notices.push(format!("{what}: the lab uses the 5000-digit subset."));
+                if self.preset.and_then(presets::by_id).is_some_and(|p| p.data_needed().contains(&DataSource::Full)) {
+                    self.preset = None;
+                    self.send(ctx, Command::ClosePreset);
+                }
+                if self.scenario.data == DataSource::Full {
+                    self.scenario.data = DataSource::Subset;
+                    self.scenario_changed(ctx, false);
+                }
+            }
+            Err(e) => {
+                self.notices.push(format!("could not load the MNIST data: {e}"));
+                *self.data.get(source) = DataState::Failed(e);
+            }
         }
     }
 
@@ -403,7 +513,7 @@ impl Component for App {
             share: None,
             canvas: NodeRef::default(),
             raf: None,
-            data: DataState::Idle,
+            data: Loads::default(),
             _listeners: vec![keys, resize, hash, pop],
             canvas_size: None,
             offline: browser::offline_ready().then_some(true),
@@ -550,20 +660,19 @@ impl Component for App {
                     self.send(ctx, Command::Workers { count: after as u32 });
                 }
             }
-            Msg::Data(result) => match result {
-                Ok(bytes) => {
-                    self.data = DataState::Loaded;
-                    self.send(ctx, Command::Data { bytes });
-                    if !self.playing {
-                        self.playing = true;
-                        self.send(ctx, Command::Play);
-                    }
+            Msg::Data(source, result) => self.data_arrived(ctx, source, result),
+            Msg::DataProgress(source, received, total) => {
+                let state = self.data.get(source);
+                if !matches!(state, DataState::Loading { .. }) {
+                    return false;
                 }
-                Err(e) => {
-                    self.notices.push(format!("could not load the MNIST data: {e}"));
-                    self.data = DataState::Failed(e);
+                *state = DataState::Loading { received, total };
+            }
+            Msg::CancelData => {
+                if let Some(a) = self.data.abort.take() {
+                    a.abort();
                 }
-            },
+            }
             Msg::Redraw => {}
             Msg::Preset(id) => {
                 if let Some(p) = presets::by_id(id) {
@@ -642,6 +751,7 @@ impl Component for App {
                             }) }
                         </nav>
                         { self.transport(link) }
+                        { self.download_html(link) }
                         <div class="plot-wrap">
                             <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())}></canvas>
                         </div>
@@ -707,6 +817,23 @@ impl App {
                         <button class="dismiss" aria-label="dismiss" onclick={link.callback(move |_| Msg::Dismiss(i))}>{"×"}</button>
                     </div>
                 }) }
+            </div>
+        }
+    }
+
+    /// The full set's download: how far, and a way to cancel it.
+    fn download_html(&self, link: &yew::html::Scope<Self>) -> Html {
+        let DataState::Loading { received, total } = self.data.full else {
+            return html! {};
+        };
+        let mb = |b: f64| format!("{:.1}", b / 1e6);
+        let of = if total > 0.0 { format!("{} of {} MB", mb(received), mb(total)) } else { format!("{} MB", mb(received)) };
+        html! {
+            <div id="download" class="download" role="status">
+                <label for="download-progress">{ format!("Downloading the full MNIST set (60 000 + 10 000 images): {of}") }</label>
+                // Without a known size the bar is indeterminate.
+                <progress id="download-progress" max={total.max(1.0).to_string()} value={(total > 0.0).then(|| received.to_string())}></progress>
+                <button id="download-cancel" onclick={link.callback(|_| Msg::CancelData)} title="stop the download and go on with the 5000-digit subset">{"Cancel"}</button>
             </div>
         }
     }

@@ -43,8 +43,8 @@ impl Drop for Slot {
 pub struct Pool {
     slots: Vec<Slot>,
     on_event: Rc<dyn Fn(PoolEvent)>,
-    /// The MNIST data, for workers that start later.
-    data: Option<js_sys::Uint8Array>,
+    /// The MNIST sets sent so far (one message each), for workers that start later.
+    data: Vec<JsValue>,
     /// Workers started so far.
     started: u64,
 }
@@ -145,7 +145,7 @@ impl Pool {
     /// Starts `size` workers (worker 0 runs the lab).
     pub fn new(size: usize, on_event: impl Fn(PoolEvent) + 'static) -> Result<Pool, String> {
         let on_event: Rc<dyn Fn(PoolEvent)> = Rc::new(on_event);
-        let mut pool = Pool { slots: vec![spawn(0, 0, &on_event)?], on_event, data: None, started: 1 };
+        let mut pool = Pool { slots: vec![spawn(0, 0, &on_event)?], on_event, data: Vec::new(), started: 1 };
         pool.resize(size);
         Ok(pool)
     }
@@ -159,13 +159,16 @@ impl Pool {
         let _ = self.slots[0].worker.post_message(&js_sys::Uint8Array::from(&encode(&(seq, cmd.clone()))[..]));
     }
 
-    /// Gives the MNIST data to every worker (the lab gets it as a command: `seq`).
-    pub fn set_data(&mut self, seq: u32, bytes: Vec<u8>) {
-        let msg = js_sys::Uint8Array::from(&encode(&(seq, Command::Data { bytes }))[..]);
+    /// Gives a set of MNIST images (a data file's bytes) to every worker: `{seq, data}`, not wire
+    /// bytes, so the page copies the file only in JavaScript. The lab takes it as command `seq`.
+    pub fn set_data(&mut self, seq: u32, bytes: &js_sys::Uint8Array) {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"seq".into(), &(seq as f64).into());
+        let _ = js_sys::Reflect::set(&msg, &"data".into(), bytes);
         for s in &self.slots {
             let _ = s.worker.post_message(&msg);
         }
-        self.data = Some(msg);
+        self.data.push(msg.into());
     }
 
     /// Connects helper `i` and the lab with a new channel.
@@ -194,7 +197,7 @@ impl Pool {
                     break;
                 }
             }
-            if let Some(d) = &self.data {
+            for d in &self.data {
                 let _ = self.slots[i].worker.post_message(d);
             }
             self.connect(i);
@@ -216,7 +219,7 @@ impl Pool {
         }
         let slot = self.spawn(i)?;
         self.slots[i] = slot;
-        if let Some(d) = &self.data {
+        for d in &self.data {
             let _ = self.slots[i].worker.post_message(d);
         }
         if i > 0 {

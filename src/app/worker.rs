@@ -122,13 +122,8 @@ pub fn worker_receive(data: JsValue) {
                         host.handle(seq, cmd, now());
                         st.dirty = true;
                     }
-                    Role::Helper { core, .. } => {
-                        if let Command::Data { bytes } = cmd {
-                            if let Ok(d) = crate::engine::data::Dataset::from_bytes(&bytes) {
-                                core.set_data(std::sync::Arc::new(d));
-                            }
-                        }
-                    }
+                    // Helpers get data files as they are (below), and nothing else from the page.
+                    Role::Helper { .. } => {}
                 },
                 Err(e) => web_sys::console::error_1(&e.to_string().into()),
             }
@@ -137,6 +132,26 @@ pub fn worker_receive(data: JsValue) {
         return;
     }
     let get = |k: &str| js_sys::Reflect::get(&data, &k.into()).ok();
+    // A data file's bytes, sent as they are (see `Pool::set_data`): command `seq` for the lab.
+    if let Some(arr) = get("data").and_then(|d| d.dyn_into::<js_sys::Uint8Array>().ok()) {
+        let seq = get("seq").and_then(|s| s.as_f64()).unwrap_or(0.0) as u32;
+        let bytes = arr.to_vec();
+        with_state(|st| {
+            match &mut st.role {
+                Role::Lab { host, .. } => {
+                    host.handle(seq, Command::Data { bytes }, now());
+                    st.dirty = true;
+                }
+                Role::Helper { core, .. } => {
+                    if let Ok(d) = crate::engine::data::Dataset::from_bytes(&bytes) {
+                        core.set_data(std::sync::Arc::new(d));
+                    }
+                }
+            }
+            schedule(st);
+        });
+        return;
+    }
     let Some(port) = get("port").and_then(|p| p.dyn_into::<MessagePort>().ok()) else { return };
     let worker = get("worker").and_then(|w| w.as_f64()).unwrap_or(0.0) as usize;
     with_state(|st| match &mut st.role {

@@ -27,7 +27,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use byzlab::engine::data::Dataset;
+    use byzlab::engine::data::Datasets;
     use byzlab::engine::problem::Cache;
     use byzlab::engine::run::Run;
     use byzlab::engine::scenario::Scenario;
@@ -37,7 +37,6 @@ mod cli {
     use byzlab::lab::{Lab, ViewId};
     use lexopt::prelude::*;
     use std::ffi::OsString;
-    use std::sync::Arc;
 
     pub const USAGE: &str = "usage:
   byzlab-cli run \"<query>\" [--csv FILE] [--clean]
@@ -105,10 +104,9 @@ mod cli {
         s
     }
 
-    /// The problems of `s`, with the MNIST data loaded if it needs them.
-    fn problems_for(needs_data: bool) -> Res<Cache> {
-        let data = if needs_data { Some(Arc::new(Dataset::load_default()?)) } else { None };
-        Ok(Cache::with_data(data))
+    /// The MNIST sets scenario `s` needs, loaded.
+    fn data_for(s: &Scenario) -> Res<Datasets> {
+        Datasets::load(&s.data_source().into_iter().collect::<Vec<_>>())
     }
 
     /// --jobs N (default: every core).
@@ -175,7 +173,7 @@ mod cli {
 
     fn run(a: Args) -> Res<()> {
         let s = parse(&a.positional[0]);
-        let problem = problems_for(s.problem.needs_data())?.get(&s)?;
+        let problem = Cache::with_data(data_for(&s)?).get(&s)?;
         eprintln!("{}", s.byzantine_sentence());
         let mut curves: Vec<(String, Scenario, byzlab::engine::Curve)> = s.curves().into_iter().map(|c| (c.key(), s.clone(), c)).collect();
         if a.has("clean") {
@@ -202,7 +200,7 @@ mod cli {
         let key = &a.positional[0];
         let v = ViewId::from_key(key).ok_or_else(|| format!("no view “{key}” (see `byzlab-cli views`)"))?;
         let s = parse(&a.positional[1]);
-        let data = if s.problem.needs_data() { Some(Arc::new(Dataset::load_default()?)) } else { None };
+        let data = data_for(&s)?;
         let mut lab = Lab::with_data(s, data);
         while lab.work(v, 10_000) > 0 {}
         eprintln!("{}", lab.status_line(v));
@@ -227,7 +225,7 @@ mod cli {
     /// ordering holds. The time it took goes to standard error, so the output is the same for
     /// every number of threads.
     fn run_preset(p: presets::Preset, url: &str, jobs: usize) -> Res<(String, bool)> {
-        let data = if p.needs_data() { Some(Arc::new(Dataset::load_default()?)) } else { None };
+        let data = Datasets::load(&p.data_needed())?;
         let t0 = std::time::Instant::now();
         let mut run = presets::PresetRun::new(p);
         run.run_parallel(jobs, data)?;
@@ -295,7 +293,7 @@ mod cli {
         };
         let k: u64 = a.get("seeds").map(|v| v.parse().map_err(|_| "bad --seeds".to_string())).transpose()?.unwrap_or(3);
         let seeds: Vec<u64> = (0..k).map(|i| s.seed + i).collect();
-        let data = if s.problem.needs_data() { Some(Arc::new(Dataset::load_default()?)) } else { None };
+        let data = data_for(&s)?;
         let mut sw = Sweep::new(&s, axis, s.curves(), seeds);
         sw.run_parallel(jobs(&a)?, data)?;
         let csv = sw.csv();

@@ -5,7 +5,7 @@
 //! tests drive several of them natively exactly as the page's Web Workers do.
 
 use super::presets::{self, PresetRun};
-use crate::engine::data::Dataset;
+use crate::engine::data::{Dataset, Datasets};
 use crate::engine::problem::Cache;
 use crate::engine::run::{Run, Status};
 use crate::engine::scenario::Scenario;
@@ -63,10 +63,10 @@ enum Built {
 }
 
 impl Built {
-    fn needs_data(&self) -> bool {
+    fn data_needed(&self) -> Vec<crate::engine::scenario::DataSource> {
         match self {
-            Built::Sweep(s) => s.base.problem.needs_data(),
-            Built::Preset(p) => p.needs_data(),
+            Built::Sweep(s) => s.base.data_source().into_iter().collect(),
+            Built::Preset(p) => p.data_needed(),
         }
     }
 }
@@ -165,12 +165,12 @@ struct Follow {
 
 impl Default for Core {
     fn default() -> Core {
-        Core::new(None)
+        Core::new(Datasets::default())
     }
 }
 
 impl Core {
-    pub fn new(data: Option<Arc<Dataset>>) -> Core {
+    pub fn new(data: Datasets) -> Core {
         Core { cache: Cache::with_data(data), built: Vec::new(), queue: VecDeque::new(), active: None, follow: None }
     }
 
@@ -184,16 +184,16 @@ impl Core {
     }
 
     fn follow_due(&self) -> bool {
-        self.follow
-            .as_ref()
-            .is_some_and(|f| f.waiting.is_some() && self.cache.data().is_some() || f.runs.iter().any(|(_, r)| r.is_running() && r.t < f.to))
+        self.follow.as_ref().is_some_and(|f| {
+            f.waiting.as_ref().is_some_and(|(sc, _)| self.cache.can_build(sc)) || f.runs.iter().any(|(_, r)| r.is_running() && r.t < f.to)
+        })
     }
 
     /// Builds the followed runs once their problem can be built.
     fn start_follow(&mut self) {
         let Some(f) = self.follow.as_mut() else { return };
         let Some((sc, curves)) = f.waiting.take() else { return };
-        if sc.problem.needs_data() && self.cache.data().is_none() {
+        if !self.cache.can_build(&sc) {
             f.waiting = Some((sc, curves));
             return;
         }
@@ -301,7 +301,7 @@ impl Core {
             }
             if self.active.is_none() {
                 let Some(&(epoch, slot, job)) = self.queue.front() else { break };
-                if self.built[slot].1.needs_data() && self.cache.data().is_none() {
+                if !self.cache.data().missing(&self.built[slot].1.data_needed()).is_empty() {
                     break;
                 }
                 self.queue.pop_front();
@@ -429,11 +429,11 @@ mod tests {
     #[test]
     fn workers_compute_a_sweep_bit_for_bit() {
         let mut alone = sweep();
-        alone.run_to_end(&mut Cache::with_data(None));
+        alone.run_to_end(&mut Cache::default());
         let mut sw = sweep();
         let spec = JobSpec::of_sweep(&sw).expect("the sweep rebuilds from its spec");
         let mut board = Board::new(7, spec.clone(), 0, sw.job_count());
-        let mut cores: Vec<Core> = (0..3).map(|_| Core::new(None)).collect();
+        let mut cores: Vec<Core> = (0..3).map(|_| Core::default()).collect();
         // Deal jobs round-robin, run the workers in an uneven order, deliver through the wire.
         let mut turn = 0;
         while !board.is_done() {
@@ -481,7 +481,7 @@ mod tests {
         board.arrive(0, Ok(vec![0.0]));
         assert_eq!(board.ready().len(), 2);
         // A worker told to keep other epochs forgets its queue.
-        let mut core = Core::new(None);
+        let mut core = Core::default();
         core.receive(ToWorker::Jobs { epoch: 3, spec: JobSpec::of_preset("yin18-rates"), jobs: vec![0, 1] });
         assert_eq!(core.pending(), 2);
         core.receive(ToWorker::Keep { epochs: vec![4] });
@@ -496,8 +496,8 @@ mod tests {
     fn preset_rows_from_workers_match_the_table_run_in_one_piece() {
         let p = presets::by_id("yin18-rates").unwrap();
         let mut whole = PresetRun::new(p.clone());
-        whole.run_to_end(&mut Cache::with_data(None));
-        let mut core = Core::new(None);
+        whole.run_to_end(&mut Cache::default());
+        let mut core = Core::default();
         let n = p.rows.len() as u32;
         core.receive(ToWorker::Jobs { epoch: 0, spec: JobSpec::of_preset(p.id), jobs: (0..n).rev().collect() });
         let mut got = vec![None; n as usize];

@@ -15,9 +15,9 @@ pub mod wire;
 pub use runs::MainRuns;
 pub use view::{Shared, View, ViewId, ViewInfo, ViewOption, ViewText};
 
-use crate::engine::data::Dataset;
+use crate::engine::data::{Dataset, Datasets};
 use crate::engine::problem::Cache;
-use crate::engine::scenario::{Edit, Notice, Scenario};
+use crate::engine::scenario::{DataSource, Edit, Notice, Scenario};
 use crate::engine::theory;
 use crate::plots::{self, Plot, PlotError, Style};
 use std::sync::Arc;
@@ -35,11 +35,11 @@ pub struct Lab {
 
 impl Lab {
     pub fn new(sc: Scenario) -> Lab {
-        Lab::with_data(sc, None)
+        Lab::with_data(sc, Datasets::default())
     }
 
-    /// A lab with the MNIST data already loaded (the CLI and the tests).
-    pub fn with_data(sc: Scenario, data: Option<Arc<Dataset>>) -> Lab {
+    /// A lab with MNIST data already loaded (the CLI and the tests).
+    pub fn with_data(sc: Scenario, data: Datasets) -> Lab {
         let shared = Shared { sc, problems: Cache::with_data(data), main: MainRuns::empty() };
         let views = views::VIEWS.iter().map(|v| (v.make)()).collect();
         let mut lab = Lab { shared, views, error: None, preset: None, preset_pending: None };
@@ -67,17 +67,13 @@ impl Lab {
         notices
     }
 
-    /// Hands the MNIST data to the lab (the app fetches them when a problem first needs them).
+    /// Hands a set of MNIST images to the lab (the app fetches one when a problem first needs it).
     pub fn set_data(&mut self, data: Arc<Dataset>) {
         self.shared.problems.set_data(data);
         self.reset();
-        if let Some(p) = self.preset_pending.take() {
-            self.preset = Some(presets::PresetRun::new(p));
+        if self.preset_pending.as_ref().is_some_and(|p| self.shared.problems.data().missing(&p.data_needed()).is_empty()) {
+            self.preset = self.preset_pending.take().map(presets::PresetRun::new);
         }
-    }
-
-    fn has_data(&self) -> bool {
-        self.shared.problems.data().is_some()
     }
 
     /// Loads a paper's preset: its scenario and view, and starts computing its table.
@@ -86,7 +82,7 @@ impl Lab {
         let p = presets::by_id(id)?;
         let view = p.view;
         self.set_scenario(p.scenario.clone());
-        if p.needs_data() && !self.has_data() {
+        if !self.shared.problems.data().missing(&p.data_needed()).is_empty() {
             self.preset = None;
             self.preset_pending = Some(p);
         } else {
@@ -105,9 +101,15 @@ impl Lab {
         self.preset.as_ref().map(|p| p.preset.id).or(self.preset_pending.as_ref().map(|p| p.id))
     }
 
-    /// Whether the MNIST data are needed now (by the scenario or a waiting preset).
-    pub fn wants_data(&self) -> bool {
-        !self.has_data() && (self.shared.sc.problem.needs_data() || self.preset_pending.is_some())
+    /// The MNIST sets needed now (by the scenario or a waiting preset) and not loaded.
+    pub fn wants_data(&self) -> Vec<DataSource> {
+        let mut needed: Vec<DataSource> = self.shared.sc.data_source().into_iter().collect();
+        for d in self.preset_pending.iter().flat_map(|p| p.data_needed()) {
+            if !needed.contains(&d) {
+                needed.push(d);
+            }
+        }
+        self.shared.problems.data().missing(&needed)
     }
 
     /// Advances the preset table; 0 when there is nothing left.
@@ -135,8 +137,8 @@ impl Lab {
         for v in self.views.iter_mut() {
             v.reset(&self.shared.sc);
         }
-        if self.shared.sc.problem.needs_data() && !self.has_data() {
-            self.error = Some("loading the MNIST data…".into());
+        if !self.shared.problems.can_build(&self.shared.sc) {
+            self.error = Some(format!("loading the MNIST data ({})…", self.shared.sc.data.label()));
             return;
         }
         match MainRuns::new(&self.shared.sc, &mut self.shared.problems) {
@@ -255,9 +257,10 @@ impl Lab {
         let sc = &self.shared.sc;
         let mut out: Vec<String> = sc.curves().iter().filter_map(|c| c.rule).filter_map(|r| theory::assumption_note(r.kind, sc)).collect();
         if sc.problem.is_classification() {
-            let cap = 4000 / sc.m.max(1);
+            let images = sc.data.train_images();
+            let cap = images / sc.m.max(1);
             if sc.n > cap {
-                out.push(format!("MNIST has 4000 training images: n is capped at ⌊4000/m⌋ = {cap}"));
+                out.push(format!("{} has {images} training images: n is capped at ⌊{images}/m⌋ = {cap}", sc.data.label()));
             }
         }
         if sc.batch > 0 && !sc.problem.is_classification() {

@@ -608,6 +608,74 @@ for (const q of ['?problem=mnist&m=200&n=2000&agg=mean,median,trmean,geomed,krum
   });
 }
 
+await test('data=full: a progress bar while the full MNIST set downloads; Cancel leaves the lab on the 5000-digit subset', async page => {
+  // 1 MB/s, so the 11 MB download takes long enough to watch and cancel.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: 1e6, uploadThroughput: -1 });
+  await page.goto(base + '?problem=mnist&data=full&m=40&n=1500&T=20');
+  await page.waitForSelector('#download-progress', { timeout: 30000 });
+  await page.waitForTimeout(300);
+  const before = await page.$eval('#download-progress', e => e.value);
+  await page.waitForTimeout(1500);
+  const { value, max } = await page.$eval('#download-progress', e => ({ value: e.value, max: e.max }));
+  const label = await page.textContent('#download');
+  figure('full MNIST download at 1 MB/s: bytes shown after 0.3 s and 1.8 s, of', `${before}, ${value} of ${max}`);
+  assert(value > before && max > 5e6 && value < max, `progress ${before} → ${value} of ${max}`);
+  assert(/of 1\d\.\d MB/.test(label), `label: ${label}`);
+  await page.click('#download-cancel');
+  await page.waitForSelector('#download', { state: 'detached', timeout: 10000 });
+  const notices = await page.textContent('#notices');
+  assert(notices.includes('cancelled') && notices.includes('5000-digit subset'), `notices: ${notices}`);
+  assert(!page.url().includes('data=full'), `the link still asks for the full set: ${page.url()}`);
+  await waitForCounter(page, /t = 20 \/ 20/, 60000);
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas on the subset after the cancel');
+});
+
+await test('data=full: a failed download leaves the lab on the 5000-digit subset, with a notice', async page => {
+  await page.route('**/mnist-full.bin', route => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto(base + '?problem=mnist&data=full&T=10');
+  await page.waitForSelector('#notices', { timeout: 30000 });
+  await page.waitForFunction(() => (document.querySelector('#notices')?.textContent || '').includes('could not be loaded'), null, { timeout: 30000 });
+  await waitForCounter(page, /t = 10 \/ 10/, 60000);
+  assert(!page.url().includes('data=full'), page.url());
+});
+
+await test('data=full: the full set loads in the workers, as bytes, and trains off the main thread', async page => {
+  const t0 = Date.now();
+  await page.goto(base + '?problem=mnist&data=full&m=40&n=1500&T=10&agg=mean,median,trmean');
+  await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 120000 });
+  const first = Date.now() - t0;
+  await waitForCounter(page, /t = 10 \/ 10/, 120000);
+  const tasks = await page.evaluate(() => window.__longtasks);
+  const memory = await page.evaluate(() => window.byzlabWorkerMemory || 0);
+  figure('full MNIST (m = 40, n = 1500, 3 rules): load to t = 1; to t = 10 (ms)', `${first}; ${Date.now() - t0}`);
+  figure('full MNIST: main-thread tasks over 50 ms from load to t = 10 (ms)', tasks.length ? tasks.map(t => t.toFixed(0)).join(', ') : 'none');
+  figure('full MNIST: the lab worker\'s wasm memory (MiB)', (memory / 2 ** 20).toFixed(0));
+  // 70 000 images as bytes are 52 MiB; as f32 they would be 209 MiB.
+  assert(memory > 52 * 2 ** 20 && memory < 160 * 2 ** 20, `lab worker memory ${memory}`);
+});
+
+await test('a full-data preset (Table 2 on the full MNIST set) fetches the set and computes its table off the main thread', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const t0 = Date.now();
+  await page.evaluate(() => { window.__longtasks = []; });
+  await page.click('#preset-yin18-table2-full');
+  // On this 2-core machine the pool has one worker, which computes the preset's own curves
+  // before its table: pause them, so the table gets the worker.
+  await page.waitForFunction(() => /t = [1-9]/.test(document.querySelector('#iteration')?.textContent || ''), null, { timeout: 120000 });
+  figure('full-data preset yin18-table2-full: click to its curves\' t = 1 (ms)', Date.now() - t0);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => Number(document.querySelector('#preset-progress progress')?.value || 0) > 0, null, { timeout: 240000, polling: 200 });
+  const tasks = await page.evaluate(() => window.__longtasks);
+  figure('full-data preset yin18-table2-full: click to the table\'s first row (ms)', Date.now() - t0);
+  figure('full-data preset: main-thread tasks over 50 ms from the click (ms)', tasks.length ? tasks.map(t => t.toFixed(0)).join(', ') : 'none');
+  assert(page.url().includes('data=full'), page.url());
+  const progress = await page.textContent('#preset-progress');
+  assert(!progress.includes('complete'), `finished already? ${progress}`);
+});
+
 await test('extreme settings stay responsive and explain broken assumptions', async page => {
   await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
   await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });

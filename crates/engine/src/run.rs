@@ -155,7 +155,7 @@ impl Run {
 
     /// Convenience: builds the problem too (no sharing).
     pub fn build(sc: &Scenario, curve: Curve, data: Option<&Arc<Dataset>>) -> Result<Run, String> {
-        Ok(Run::new(sc, curve, problem::build(sc, data)?))
+        Ok(Run::new(sc, curve, problem::build(sc, &super::data::Datasets::of(data.cloned()))?))
     }
 
     pub fn problem(&self) -> &Arc<dyn Problem> {

@@ -230,7 +230,7 @@ impl Sweep {
     /// Runs every job on `threads` threads (native only): the same results, bit for bit, as
     /// [`Sweep::run_to_end`], since every job is an independent, seeded run.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn run_parallel(&mut self, threads: usize, data: Option<std::sync::Arc<super::data::Dataset>>) -> Result<(), String> {
+    pub fn run_parallel(&mut self, threads: usize, data: super::data::Datasets) -> Result<(), String> {
         use rayon::prelude::*;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| e.to_string())?;
         let jobs: Vec<(Scenario, Curve)> = (self.next..self.jobs.len()).map(|i| self.job(i)).collect();

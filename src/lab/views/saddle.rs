@@ -50,7 +50,7 @@ impl Experiment {
         let k = self.seeds_added;
         self.seeds_added += 1;
         let s = Scenario { seed: self.sc.seed.wrapping_add(k), ..self.sc.clone() };
-        let Ok(p) = problem::build(&s, None) else { return };
+        let Ok(p) = problem::build(&s, &Default::default()) else { return };
         let b = stuck_band(&s, self.rule, p.clone(), 1.0, 1e-5);
         if k == 0 {
             self.band = b;

@@ -101,6 +101,7 @@ impl Classify {
         let mut p = vec![0.0; c];
         let mut gx = vec![0.0f32; PIXELS];
         let mut xs = vec![0.0f32; PIXELS];
+        let mut image = vec![0.0f32; PIXELS];
         let (mut loss, mut correct) = (0.0, 0usize);
         let n_train = self.l.data.n_train();
         let mut score = |p: &[f64], y: usize| {
@@ -112,9 +113,13 @@ impl Classify {
             // No test-time shift: the logits of BLOCK images per pass over the weights.
             let test: Vec<usize> = (n_train..self.l.data.len()).collect();
             let mut logits = [[0.0f64; MAX_CLASSES]; BLOCK];
+            let mut images = vec![0.0f32; BLOCK * PIXELS];
             let mut blocks = test.chunks_exact(BLOCK);
             for js in &mut blocks {
-                let xs: [&[f32]; BLOCK] = std::array::from_fn(|s| self.l.data.image(js[s]));
+                for (&j, buf) in js.iter().zip(images.chunks_exact_mut(PIXELS)) {
+                    self.l.data.image(j, buf);
+                }
+                let xs: [&[f32]; BLOCK] = std::array::from_fn(|s| &images[s * PIXELS..(s + 1) * PIXELS]);
                 self.logits_block::<BLOCK>(&wf, &bf, &xs, &mut logits);
                 for (s, &j) in js.iter().enumerate() {
                     softmax(&mut logits[s][..c]);
@@ -122,7 +127,7 @@ impl Classify {
                 }
             }
             for &j in blocks.remainder() {
-                self.probs(&wf, &bf, self.l.data.image(j), &mut p);
+                self.probs(&wf, &bf, self.l.data.image(j, &mut images), &mut p);
                 score(&p, self.l.label(j, Poison::None));
             }
             let nt = self.l.data.n_test as f64;
@@ -130,7 +135,7 @@ impl Classify {
         }
         for j in n_train..self.l.data.len() {
             let y = self.l.label(j, Poison::None);
-            let x = self.l.data.image(j);
+            let x = self.l.data.image(j, &mut image);
             self.probs(&wf, &bf, x, &mut p);
             self.input_grad(&wf, &p, y, &mut gx);
             self.l.shift_input(x, &gx, &mut xs);
@@ -156,11 +161,14 @@ impl Classify {
     ) {
         let c = self.l.classes;
         let ys: [usize; S] = std::array::from_fn(|s| self.l.label(js[s], opts.poison));
-        let image = |s: usize| self.l.data.image(js[s]);
+        for (&j, buf) in js.iter().zip(sc.x.chunks_exact_mut(PIXELS)) {
+            self.l.data.image(j, buf);
+        }
+        let image = |s: usize| &sc.x[s * PIXELS..(s + 1) * PIXELS];
         if let Some(dro) = &opts.dro {
             for (s, &y) in ys.iter().enumerate() {
                 let z = &mut sc.z[s * PIXELS..(s + 1) * PIXELS];
-                self.dro_point(wf, bf, image(s), y, dro, z, &mut sc.gz, &mut sc.p);
+                self.dro_point(wf, bf, &sc.x[s * PIXELS..(s + 1) * PIXELS], y, dro, z, &mut sc.gz, &mut sc.p);
             }
         }
         let xs: [&[f32]; S] = std::array::from_fn(|s| if opts.dro.is_some() { &sc.z[s * PIXELS..(s + 1) * PIXELS] } else { image(s) });
@@ -194,8 +202,9 @@ const FWD: usize = 4;
 /// The most classes a problem has (MNIST digits).
 const MAX_CLASSES: usize = 10;
 
-/// Buffers of one gradient call (the DRO points of one block).
+/// Buffers of one gradient call: the block's images as `f32`, and their DRO points.
 struct Scratch {
+    x: Vec<f32>,
     z: Vec<f32>,
     gz: Vec<f32>,
     p: Vec<f64>,
@@ -203,10 +212,11 @@ struct Scratch {
 
 impl Scratch {
     fn new(dro: bool, block: usize) -> Self {
+        let x = vec![0.0; block * PIXELS];
         if dro {
-            Scratch { z: vec![0.0; block * PIXELS], gz: vec![0.0; PIXELS], p: vec![0.0; MAX_CLASSES] }
+            Scratch { x, z: vec![0.0; block * PIXELS], gz: vec![0.0; PIXELS], p: vec![0.0; MAX_CLASSES] }
         } else {
-            Scratch { z: Vec::new(), gz: Vec::new(), p: Vec::new() }
+            Scratch { x, z: Vec::new(), gz: Vec::new(), p: Vec::new() }
         }
     }
 }
@@ -311,10 +321,11 @@ mod tests {
         let loss = |w: &[f64]| {
             let (wf, bf) = p.unpack(w);
             let mut pr = vec![0.0; 10];
+            let mut image = vec![0.0f32; PIXELS];
             p.l.assign[0]
                 .iter()
                 .map(|&j| {
-                    p.probs(&wf, &bf, p.l.data.image(j as usize), &mut pr);
+                    p.probs(&wf, &bf, p.l.data.image(j as usize, &mut image), &mut pr);
                     -pr[p.l.label(j as usize, Poison::None)].ln()
                 })
                 .sum::<f64>()

@@ -158,9 +158,10 @@ impl Problem for Mlp {
         let (mut z, mut gz) = if opts.dro.is_some() { (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS]) } else { (Vec::new(), Vec::new()) };
         let local = &self.l.assign[i];
         let mut count = 0usize;
+        let mut image = vec![0.0f32; PIXELS];
         let mut visit = |j: usize| {
             let y = self.l.label(j, opts.poison);
-            let mut x = self.l.data.image(j);
+            let mut x = self.l.data.image(j, &mut image);
             if let Some(dro) = &opts.dro {
                 self.dro_point(&p, x, y, dro, &mut z, &mut gz);
                 x = &z;
@@ -200,13 +201,15 @@ impl Problem for Mlp {
         let (mut loss, mut correct) = (0.0, 0usize);
         let mut gx = vec![0.0f32; PIXELS];
         let mut xs = vec![0.0f32; PIXELS];
+        let mut image = vec![0.0f32; PIXELS];
         let data = &self.l.data;
         for j in data.n_train()..data.len() {
             let y = self.l.label(j, Poison::None);
-            let mut f = self.forward(&p, data.image(j));
+            let x = data.image(j, &mut image);
+            let mut f = self.forward(&p, x);
             if self.l.shifted() {
                 self.input_grad(&p, &f, y, &mut gx);
-                self.l.shift_input(data.image(j), &gx, &mut xs);
+                self.l.shift_input(x, &gx, &mut xs);
                 f = self.forward(&p, &xs);
             }
             loss -= f.p[y].max(1e-300).ln();
@@ -232,9 +235,10 @@ mod tests {
         p.grad(3, &w, &GradOpts::default(), &mut g);
         let loss = |w: &[f64]| {
             let pr = p.unpack(w);
+            let mut image = vec![0.0f32; PIXELS];
             p.l.assign[3]
                 .iter()
-                .map(|&j| -p.forward(&pr, p.l.data.image(j as usize)).p[p.l.label(j as usize, Poison::None)].ln())
+                .map(|&j| -p.forward(&pr, p.l.data.image(j as usize, &mut image)).p[p.l.label(j as usize, Poison::None)].ln())
                 .sum::<f64>()
                 / p.l.assign[3].len() as f64
         };

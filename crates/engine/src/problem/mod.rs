@@ -16,7 +16,7 @@ pub use mean::MeanEst;
 pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
 pub use saddle::{toy_grad, toy_loss, Saddle};
 
-use super::data::Dataset;
+use super::data::{Dataset, Datasets};
 use super::scenario::{DroParams, ProblemKind, Scenario, PARAMS};
 use std::sync::Arc;
 
@@ -105,13 +105,13 @@ pub trait Problem: Send + Sync {
 
 /// Builds the problem of a scenario. Only the data-defining fields matter (problem, m, n, d, split,
 /// x, sigma, w0, shift, seed), so one problem serves every α, attack and aggregator.
-pub fn build(s: &Scenario, data: Option<&Arc<Dataset>>) -> Result<Arc<dyn Problem>, String> {
+pub fn build(s: &Scenario, data: &Datasets) -> Result<Arc<dyn Problem>, String> {
     Ok(match s.problem {
         ProblemKind::LinReg => Arc::new(LinReg::new(s)),
         ProblemKind::Mean => Arc::new(MeanEst::new(s)),
         ProblemKind::Saddle => Arc::new(Saddle::new(s)),
         ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp => {
-            let data = data.ok_or("this problem needs the MNIST data, which is not loaded yet")?.clone();
+            let data = data.get(s.data).ok_or("this problem needs the MNIST data, which is not loaded yet")?.clone();
             if s.problem == ProblemKind::Mlp {
                 Arc::new(Mlp::new(s, data))
             } else {
@@ -140,25 +140,32 @@ impl DataKey {
 /// The cache also holds the MNIST data the classification problems are built from.
 pub struct Cache {
     capacity: usize,
-    data: Option<Arc<Dataset>>,
+    data: Datasets,
     /// Most recently used last.
     entries: Vec<(DataKey, Arc<dyn Problem>)>,
 }
 
 impl Cache {
-    pub fn new(capacity: usize, data: Option<Arc<Dataset>>) -> Cache {
+    pub fn new(capacity: usize, data: Datasets) -> Cache {
         Cache { capacity: capacity.max(1), data, entries: Vec::new() }
     }
 
-    /// The data the classification problems are built from, if loaded.
-    pub fn data(&self) -> Option<&Arc<Dataset>> {
-        self.data.as_ref()
+    /// The data the classification problems are built from, as loaded so far.
+    pub fn data(&self) -> &Datasets {
+        &self.data
     }
 
-    /// Hands over the MNIST data (every kept problem is forgotten).
+    /// Whether the problem of `s` can be built: it needs no data, or its data is loaded.
+    pub fn can_build(&self, s: &Scenario) -> bool {
+        s.data_source().is_none_or(|d| self.data.has(d))
+    }
+
+    /// Hands over one set of MNIST images (the problems built from that set's earlier copy are
+    /// forgotten).
     pub fn set_data(&mut self, data: Arc<Dataset>) {
-        self.data = Some(data);
-        self.entries.clear();
+        let source = data.source;
+        self.data.insert(data);
+        self.entries.retain(|(k, _)| k.0.data_source() != Some(source));
     }
 
     /// The problem of `s`, built if it is not kept.
@@ -170,7 +177,7 @@ impl Cache {
             self.entries.push(entry);
             return Ok(p);
         }
-        let p = build(s, self.data.as_ref())?;
+        let p = build(s, &self.data)?;
         if self.entries.len() >= self.capacity {
             self.entries.remove(0);
         }
@@ -184,7 +191,14 @@ impl Cache {
     pub const CAPACITY: usize = 12;
 
     /// A cache of the default capacity.
-    pub fn with_data(data: Option<Arc<Dataset>>) -> Cache {
+    pub fn with_data(data: Datasets) -> Cache {
         Cache::new(Cache::CAPACITY, data)
+    }
+}
+
+impl Default for Cache {
+    /// No data loaded, the default capacity.
+    fn default() -> Cache {
+        Cache::with_data(Datasets::default())
     }
 }

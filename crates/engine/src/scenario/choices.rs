@@ -102,6 +102,14 @@ named_enum!(
 );
 
 named_enum!(
+    /// Which MNIST images the classification problems use (see `crate::data`).
+    DataSource {
+        Subset = "5k": "5000-digit subset",
+        Full = "full": "full MNIST (70 000)",
+    }
+);
+
+named_enum!(
     /// Feature distribution of the linear-regression problem.
     XDist {
         Pm1 = "pm1": "uniform on {±1}ᵈ",
@@ -146,7 +154,7 @@ impl ProblemKind {
     pub fn is_classification(self) -> bool {
         matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp)
     }
-    /// Whether the problem needs the shipped MNIST file.
+    /// Whether the problem needs MNIST images (which set: [`Scenario::data_source`]).
     pub fn needs_data(self) -> bool {
         self.is_classification()
     }

@@ -58,6 +58,11 @@ pub fn param(key: &str) -> Option<&'static Param> {
 }
 
 impl Scenario {
+    /// The MNIST images the scenario's problem is built from, if it needs any.
+    pub fn data_source(&self) -> Option<DataSource> {
+        self.problem.needs_data().then_some(self.data)
+    }
+
     /// ⌊αm⌋, the number of Byzantine workers the engine simulates (workers 0..q are Byzantine).
     pub fn byzantine(&self) -> usize {
         frac_count(self.alpha, self.m).min(self.m)

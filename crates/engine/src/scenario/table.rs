@@ -9,7 +9,7 @@ use super::param::{scenario_table, Control, Domain::*, Group::*};
 
 /// Ranges of the numeric parameters.
 pub const M_MAX: usize = 200;
-pub const N_MAX: usize = 2000;
+pub const N_MAX: usize = 6000;
 pub const D_MAX: usize = 100;
 pub const T_MAX: usize = 100_000;
 pub const ALPHA_MAX: f64 = 0.5;
@@ -26,10 +26,14 @@ scenario_table! {
         /// The learning problem; choosing one resets the other settings to its defaults.
         problem: ProblemKind = problem;
             "problem" [data], Choice(ProblemKind::OPTIONS), Control { group: Data, label: "problem", ..BASE };
+        /// The MNIST images of the classification problems: the shipped 5000-digit subset (4000 to train,
+        /// 1000 to test), or the full set (60 000 to train, 10 000 to test; fetched when chosen).
+        data: DataSource = DataSource::Subset;
+            "data" [data], Choice(DataSource::OPTIONS), Control { group: Data, label: "MNIST images", show: |s| s.problem.needs_data(), ..BASE };
         /// Number of workers m; the master aggregates m messages per iteration.
         m: usize = 40, Saddle => 50;
             "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
-        /// Samples per worker n (MNIST: at most 4000/m).
+        /// Samples per worker n (MNIST: at most the training images over m, 4000/m or 60 000/m).
         n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp => 100;
             "n" [data], Int { lo: 1, hi: N_MAX }, Control { group: Data, sym: "n", label: "samples per worker", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
         /// Dimension d of linear regression and mean estimation (the other problems fix it).
