@@ -17,7 +17,7 @@ pub use view::{Shared, View, ViewId, ViewInfo, ViewOption, ViewText};
 
 use crate::engine::data::{Dataset, Datasets};
 use crate::engine::problem::Cache;
-use crate::engine::scenario::{DataSource, Edit, Notice, Scenario};
+use crate::engine::scenario::{Edit, Notice, Scenario};
 use crate::engine::theory;
 use crate::plots::{self, Plot, PlotError, Style};
 use std::sync::Arc;
@@ -99,17 +99,6 @@ impl Lab {
     /// The id of the loaded preset (computing, done, or waiting for data).
     pub fn preset_id(&self) -> Option<&'static str> {
         self.preset.as_ref().map(|p| p.preset.id).or(self.preset_pending.as_ref().map(|p| p.id))
-    }
-
-    /// The MNIST sets needed now (by the scenario or a waiting preset) and not loaded.
-    pub fn wants_data(&self) -> Vec<DataSource> {
-        let mut needed: Vec<DataSource> = self.shared.sc.data_source().into_iter().collect();
-        for d in self.preset_pending.iter().flat_map(|p| p.data_needed()) {
-            if !needed.contains(&d) {
-                needed.push(d);
-            }
-        }
-        self.shared.problems.data().missing(&needed)
     }
 
     /// Advances the preset table; 0 when there is nothing left.
