@@ -17,7 +17,7 @@ pub use view::{Shared, View, ViewId, ViewInfo, ViewOption, ViewText};
 
 use crate::engine::data::{Dataset, Datasets};
 use crate::engine::problem::Cache;
-use crate::engine::scenario::{Edit, Notice, Scenario};
+use crate::engine::scenario::{DataSource, Edit, Notice, Scenario};
 use crate::engine::theory;
 use crate::plots::{self, Plot, PlotError, Style};
 use std::sync::Arc;
@@ -127,7 +127,10 @@ impl Lab {
             v.reset(&self.shared.sc);
         }
         if !self.shared.problems.can_build(&self.shared.sc) {
-            self.error = Some(format!("loading the MNIST data ({})…", self.shared.sc.data.label()));
+            self.error = Some(match self.shared.sc.data {
+                DataSource::Subset => "loading the MNIST data…".into(),
+                DataSource::Full => "loading the full MNIST set (11 MB)…".into(),
+            });
             return;
         }
         match MainRuns::new(&self.shared.sc, &mut self.shared.problems) {
@@ -249,7 +252,11 @@ impl Lab {
             let images = sc.data.train_images();
             let cap = images / sc.m.max(1);
             if sc.n > cap {
-                out.push(format!("{} has {images} training images: n is capped at ⌊{images}/m⌋ = {cap}", sc.data.label()));
+                let set = match sc.data {
+                    DataSource::Subset => "The MNIST subset",
+                    DataSource::Full => "Full MNIST",
+                };
+                out.push(format!("{set} has {images} training images: n is capped at ⌊{images}/m⌋ = {cap}"));
             }
         }
         if sc.batch > 0 && !sc.problem.is_classification() {
