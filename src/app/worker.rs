@@ -19,6 +19,12 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 const SLICE_MS: f64 = 12.0;
 /// At most one snapshot per this many milliseconds (the page draws at display rate).
 const SNAPSHOT_MS: f64 = 15.0;
+/// A lab tick shorter than this did no work: it only waits (for helpers' results, the data, the
+/// speed's next unit). The next one then comes after IDLE_WAIT_MS instead of at once, so a
+/// waiting lab does not keep a core busy; a message (a command, a helper's result) still wakes
+/// it at its next tick.
+const IDLE_TICK_MS: f64 = 0.5;
+const IDLE_WAIT_MS: i32 = 4;
 
 /// What this worker is: one per worker, so boxing a variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -35,6 +41,12 @@ struct State {
     dirty: bool,
     last_snapshot: f64,
     tick: MessagePort,
+    /// Calls [`tick`] (after IDLE_WAIT_MS).
+    later: js_sys::Function,
+    /// A tick is queued on the timer.
+    waiting: bool,
+    /// The last snapshot sent, encoded.
+    last_sent: Vec<u8>,
 }
 
 thread_local! {
@@ -81,6 +93,7 @@ pub fn worker_start(role: &str) {
     let on_tick = Closure::<dyn FnMut(MessageEvent)>::new(|_| tick());
     channel.port2().set_onmessage(Some(on_tick.as_ref().unchecked_ref()));
     on_tick.forget();
+    let later = Closure::<dyn FnMut()>::new(tick).into_js_value().unchecked_into();
     let role = if role == "lab" {
         let (sc, _) = crate::engine::scenario::Scenario::from_query("");
         Role::Lab { host: Host::new(sc, ViewId(0), 0), ports: Vec::new() }
@@ -88,7 +101,16 @@ pub fn worker_start(role: &str) {
         Role::Helper { core: Core::default(), port: None }
     };
     STATE.with(|s| {
-        *s.borrow_mut() = Some(State { role, scheduled: false, dirty: false, last_snapshot: f64::NEG_INFINITY, tick: channel.port1() })
+        *s.borrow_mut() = Some(State {
+            role,
+            scheduled: false,
+            dirty: false,
+            last_snapshot: f64::NEG_INFINITY,
+            tick: channel.port1(),
+            later,
+            waiting: false,
+            last_sent: Vec::new(),
+        })
     });
 }
 
@@ -103,6 +125,15 @@ fn with_state(f: impl FnOnce(&mut State)) {
     });
 }
 
+/// The next tick after IDLE_WAIT_MS, unless one is queued already.
+fn schedule_later(st: &mut State) {
+    if !st.scheduled && !st.waiting {
+        st.waiting = true;
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&st.later, IDLE_WAIT_MS);
+    }
+}
+
+/// The next tick at once (also while a later one waits: that one then finds little to do).
 fn schedule(st: &mut State) {
     if !st.scheduled {
         st.scheduled = true;
@@ -206,11 +237,16 @@ fn reply(port: Option<&MessagePort>, r: &FromWorker) {
 /// One slice of work, then a look at the inbox (the next tick is queued behind it).
 fn tick() {
     with_state(|st| {
+        // One tick serves both queues: a second one that comes finds little to do.
         st.scheduled = false;
+        st.waiting = false;
+        let mut idle = false;
         let more = match &mut st.role {
             Role::Lab { host, ports } => {
                 let mut clock = now;
+                let t0 = now();
                 let more = host.tick(&mut clock, SLICE_MS);
+                idle = now() - t0 < IDLE_TICK_MS;
                 for (w, msg) in host.take_sends() {
                     if let Some(Some(p)) = ports.get(w) {
                         let _ = p.post_message(&bytes(&encode(&msg)));
@@ -222,10 +258,15 @@ fn tick() {
                 let t = now();
                 // A command's effect at once; while computing, at most one per SNAPSHOT_MS; the
                 // last state when the work ends.
+                // One that says what the last said is not sent: a waiting lab costs the page no redraws.
                 if st.dirty || !more || t - st.last_snapshot >= SNAPSHOT_MS {
                     let mut snap = host.snapshot();
                     snap.memory = super::wasm_memory_bytes();
-                    post(&ToPage::Snapshot(Box::new(snap)));
+                    let msg = encode(&ToPage::Snapshot(Box::new(snap)));
+                    if msg != st.last_sent {
+                        let _ = scope().post_message(&bytes(&msg));
+                        st.last_sent = msg;
+                    }
                     st.last_snapshot = t;
                     st.dirty = false;
                 }
@@ -245,7 +286,9 @@ fn tick() {
                 core.pending() > 0
             }
         };
-        if more {
+        if more && idle {
+            schedule_later(st);
+        } else if more {
             schedule(st);
         }
     });

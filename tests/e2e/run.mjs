@@ -714,6 +714,36 @@ await test('a long session keeps memory flat (100 000 iterations, traces decimat
   assert(late.page <= early.page * 1.25 + 2 ** 20, `the page's wasm memory grew: ${early.page} -> ${late.page}`);
 });
 
+// CPU seconds used by this process and its children (the browser): /proc, Linux only.
+function cpuSeconds() {
+  const stat = pid => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const children = new Map();
+  for (const d of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    try { const ppid = Number(stat(d)[1]); children.set(ppid, [...(children.get(ppid) || []), Number(d)]); } catch { /* gone */ }
+  }
+  let total = 0;
+  const visit = pid => {
+    try { const f = stat(pid); total += (Number(f[11]) + Number(f[12])) / 100; } catch { /* gone */ }
+    (children.get(pid) || []).forEach(visit);
+  };
+  visit(process.pid);
+  return total;
+}
+
+await test('a run at 1 iteration/s does not keep a core busy (the lab waits on a timer, unchanged snapshots are not sent)', async page => {
+  await page.goto(base + '?T=100000');
+  await page.waitForFunction(() => /t = [1-9]/.test(document.querySelector('#iteration')?.textContent || ''));
+  await page.selectOption('#speed', { index: 0 });
+  await page.waitForTimeout(500);
+  const [c0, t0] = [cpuSeconds(), await iteration(page)];
+  await page.waitForTimeout(5000);
+  const [c1, t1] = [cpuSeconds(), await iteration(page)];
+  figure('browser CPU over 5 s at 1 iteration/s (s); iterations made', `${(c1 - c0).toFixed(2)}; ${t1 - t0}`);
+  assert(t1 - t0 >= 3 && t1 - t0 <= 7, `at 1 iteration/s the run made ${t1 - t0} in 5 s`);
+  // A spinning worker alone would use the whole 5 s of a core.
+  assert(c1 - c0 < 2.5, `the browser used ${(c1 - c0).toFixed(2)} s of CPU in 5 s at 1 iteration/s`);
+});
+
 await test('"Available offline" keeps a copy: the page reloads with the network off', async (page, { context }) => {
   await page.goto(base);
   await waitForCounter(page, /t = 100 \/ 100/);
