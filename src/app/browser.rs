@@ -98,19 +98,13 @@ pub fn copy_text(text: &str) {
 /// Fetches a file of the page's own origin. The bytes stay in JavaScript: the page hands them to
 /// its workers without copying them through its own wasm memory.
 pub async fn fetch_bytes(url: &str) -> Result<js_sys::Uint8Array, String> {
-    let resp = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    let buf =
-        wasm_bindgen_futures::JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf))
+    let abort = web_sys::AbortController::new().map_err(|e| format!("{e:?}"))?;
+    fetch_bytes_with_progress(url, &abort.signal(), |_, _| {}).await
 }
 
 /// Fetches `url` in chunks, calling `progress(received, total)` (total: the Content-Length, 0 if
-/// unknown) as they arrive; `abort` cancels it (the result is then an error). As [`fetch_bytes`],
-/// the bytes stay in JavaScript.
+/// unknown) as they arrive; `abort` cancels it (the result is then an error). The bytes stay in
+/// JavaScript.
 pub async fn fetch_bytes_with_progress(
     url: &str,
     abort: &web_sys::AbortSignal,
