@@ -7,8 +7,8 @@ async function precache() {
   const page = await fetch('./', { cache: 'no-cache' });
   const html = await page.clone().text();
   await cache.put('./', page);
-  // The hashed assets the page refers to, plus the data file and this folder's fixed files.
-  const assets = new Set(['./boot.js', './worker.js', './data/mnist5k.bin']);
+  // The hashed assets the page refers to, plus the data files and this folder's fixed files.
+  const assets = new Set(['./boot.js', './worker.js', './data/mnist5k.bin', './data/spambase.bin']);
   for (const m of html.matchAll(/(?:href|src|data-js|data-wasm)="\.?\/?([^"#?]+\.(?:js|wasm|css|svg))"/g)) assets.add('./' + m[1]);
   await Promise.all([...assets].map(a => fetch(a).then(r => r.ok && cache.put(a, r)).catch(() => {})));
 }

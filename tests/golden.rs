@@ -3,12 +3,11 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use byzlab::engine::data::Dataset;
-use std::sync::Arc;
+use byzlab::engine::data::{DataSource, Datasets};
 
 #[test]
 fn native_traces_match_the_committed_fixture() {
-    let data = Arc::new(Dataset::load_default().unwrap());
+    let data = Datasets::load(&[DataSource::Subset, DataSource::Spambase]).unwrap();
     let ours = golden::traces(&data);
     // Twice in one process: bit-identical.
     assert_eq!(ours, golden::traces(&data));

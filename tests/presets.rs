@@ -86,6 +86,10 @@ fn nbs_breakpoint() {
     check("nbs-breakpoint");
 }
 #[test]
+fn nbs_breakpoint_spambase() {
+    check("nbs-breakpoint-spambase");
+}
+#[test]
 fn yin19_stuck() {
     check("yin19-stuck");
 }

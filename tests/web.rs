@@ -5,7 +5,7 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use byzlab::engine::data::Dataset;
+use byzlab::engine::data::{Dataset, Datasets};
 use byzlab::engine::scenario::Scenario;
 use byzlab::lab::{Lab, ViewId};
 use byzlab::plots::{error_curves, Style};
@@ -63,7 +63,9 @@ fn error_curves_draw_on_a_canvas() {
 /// The engine under wasm32 reproduces the native traces (tests/fixtures/golden.csv) to 1e-9.
 #[wasm_bindgen_test]
 fn wasm_traces_match_the_native_fixture() {
-    let data = Arc::new(Dataset::from_bytes(include_bytes!("../static/data/mnist5k.bin")).unwrap());
+    let mut data = Datasets::default();
+    data.insert(Arc::new(Dataset::from_bytes(include_bytes!("../static/data/mnist5k.bin")).unwrap()));
+    data.insert(Arc::new(Dataset::from_bytes(include_bytes!("../static/data/spambase.bin")).unwrap()));
     let ours = golden::traces(&data);
     golden::compare(&ours, include_str!("fixtures/golden.csv")).unwrap();
 }

@@ -61,7 +61,7 @@ pub enum Msg {
     HashChanged,
     /// Back or Forward: the address bar holds another scenario.
     PopState,
-    /// A set of MNIST images arrived (or could not).
+    /// A data file arrived (or could not).
     Data(DataSource, Result<js_sys::Uint8Array, String>),
     /// Bytes of a download received so far, of the total (0: unknown).
     DataProgress(DataSource, f64, f64),
@@ -97,11 +97,12 @@ enum DataState {
     Failed(String),
 }
 
-/// The downloads of the two MNIST sets.
+/// The downloads of the data files.
 #[derive(Default)]
 struct Loads {
     subset: DataState,
     full: DataState,
+    spambase: DataState,
     /// Cancels the full set's download.
     abort: Option<web_sys::AbortController>,
 }
@@ -111,6 +112,7 @@ impl Loads {
         match source {
             DataSource::Subset => &mut self.subset,
             DataSource::Full => &mut self.full,
+            DataSource::Spambase => &mut self.spambase,
         }
     }
 }
@@ -217,7 +219,7 @@ impl App {
         browser::set_query(&format!("{}#{}", self.scenario.to_query(), self.view.key()), push);
     }
 
-    /// The MNIST sets the scenario and the loaded preset need.
+    /// The data files the scenario and the loaded preset need.
     fn needed_data(&self) -> Vec<DataSource> {
         let mut out: Vec<DataSource> = self.scenario.data_source().into_iter().collect();
         for d in self.preset.and_then(presets::by_id).map(|p| p.data_needed()).unwrap_or_default() {
@@ -239,7 +241,7 @@ impl App {
             let link = ctx.link().clone();
             let url = data_url(source);
             match source {
-                DataSource::Subset => wasm_bindgen_futures::spawn_local(async move {
+                DataSource::Subset | DataSource::Spambase => wasm_bindgen_futures::spawn_local(async move {
                     link.send_message(Msg::Data(source, browser::fetch_bytes(url).await));
                 }),
                 DataSource::Full => {
@@ -297,7 +299,7 @@ impl App {
                 }
             }
             Err(e) => {
-                self.notices.push(format!("could not load the MNIST data: {e}"));
+                self.notices.push(format!("could not load the {}: {e}", source.label()));
                 *self.data.get(source) = DataState::Failed(e);
             }
         }
@@ -912,7 +914,7 @@ impl App {
         let (Some(_), Some(snap)) = (self.preset, self.snap.as_ref()) else { return html! {} };
         let Some(t) = &snap.preset else {
             return if snap.preset_waiting {
-                html! { <p class="progress">{"loading the MNIST data for this preset…"}</p> }
+                html! { <p class="progress">{"loading the data for this preset…"}</p> }
             } else {
                 html! {}
             };

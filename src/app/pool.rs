@@ -43,7 +43,7 @@ impl Drop for Slot {
 pub struct Pool {
     slots: Vec<Slot>,
     on_event: Rc<dyn Fn(PoolEvent)>,
-    /// The MNIST sets sent so far (one message each), for workers that start later.
+    /// The data files sent so far (one message each), for workers that start later.
     data: Vec<JsValue>,
     /// Workers started so far.
     started: u64,
@@ -159,7 +159,7 @@ impl Pool {
         let _ = self.slots[0].worker.post_message(&js_sys::Uint8Array::from(&encode(&(seq, cmd.clone()))[..]));
     }
 
-    /// Gives a set of MNIST images (a data file's bytes) to every worker: `{seq, data}`, not wire
+    /// Gives a data file (its bytes) to every worker: `{seq, data}`, not wire
     /// bytes, so the page copies the file only in JavaScript. The lab takes it as command `seq`.
     pub fn set_data(&mut self, seq: u32, bytes: &js_sys::Uint8Array) {
         let msg = js_sys::Object::new();

@@ -104,7 +104,7 @@ mod cli {
         s
     }
 
-    /// The MNIST sets scenario `s` needs, loaded.
+    /// The data files scenario `s` needs, loaded.
     fn data_for(s: &Scenario) -> Res<Datasets> {
         Datasets::load(&s.data_source().into_iter().collect::<Vec<_>>())
     }

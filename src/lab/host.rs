@@ -44,7 +44,7 @@ pub enum Command {
         id: String,
     },
     ClosePreset,
-    /// The MNIST data file.
+    /// The data files.
     Data {
         bytes: Vec<u8>,
     },
@@ -138,7 +138,7 @@ pub struct Snapshot {
     pub menus: Vec<Menu>,
     pub notes: Vec<String>,
     pub preset: Option<PresetTable>,
-    /// A preset is loaded that waits for the MNIST data.
+    /// A preset is loaded that waits for its data.
     pub preset_waiting: bool,
     /// Bytes of memory the lab's worker uses (set by the worker; 0 elsewhere).
     pub memory: f64,
@@ -364,7 +364,7 @@ impl Host {
                     self.drop_splits(false);
                     self.play();
                 }
-                Err(e) => self.replies.push(ToPage::Notice { text: format!("could not read the MNIST data: {e}") }),
+                Err(e) => self.replies.push(ToPage::Notice { text: format!("could not read the data file: {e}") }),
             },
             Command::Csv { view } => {
                 let v = ViewId((view as usize).min(ViewId::all().count() - 1));

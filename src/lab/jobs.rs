@@ -280,7 +280,7 @@ impl Core {
     }
 
     /// Advances the jobs by at most `steps` run-steps; returns the jobs finished. A job whose
-    /// problem needs the MNIST data waits until they arrive.
+    /// problem needs a data file waits until they arrive.
     pub fn work(&mut self, steps: usize) -> Vec<FromWorker> {
         let mut out = Vec::new();
         let mut done = 0;

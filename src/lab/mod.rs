@@ -29,7 +29,7 @@ pub struct Lab {
     error: Option<String>,
     /// The papers' table being computed (it survives scenario changes).
     preset: Option<presets::PresetRun>,
-    /// A preset waiting for the MNIST data.
+    /// A preset waiting for its data.
     preset_pending: Option<presets::Preset>,
 }
 
@@ -38,7 +38,7 @@ impl Lab {
         Lab::with_data(sc, Datasets::default())
     }
 
-    /// A lab with MNIST data already loaded (the CLI and the tests).
+    /// A lab with data already loaded (the CLI and the tests).
     pub fn with_data(sc: Scenario, data: Datasets) -> Lab {
         let shared = Shared { sc, problems: Cache::with_data(data), main: MainRuns::empty() };
         let views = views::VIEWS.iter().map(|v| (v.make)()).collect();
@@ -67,7 +67,7 @@ impl Lab {
         notices
     }
 
-    /// Hands a set of MNIST images to the lab (the app fetches one when a problem first needs it).
+    /// Hands a data file to the lab (the app fetches one when a problem first needs it).
     pub fn set_data(&mut self, data: Arc<Dataset>) {
         self.shared.problems.set_data(data);
         self.reset();
@@ -127,9 +127,10 @@ impl Lab {
             v.reset(&self.shared.sc);
         }
         if !self.shared.problems.can_build(&self.shared.sc) {
-            self.error = Some(match self.shared.sc.data {
-                DataSource::Subset => "loading the MNIST data…".into(),
-                DataSource::Full => "loading the full MNIST set (11 MB)…".into(),
+            self.error = Some(match self.shared.sc.data_source() {
+                Some(DataSource::Full) => "loading the full MNIST set (11 MB)…".into(),
+                Some(DataSource::Spambase) => "loading the Spambase data…".into(),
+                _ => "loading the MNIST data…".into(),
             });
             return;
         }
@@ -248,19 +249,20 @@ impl Lab {
     pub fn assumption_notes(&self) -> Vec<String> {
         let sc = &self.shared.sc;
         let mut out: Vec<String> = sc.curves().iter().filter_map(|c| c.rule).filter_map(|r| theory::assumption_note(r.kind, sc)).collect();
-        if sc.problem.is_classification() {
-            let images = sc.data.train_images();
+        if let Some(source) = sc.data_source() {
+            let images = source.train_images();
             let cap = images / sc.m.max(1);
             if sc.n > cap {
-                let set = match sc.data {
-                    DataSource::Subset => "The MNIST subset",
-                    DataSource::Full => "Full MNIST",
+                let (set, what) = match source {
+                    DataSource::Subset => ("The MNIST subset", "images"),
+                    DataSource::Full => ("Full MNIST", "images"),
+                    DataSource::Spambase => ("Spambase", "e-mails"),
                 };
-                out.push(format!("{set} has {images} training images: n is capped at ⌊{images}/m⌋ = {cap}"));
+                out.push(format!("{set} has {images} training {what}: n is capped at ⌊{images}/m⌋ = {cap}"));
             }
         }
         if sc.batch > 0 && !sc.problem.is_classification() {
-            out.push("mini-batches apply to the MNIST problems only; full local gradients are used".into());
+            out.push("mini-batches apply to the classification problems only; full local gradients are used".into());
         }
         if sc.algos.contains(&crate::engine::AlgoKind::Bpgd) && sc.bpgd.big_r <= sc.bpgd.r {
             out.push("ByzantinePGD needs R well above r, or perturbations alone count as escapes".into());

@@ -676,6 +676,22 @@ await test('a full-data preset (Table 2 on the full MNIST set) fetches the set a
   assert(!progress.includes('complete'), `finished already? ${progress}`);
 });
 
+await test('Spambase (the NBS paper\'s data) loads on demand and the ⅓-breakpoint preset computes in the page', async (page, { requests }) => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const t0 = Date.now();
+  await page.click('#preset-nbs-breakpoint-spambase');
+  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  figure('Spambase ⅓-breakpoint preset (18 runs of T = 300): click to a complete table (ms)', Date.now() - t0);
+  assert(requests.some(u => u.endsWith('/data/spambase.bin')), 'spambase.bin was not fetched');
+  assert(page.url().includes('problem=spambase'), page.url());
+  const checks = await page.$$eval('.checks li', ls => ls.map(l => l.textContent));
+  assert(checks.length === 2 && checks.every(c => c.startsWith('✓')), `checks: ${JSON.stringify(checks)}`);
+  // Our misclassification at α = 0.3 and at 0.35, either side of ⅓.
+  const ours = await page.$$eval('#preset-table td.ours', tds => tds.map(t => parseFloat(t.textContent)));
+  assert(ours.length === 6 && ours[2] < 0.2 && ours[3] > 0.5, `ours: ${ours}`);
+});
+
 await test('extreme settings stay responsive and explain broken assumptions', async page => {
   await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
   await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });

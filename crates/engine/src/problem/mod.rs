@@ -110,8 +110,10 @@ pub fn build(s: &Scenario, data: &Datasets) -> Result<Arc<dyn Problem>, String> 
         ProblemKind::LinReg => Arc::new(LinReg::new(s)),
         ProblemKind::Mean => Arc::new(MeanEst::new(s)),
         ProblemKind::Saddle => Arc::new(Saddle::new(s)),
-        ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp => {
-            let data = data.get(s.data).ok_or("this problem needs the MNIST data, which is not loaded yet")?.clone();
+        ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Spambase => {
+            let source = s.data_source().unwrap_or(s.data);
+            let data =
+                data.get(source).ok_or_else(|| format!("this problem needs the {}, which is not loaded yet", source.label()))?.clone();
             if s.problem == ProblemKind::Mlp {
                 Arc::new(Mlp::new(s, data))
             } else {

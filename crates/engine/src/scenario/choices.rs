@@ -36,6 +36,8 @@ named_enum!(
         Mnist = "mnist": "MNIST softmax",
         Binary = "binary": "MNIST odd/even logistic",
         Mlp = "mlp": "MNIST MLP (32 hidden units)",
+        /// Logistic regression on UCI Spambase's 57 standardised features (the NBS paper's task).
+        Spambase = "spambase": "Spambase logistic (57 features)",
     }
 );
 
@@ -102,12 +104,19 @@ named_enum!(
 );
 
 named_enum!(
-    /// Which MNIST images the classification problems use (see `crate::data`).
+    /// The data files the classification problems are built from (see `crate::data`). The `data`
+    /// key chooses between MNIST's two ([`DataSource::MNIST`]); the Spambase problem implies the third.
     DataSource {
         Subset = "5k": "5000-digit subset",
         Full = "full": "full MNIST (70 000)",
+        Spambase = "spambase": "UCI Spambase (4601 e-mails)",
     }
 );
+
+impl DataSource {
+    /// The MNIST sets, the options of the `data` key.
+    pub const MNIST: &'static [(&'static str, &'static str)] = DataSource::OPTIONS.split_at(2).0;
+}
 
 named_enum!(
     /// Feature distribution of the linear-regression problem.
@@ -152,9 +161,13 @@ impl AttackKind {
 
 impl ProblemKind {
     pub fn is_classification(self) -> bool {
-        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp)
+        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Spambase)
     }
-    /// Whether the problem needs MNIST images (which set: [`Scenario::data_source`]).
+    /// Whether the problem learns from MNIST images (which set: the `data` key).
+    pub fn uses_mnist(self) -> bool {
+        self.is_classification() && self != ProblemKind::Spambase
+    }
+    /// Whether the problem needs a data file (which one: [`Scenario::data_source`]).
     pub fn needs_data(self) -> bool {
         self.is_classification()
     }

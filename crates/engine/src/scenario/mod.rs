@@ -58,9 +58,12 @@ pub fn param(key: &str) -> Option<&'static Param> {
 }
 
 impl Scenario {
-    /// The MNIST images the scenario's problem is built from, if it needs any.
+    /// The data file the scenario's problem is built from, if it needs one.
     pub fn data_source(&self) -> Option<DataSource> {
-        self.problem.needs_data().then_some(self.data)
+        match self.problem {
+            ProblemKind::Spambase => Some(DataSource::Spambase),
+            p => p.uses_mnist().then_some(self.data),
+        }
     }
 
     /// ⌊αm⌋, the number of Byzantine workers the engine simulates (workers 0..q are Byzantine).

@@ -373,7 +373,10 @@ impl Value for [f64; 2] {
 impl<T: Choice> Value for T {
     fn parse(s: &str, dom: &Domain) -> Result<(Self, Option<String>), String> {
         match dom {
-            Domain::Choice(_) => T::from_key(s).map(|v| (v, None)).ok_or_else(|| format!("unknown value “{}”", shorten(s))),
+            Domain::Choice(o) => T::from_key(s)
+                .filter(|_| o.iter().any(|o| o.0 == s))
+                .map(|v| (v, None))
+                .ok_or_else(|| format!("unknown value “{}”", shorten(s))),
             _ => Err(domain_error(dom)),
         }
     }

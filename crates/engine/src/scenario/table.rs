@@ -29,25 +29,26 @@ scenario_table! {
         /// The MNIST images of the classification problems: the shipped 5000-digit subset (4000 to train,
         /// 1000 to test), or the full set (60 000 to train, 10 000 to test; fetched when chosen).
         data: DataSource = DataSource::Subset;
-            "data" [data], Choice(DataSource::OPTIONS), Control { group: Data, label: "MNIST images", show: |s| s.problem.needs_data(), ..BASE };
+            "data" [data], Choice(DataSource::MNIST), Control { group: Data, label: "MNIST images", show: |s| s.problem.uses_mnist(), ..BASE };
         /// Number of workers m; the master aggregates m messages per iteration.
-        m: usize = 40, Saddle => 50;
+        m: usize = 40, Saddle => 50, Spambase => 20;
             "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
-        /// Samples per worker n (MNIST: at most the training images over m, 4000/m or 60 000/m).
-        n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp => 100;
+        /// Samples per worker n (MNIST: at most the training images over m, 4000/m or 60 000/m;
+        /// Spambase: 3682/m).
+        n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp => 100, Spambase => 184;
             "n" [data], Int { lo: 1, hi: N_MAX }, Control { group: Data, sym: "n", label: "samples per worker", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
         /// Dimension d of linear regression and mean estimation (the other problems fix it).
         d: usize = 20;
             "d" [data], Int { lo: 1, hi: D_MAX },
             Control { group: Data, sym: "d", label: "dimension", slider: Some((1.0, 100.0, 1.0)), show: |s| s.problem.has_optimum(), ..BASE };
         /// Byzantine fraction α: the first ⌊αm⌋ workers are Byzantine.
-        alpha: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05;
+        alpha: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05, Spambase => 0.15;
             "alpha", Num { lo: 0.0, hi: ALPHA_MAX },
             Control { group: Byzantine, sym: "α", label: "Byzantine fraction", slider: Some((0.0, ALPHA_MAX, 0.01)),
                       note: Some(|s| format!("⌊αm⌋ = {} of {} workers", s.byzantine(), s.m)), ..BASE };
         /// The master's assumed Byzantine fraction β: trimmed mean drops f = ⌊βm⌋ values per side, NBS
         /// the f largest norms; Krum, Multi-Krum, Bulyan, Meamed and NNM assume f Byzantine inputs.
-        beta: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05;
+        beta: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05, Spambase => 0.15;
             "beta", Num { lo: 0.0, hi: BETA_MAX },
             Control { group: Master, sym: "β", label: "assumed fraction", slider: Some((0.0, BETA_MAX, 0.01)),
                       note: Some(|s| format!("trims / screens f = ⌊βm⌋ = {}", s.assumed_f())), ..BASE };
@@ -116,7 +117,7 @@ scenario_table! {
     #[derive(Copy)]
     attack: pub struct AttackParams {
         /// What the Byzantine workers send (or how they poison their data).
-        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp => AttackKind::LabelFlip;
+        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp | Spambase => AttackKind::LabelFlip;
             "attack", Choice(AttackKind::OPTIONS), Control { group: Byzantine, label: "attack", ..BASE };
         /// Same-value attack: every Byzantine worker sends c·1.
         c: f64 = 100.0;
