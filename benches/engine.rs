@@ -6,7 +6,7 @@
 //! Every measurement is printed twice: as a readable line, and as a machine-readable line
 //! `BENCH <target> <key> <value> <unit>` that `scripts/bench_numpy.py` parses.
 //!
-//! Usage: `cargo bench --bench engine [-- [peak] [kernels] [linreg] [mnist] [sweep]]` (no filter =
+//! Usage: `cargo bench --bench engine [-- [peak] [kernels] [linreg] [mnist] [cnn] [sweep]]` (no filter =
 //! all). `bash scripts/bench.sh` runs it with the wasm and NumPy counterparts (docs/performance.md).
 //!
 //! Method: each benchmark is warmed up, then timed in samples of k calls, k chosen so that one sample
@@ -365,6 +365,67 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The CNN of Table 3 (problem=cnn): one iteration's worker gradients, and a test-set pass.
+
+pub const CNN_QUERY: &str = "problem=cnn&m=10&n=400&batch=40&alpha=0&attack=none&agg=mean";
+
+pub fn bench_cnn(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
+    use byzlab::engine::problem::{CNN_BACKWARD_FLOP, CNN_FORWARD_FLOP};
+    say(env, &format!("-- [{}] CNN ({CNN_QUERY})", env.target));
+    let sc = scenario(CNN_QUERY);
+    let prob = problem::build(&sc, &byzlab::engine::data::Datasets::of(Some(data.clone()))).expect("cnn problem");
+    let (m, d) = (prob.workers(), prob.dim());
+    let mut run = Run::new(&sc, Curve::gd(AggSpec::from_key("mean").unwrap()), prob.clone());
+    // 20 steps in, so the ReLUs and the pooling are as sparse as in training.
+    for _ in 0..20 {
+        run.step();
+    }
+    let w = run.w.clone();
+    let batch: Vec<usize> = (0..sc.batch).collect();
+    let opts = GradOpts { batch: Some(&batch), ..GradOpts::default() };
+    let mut g = vec![0.0; d];
+    let sg = measure(env, || {
+        for i in 0..m {
+            prob.grad(i, black_box(&w), &opts, &mut g);
+        }
+        black_box(&g);
+    });
+    let se = measure(env, || {
+        black_box(prob.eval(black_box(&w), 0));
+    });
+    // FLOPs: every forward pass in full; the backward pass at most (all pooled positions active),
+    // so the rate below is an upper bound for the backward part.
+    let images = (m * sc.batch) as f64;
+    let train_flops = images * (CNN_FORWARD_FLOP + CNN_BACKWARD_FLOP) as f64;
+    let fwd_flops = data.n_test as f64 * CNN_FORWARD_FLOP as f64;
+    let (gf_train, gf_eval) = (train_flops / (sg.median_ms * 1e6), fwd_flops / (se.median_ms * 1e6));
+    say(
+        env,
+        &format!(
+            "   {:<44} {:9.3} ms  ({:.0} MFLOP at most, {gf_train:.2} GFLOP/s)",
+            format!("{m} worker gradients, batches of {}", sc.batch),
+            sg.median_ms,
+            train_flops / 1e6
+        ),
+    );
+    say(
+        env,
+        &format!(
+            "   {:<44} {:9.3} ms  ({:.0} MFLOP, {gf_eval:.2} GFLOP/s)",
+            format!("test-set pass ({} images, forward)", data.n_test),
+            se.median_ms,
+            fwd_flops / 1e6
+        ),
+    );
+    say(env, &format!("   forward against the explicit-register peak {:.1} GFLOP/s: {:.0}%", peak.1, 100.0 * gf_eval / peak.1));
+    emit(env, "cnn.grads", sg.median_ms, "ms");
+    emit(env, "cnn.eval", se.median_ms, "ms");
+    emit(env, "cnn.gflops_train", gf_train, "GFLOP/s");
+    emit(env, "cnn.gflops_forward", gf_eval, "GFLOP/s");
+    emit(env, "cnn.forward_of_peak", gf_eval / peak.1, "x");
+}
+
+// ---------------------------------------------------------------------------------------------
 // The breakdown sweep: 6 aggregators × 26 α × 3 seeds × 200 iterations, linear-regression defaults.
 
 pub fn bench_sweep(env: &Env, reps: usize) {
@@ -431,7 +492,7 @@ pub fn bench_kernels(env: &Env, data: &Arc<Dataset>) {
 /// Runs the benchmarks whose names are in `only` (all if empty).
 pub fn run_all(env: &Env, data: &Arc<Dataset>, only: &[String], sweep_reps: usize) {
     let want = |k: &str| only.is_empty() || only.iter().any(|o| o == k);
-    let peak = if want("peak") || want("mnist") { bench_peak(env, "peak") } else { (f64::NAN, f64::NAN) };
+    let peak = if want("peak") || want("mnist") || want("cnn") { bench_peak(env, "peak") } else { (f64::NAN, f64::NAN) };
     if want("kernels") || want("mnist") {
         bench_kernels(env, data);
     }
@@ -440,6 +501,9 @@ pub fn run_all(env: &Env, data: &Arc<Dataset>, only: &[String], sweep_reps: usiz
     }
     if want("mnist") {
         bench_mnist(env, data, peak);
+    }
+    if want("cnn") {
+        bench_cnn(env, data, peak);
     }
     if want("sweep") {
         bench_sweep(env, sweep_reps);

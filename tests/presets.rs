@@ -9,12 +9,14 @@ use byzlab::engine::data::Datasets;
 use byzlab::engine::problem::Cache;
 use byzlab::lab::presets::{self, PresetRun};
 
+/// Computes a preset's table with its rows on two threads (the CLI's path; the page's path, row
+/// by row in small budgets, gives the same table: see the next test) and checks it.
 fn check(id: &str) {
     let p = presets::by_id(id).unwrap();
-    let mut problems = Cache::with_data(Datasets::load(&p.data_needed()).unwrap());
+    let data = Datasets::load(&p.data_needed()).unwrap();
     let t0 = std::time::Instant::now();
     let mut run = PresetRun::new(p);
-    run.run_to_end(&mut problems);
+    run.run_parallel(2, data).unwrap();
     assert!(run.error.is_none(), "{id}: {:?}", run.error);
     println!("## {} ({:.1} s)\n{}", run.preset.title, t0.elapsed().as_secs_f64(), run.markdown());
     for c in run.check_orders() {
@@ -23,6 +25,22 @@ fn check(id: &str) {
     assert!(run.values.iter().all(|v| !v.is_nan()), "{id}: a row has no value");
     let surprises = run.surprises();
     assert!(surprises.is_empty(), "{id}: {surprises:#?}");
+}
+
+/// The page computes a table row by row in small budgets (`run_to_end` is that loop); the CLI and
+/// the checks here spread the rows over threads: the same values and spreads, bit for bit.
+#[test]
+fn a_table_is_the_same_computed_in_budgets_and_on_threads() {
+    let p = presets::by_id("nbs-breakpoint-spambase").unwrap();
+    let data = Datasets::load(&p.data_needed()).unwrap();
+    let mut budgets = PresetRun::new(p.clone());
+    budgets.run_to_end(&mut Cache::with_data(data.clone()));
+    let mut threads = PresetRun::new(p);
+    threads.run_parallel(3, data).unwrap();
+    let bits = |r: &PresetRun| r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&budgets), bits(&threads));
+    assert_eq!(budgets.spreads, threads.spreads);
+    assert!(budgets.values.iter().all(|v| v.is_finite()));
 }
 
 #[test]

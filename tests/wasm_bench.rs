@@ -33,7 +33,7 @@ fn env() -> bench::Env<'static> {
     bench::Env { now, log: &log, target: "wasm", samples: 9 }
 }
 
-/// Peak loops, kernels, linear regression and MNIST (the same code as natively).
+/// Peak loops, kernels, linear regression, MNIST and the CNN (the same code as natively).
 #[wasm_bindgen_test]
 fn engine_benchmarks_in_the_browser() {
     let data = Arc::new(Dataset::from_bytes(include_bytes!("../static/data/mnist5k.bin")).unwrap());
@@ -41,7 +41,7 @@ fn engine_benchmarks_in_the_browser() {
         "byzlab engine benchmarks (wasm32 + simd128, {})",
         web_sys::window().unwrap().navigator().user_agent().unwrap_or_default()
     ));
-    bench::run_all(&env(), &data, &["peak".into(), "kernels".into(), "linreg".into(), "mnist".into()], 1);
+    bench::run_all(&env(), &data, &["peak".into(), "kernels".into(), "linreg".into(), "mnist".into(), "cnn".into()], 1);
 }
 
 /// The breakdown sweep, 6 aggregators × 26 α × 3 seeds × 200 iterations (target: under 3 s).

@@ -267,7 +267,7 @@ impl Lab {
         if sc.algos.contains(&crate::engine::AlgoKind::Bpgd) && sc.bpgd.big_r <= sc.bpgd.r {
             out.push("ByzantinePGD needs R well above r, or perturbations alone count as escapes".into());
         }
-        out.sort();
+        let mut out = crate::engine::linalg::sorted_by(&out, &|a, b| a.cmp(b));
         out.dedup();
         out
     }

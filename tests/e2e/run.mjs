@@ -588,7 +588,7 @@ await test('a panic after the run finished restarts the lab once, which computes
   errors.length = 0;
 });
 
-for (const q of ['?problem=mnist&m=200&n=2000&agg=mean,median,trmean,geomed,krum,bulyan', '?problem=mlp&m=200&n=2000&T=100000']) {
+for (const q of ['?problem=mnist&m=200&n=2000&agg=mean,median,trmean,geomed,krum,bulyan', '?problem=mlp&m=200&n=2000&T=100000', '?problem=cnn&m=40&n=100&batch=10']) {
   await test(`heavy settings compute off the main thread (${q})`, async page => {
     await page.goto(base + q);
     await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 120000 });

@@ -17,6 +17,7 @@ pub const CASES: &[&str] = &[
     "problem=mnist&m=10&n=30&T=4&agg=median,multikrum&attack=labelflip&alpha=0.2",
     "problem=binary&m=10&n=20&T=3&agg=nbs&dro=1&tz=3&attack=intelligent&shift=l2",
     "problem=spambase&T=5&agg=mean,nbs&dro=1&tz=3&attack=aggressive&shift=l1",
+    "problem=cnn&m=6&n=12&batch=4&T=3&agg=median,trmean&attack=labelflip&alpha=0.2",
 ];
 
 /// The traces of every case as one CSV text.

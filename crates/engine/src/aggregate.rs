@@ -23,7 +23,7 @@
 //! every rule is invariant under permutations of its inputs. NaN compares as larger than +∞, so
 //! non-finite inputs are treated as the most extreme values and never cause a panic.
 
-use super::linalg::{dist2, norm, Mat};
+use super::linalg::{dist2, norm, sort_indices, Mat};
 pub use super::scenario::AggParams;
 use super::scenario::{AggKind, AggSpec};
 use std::cmp::Ordering;
@@ -178,10 +178,10 @@ pub fn trimmed_mean(x: &Mat, b: usize, out: &mut [f64]) {
 /// Norm-based screening: average all but the `b` inputs of largest ℓ2 norm.
 pub fn nbs(x: &Mat, b: usize, out: &mut [f64]) {
     let b = b.min(x.rows.saturating_sub(1));
-    let mut idx: Vec<(f64, usize)> = (0..x.rows).map(|i| (norm(x.row(i)), i)).collect();
-    idx.sort_by(|a, c| cmp(a.0, c.0).then_with(|| cmp_vec(x.row(a.1), x.row(c.1))));
-    let keep: Vec<usize> = idx[..x.rows - b].iter().map(|p| p.1).collect();
-    super::linalg::mean_rows(x, keep.into_iter(), out);
+    let norms: Vec<f64> = (0..x.rows).map(|i| norm(x.row(i))).collect();
+    let mut idx: Vec<usize> = (0..x.rows).collect();
+    sort_indices(&mut idx, &|a, c| cmp(norms[a], norms[c]).then_with(|| cmp_vec(x.row(a), x.row(c))));
+    super::linalg::mean_rows(x, idx[..x.rows - b].iter().copied(), out);
 }
 
 /// Start of the Weiszfeld iteration.
@@ -274,7 +274,7 @@ fn krum_scores(dm: &[f64], m: usize, set: &[usize], f: usize) -> Vec<f64> {
 fn krum_order(x: &Mat, dm: &[f64], set: &[usize], f: usize) -> Vec<usize> {
     let scores = krum_scores(dm, x.rows, set, f);
     let mut order: Vec<usize> = (0..set.len()).collect();
-    order.sort_by(|&a, &b| cmp(scores[a], scores[b]).then_with(|| cmp_vec(x.row(set[a]), x.row(set[b]))));
+    sort_indices(&mut order, &|a, b| cmp(scores[a], scores[b]).then_with(|| cmp_vec(x.row(set[a]), x.row(set[b]))));
     order
 }
 
@@ -317,9 +317,10 @@ pub fn bulyan(x: &Mat, f: usize, out: &mut [f64]) {
 
 /// Mean of the `k` values of `v` closest to `center` (ties: smaller value first).
 fn mean_closest(v: &mut [f64], center: f64, k: usize) -> f64 {
-    v.sort_by(|a, b| cmp((a - center).abs(), (b - center).abs()).then_with(|| cmp(*a, *b)));
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut order, &|a, b| cmp((v[a] - center).abs(), (v[b] - center).abs()).then_with(|| cmp(v[a], v[b])));
     let k = k.clamp(1, v.len());
-    v[..k].iter().sum::<f64>() / k as f64
+    order[..k].iter().map(|&i| v[i]).sum::<f64>() / k as f64
 }
 
 /// Meamed: per coordinate, the mean of the m − f values closest to the median.
@@ -365,7 +366,7 @@ pub fn nnm(x: &Mat, f: usize) -> Mat {
     let mut out = Mat::zeros(m, x.cols);
     for i in 0..m {
         let mut nb: Vec<usize> = (0..m).collect();
-        nb.sort_by(|&a, &b| cmp(dm[i * m + a], dm[i * m + b]).then_with(|| cmp_vec(x.row(a), x.row(b))));
+        sort_indices(&mut nb, &|a, b| cmp(dm[i * m + a], dm[i * m + b]).then_with(|| cmp_vec(x.row(a), x.row(b))));
         let row = out.row_mut(i);
         super::linalg::mean_rows(x, nb[..k].iter().copied(), row);
     }
@@ -379,9 +380,10 @@ fn top_direction(x: &Mat, idx: &[usize], weights: &[f64], mu: &[f64]) -> (f64, V
     // rows in a canonical order (by value, then weight). In input order the result depended on the
     // order: rows [0], [−90749.8], [0] gave a start orthogonal to the top eigenvector, so nothing
     // was filtered, while [0], [0], [−90749.8] filtered the outlier out.
-    let mut order: Vec<(usize, f64)> = idx.iter().copied().zip(weights.iter().copied()).collect();
-    order.sort_by(|a, b| cmp_vec(x.row(a.0), x.row(b.0)).then_with(|| cmp(a.1, b.1)));
-    let ys: Vec<Vec<f64>> = order.iter().map(|&(i, w)| x.row(i).iter().zip(mu).map(|(a, b)| w.sqrt() * (a - b)).collect()).collect();
+    let mut order: Vec<usize> = (0..idx.len()).collect();
+    sort_indices(&mut order, &|a, b| cmp_vec(x.row(idx[a]), x.row(idx[b])).then_with(|| cmp(weights[a], weights[b])));
+    let ys: Vec<Vec<f64>> =
+        order.iter().map(|&k| x.row(idx[k]).iter().zip(mu).map(|(a, b)| weights[k].sqrt() * (a - b)).collect()).collect();
     super::linalg::top_direction(&ys, x.cols, 200)
 }
 
@@ -402,7 +404,8 @@ pub fn filter(x: &Mat, f: usize, sigma: f64, out: &mut [f64]) {
         let mut med = vec![0.0; x.cols];
         median(&sub, &mut med);
         let mut near: Vec<usize> = active.clone();
-        near.sort_by(|&a, &b| cmp(dist2(x.row(a), &med), dist2(x.row(b), &med)).then_with(|| cmp_vec(x.row(a), x.row(b))));
+        let d2: Vec<f64> = (0..m).map(|i| dist2(x.row(i), &med)).collect();
+        sort_indices(&mut near, &|a, b| cmp(d2[a], d2[b]).then_with(|| cmp_vec(x.row(a), x.row(b))));
         near.truncate(active.len().saturating_sub(f).max(1));
         let mut mu = vec![0.0; x.cols];
         super::linalg::mean_rows(x, near.iter().copied(), &mut mu);

@@ -402,9 +402,43 @@ pub fn axpy32_rows<const S: usize>(a: &[f32; S], xs: &[&[f32]; S], y: &mut [f32]
     }
 }
 
+/// `y[..4V] += w[t]·x[offsets[t]..][..4V]` for every tap t in order (one [`axpy32`] per tap, bit
+/// for bit) with y held in V vector registers: a convolution's output row, whose taps are the
+/// input rows shifted by each kernel offset. Every `offsets[t] + 4V` must be within x.
+#[inline]
+pub fn axpy32_taps<const V: usize>(w: &[f32], offsets: &[usize], x: &[f32], y: &mut [f32]) {
+    let y = &mut y[..4 * V];
+    let mut acc: [F4; V] = std::array::from_fn(|v| F4::load(&y[4 * v..]));
+    for (&a, &o) in w.iter().zip(offsets) {
+        let a = F4::splat(a);
+        let xs = &x[o..o + 4 * V];
+        for v in 0..V {
+            acc[v] = acc[v] + a * F4::load(&xs[4 * v..]);
+        }
+    }
+    for (v, acc) in acc.iter().enumerate() {
+        acc.store(&mut y[4 * v..]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tap_kernel_is_bit_identical_to_one_axpy_per_tap() {
+        let x: Vec<f32> = (0..300).map(|i| ((i * 37) % 101) as f32 * 0.013 - 0.6).collect();
+        let offsets: Vec<usize> = (0..25).map(|t| (t / 5) * 28 + t % 5).collect();
+        let w: Vec<f32> = (0..25).map(|t| ((t * 11) % 23) as f32 / 23.0 - 0.4).collect();
+        let start: Vec<f32> = (0..24).map(|i| i as f32 * 0.01).collect();
+        let mut one_by_one = start.clone();
+        for (&a, &o) in w.iter().zip(&offsets) {
+            axpy32(a, &x[o..], &mut one_by_one);
+        }
+        let mut taps = start.clone();
+        axpy32_taps::<6>(&w, &offsets, &x, &mut taps);
+        assert!(one_by_one.iter().zip(&taps).all(|(u, v)| u.to_bits() == v.to_bits()));
+    }
 
     #[test]
     fn kernels_agree_with_naive_sums() {

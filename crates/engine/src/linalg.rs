@@ -46,6 +46,20 @@ impl Mat {
 /// Dot product with 4 independent accumulators (lanes k mod 4) combined as (0+1)+(2+3), then the
 /// remainder added in order. `b` must be at least as long as `a`.
 #[inline]
+/// Sorts indices stably by `order`. Every sort in the engine and the app goes through this one
+/// function, so the wasm holds one copy of the standard library's sort instead of one per
+/// comparator (each is several KiB).
+pub fn sort_indices(v: &mut [usize], order: &dyn Fn(usize, usize) -> std::cmp::Ordering) {
+    v.sort_by(|&a, &b| order(a, b));
+}
+
+/// The items of `v` in the stable order of `order` (through [`sort_indices`]).
+pub fn sorted_by<T: Clone>(v: &[T], order: &dyn Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut idx, &|a, b| order(&v[a], &v[b]));
+    idx.into_iter().map(|i| v[i].clone()).collect()
+}
+
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     debug_assert_eq!(a.len(), b.len());
     dot_rows::<1>(b, &[a])[0]

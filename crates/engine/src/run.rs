@@ -260,12 +260,13 @@ impl Run {
     }
 
     /// Test-set metrics of classification problems cost about as much as a gradient round, so they
-    /// are evaluated at most ~200 times per run (and always at the start, at events and at the end).
+    /// are evaluated at most ~200 times per run (fewer where the problem says so; and always at the
+    /// start, at events and at the end).
     fn eval_due(&self, event: Event) -> bool {
         if !self.sc.problem.is_classification() || event != Event::None || self.t == 0 || !self.status.is_running() || self.t >= self.sc.t {
             return true;
         }
-        self.t % self.sc.t.div_ceil(200).max(1) == 0
+        self.t % self.sc.t.div_ceil(self.problem.evals_per_run().max(1)).max(1) == 0
     }
 
     fn record(&mut self, point: &[f64], round: Option<&Round>, event: Event) {

@@ -226,7 +226,7 @@ impl Scratch {
 
 /// In place: logits → softmax probabilities (f64). Non-finite logits give a uniform prediction
 /// rather than NaN probabilities.
-fn softmax(p: &mut [f64]) {
+pub(super) fn softmax(p: &mut [f64]) {
     let c = p.len();
     let mx = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !mx.is_finite() {

@@ -40,7 +40,8 @@ impl Labeled {
         let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
         rng::shuffle(&mut r, &mut idx);
         if s.split == Split::Hetero {
-            idx.sort_by_key(|&j| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] });
+            let label = |j: u32| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] };
+            idx = crate::linalg::sorted_by(&idx, &|&a, &b| label(a).cmp(&label(b)));
         }
         let assign = (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect();
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);

@@ -1,6 +1,6 @@
-//! A small network on the shipped MNIST digits, standing in for the CNN of Yin et al.'s Table 3:
-//! 784 → H ReLU units → 10 classes, cross-entropy, H = 32 (25 450 parameters). It trains in seconds
-//! in the browser.
+//! A small fully connected network on the MNIST digits: 784 → H ReLU units → 10 classes,
+//! cross-entropy, H = 32 (25 450 parameters). It trains in seconds in the browser; the CNN of Yin et
+//! al.'s Table 3 is `problem::cnn`.
 //!
 //! Model: w = [W₁ (H × 784), b₁ (H), W₂ (C × H), b₂ (C)]. The first layer runs in `f32` through the
 //! engine's kernels; the small second layer in `f64`. Initial weights are seeded (He-uniform for W₁,

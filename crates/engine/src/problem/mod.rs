@@ -3,6 +3,7 @@
 //! (`q` = the first q workers are Byzantine, `poison` = how a Byzantine worker's labels are changed).
 
 mod classify;
+mod cnn;
 mod labeled;
 mod linreg;
 mod mean;
@@ -11,6 +12,7 @@ mod quadratic;
 mod saddle;
 
 pub use classify::Classify;
+pub use cnn::{Cnn, BACKWARD_FLOP as CNN_BACKWARD_FLOP, FORWARD_FLOP as CNN_FORWARD_FLOP};
 pub use linreg::LinReg;
 pub use mean::MeanEst;
 pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
@@ -87,6 +89,11 @@ pub trait Problem: Send + Sync {
     fn local_erm(&self, _i: usize, _poison: Poison) -> Option<Vec<f64>> {
         None
     }
+    /// How many times a run evaluates the test metrics at most (at the start, at events and at
+    /// the end always): problems whose evaluation is costly say fewer.
+    fn evals_per_run(&self) -> usize {
+        200
+    }
     /// Whether `GradOpts::batch` is supported.
     fn supports_batch(&self) -> bool {
         false
@@ -110,14 +117,14 @@ pub fn build(s: &Scenario, data: &Datasets) -> Result<Arc<dyn Problem>, String> 
         ProblemKind::LinReg => Arc::new(LinReg::new(s)),
         ProblemKind::Mean => Arc::new(MeanEst::new(s)),
         ProblemKind::Saddle => Arc::new(Saddle::new(s)),
-        ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Spambase => {
+        ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase => {
             let source = s.data_source().unwrap_or(s.data);
             let data =
                 data.get(source).ok_or_else(|| format!("this problem needs the {}, which is not loaded yet", source.label()))?.clone();
-            if s.problem == ProblemKind::Mlp {
-                Arc::new(Mlp::new(s, data))
-            } else {
-                Arc::new(Classify::new(s, data))
+            match s.problem {
+                ProblemKind::Mlp => Arc::new(Mlp::new(s, data)),
+                ProblemKind::Cnn => Arc::new(Cnn::new(s, data)),
+                _ => Arc::new(Classify::new(s, data)),
             }
         }
     })

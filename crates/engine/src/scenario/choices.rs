@@ -36,6 +36,8 @@ named_enum!(
         Mnist = "mnist": "MNIST softmax",
         Binary = "binary": "MNIST odd/even logistic",
         Mlp = "mlp": "MNIST MLP (32 hidden units)",
+        /// Two convolution + max-pooling layers and a dense layer (see `problem::cnn`).
+        Cnn = "cnn": "MNIST CNN (2 conv layers)",
         /// Logistic regression on UCI Spambase's 57 standardised features (the NBS paper's task).
         Spambase = "spambase": "Spambase logistic (57 features)",
     }
@@ -161,7 +163,7 @@ impl AttackKind {
 
 impl ProblemKind {
     pub fn is_classification(self) -> bool {
-        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Spambase)
+        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase)
     }
     /// Whether the problem learns from MNIST images (which set: the `data` key).
     pub fn uses_mnist(self) -> bool {

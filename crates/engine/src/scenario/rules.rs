@@ -62,7 +62,7 @@ impl Scenario {
                     items.push(item.to_string());
                 }
                 let order = |i: &String| p.domain.options().iter().position(|o| o.0 == i);
-                items.sort_by_key(order);
+                let items = crate::linalg::sorted_by(&items, &|a, b| order(a).cmp(&order(b)));
                 if !items.is_empty() {
                     let value = items.iter().map(|i| format!("{}{i}", prefix.unwrap_or(""))).collect::<Vec<_>>().join(",");
                     note(p, p.set(self, &value));

@@ -35,20 +35,20 @@ scenario_table! {
             "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
         /// Samples per worker n (MNIST: at most the training images over m, 4000/m or 60 000/m;
         /// Spambase: 3682/m).
-        n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp => 100, Spambase => 184;
+        n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp | Cnn => 100, Spambase => 184;
             "n" [data], Int { lo: 1, hi: N_MAX }, Control { group: Data, sym: "n", label: "samples per worker", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
         /// Dimension d of linear regression and mean estimation (the other problems fix it).
         d: usize = 20;
             "d" [data], Int { lo: 1, hi: D_MAX },
             Control { group: Data, sym: "d", label: "dimension", slider: Some((1.0, 100.0, 1.0)), show: |s| s.problem.has_optimum(), ..BASE };
         /// Byzantine fraction α: the first ⌊αm⌋ workers are Byzantine.
-        alpha: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05, Spambase => 0.15;
+        alpha: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp | Cnn => 0.05, Spambase => 0.15;
             "alpha", Num { lo: 0.0, hi: ALPHA_MAX },
             Control { group: Byzantine, sym: "α", label: "Byzantine fraction", slider: Some((0.0, ALPHA_MAX, 0.01)),
                       note: Some(|s| format!("⌊αm⌋ = {} of {} workers", s.byzantine(), s.m)), ..BASE };
         /// The master's assumed Byzantine fraction β: trimmed mean drops f = ⌊βm⌋ values per side, NBS
         /// the f largest norms; Krum, Multi-Krum, Bulyan, Meamed and NNM assume f Byzantine inputs.
-        beta: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp => 0.05, Spambase => 0.15;
+        beta: f64 = 0.1, Saddle => 0.4, Mnist | Binary | Mlp | Cnn => 0.05, Spambase => 0.15;
             "beta", Num { lo: 0.0, hi: BETA_MAX },
             Control { group: Master, sym: "β", label: "assumed fraction", slider: Some((0.0, BETA_MAX, 0.01)),
                       note: Some(|s| format!("trims / screens f = ⌊βm⌋ = {}", s.assumed_f())), ..BASE };
@@ -75,7 +75,7 @@ scenario_table! {
         sched: Schedule = Schedule::Const;
             "sched", Choice(Schedule::OPTIONS), Control { label: "step schedule", ..BASE };
         /// Mini-batch per worker and iteration, drawn with replacement; 0 = all local data.
-        batch: usize = 0;
+        batch: usize = 0, Cnn => 10;
             "batch", Int { lo: 0, hi: N_MAX },
             Control { label: "mini-batch per worker (0 = all)", slider: Some((0.0, 200.0, 1.0)), show: |s| s.problem.is_classification(), ..BASE };
         /// Radius of the ball W the iterate is projected on after every step; 0 = no projection.
@@ -117,7 +117,7 @@ scenario_table! {
     #[derive(Copy)]
     attack: pub struct AttackParams {
         /// What the Byzantine workers send (or how they poison their data).
-        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp | Spambase => AttackKind::LabelFlip;
+        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp | Cnn | Spambase => AttackKind::LabelFlip;
             "attack", Choice(AttackKind::OPTIONS), Control { group: Byzantine, label: "attack", ..BASE };
         /// Same-value attack: every Byzantine worker sends c·1.
         c: f64 = 100.0;
