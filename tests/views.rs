@@ -131,3 +131,31 @@ fn diverged_runs_are_marked_above_the_plot_not_drawn_as_errors() {
     let top = layout.plot[1];
     assert!(layout.points.iter().all(|p| p.1 > top + 2), "a point drawn at the top of the axis");
 }
+
+/// A classification run evaluates its test metrics every few iterations (T = 300: every 2nd):
+/// the error curves join the evaluated points into one line per curve, not dots with gaps.
+#[test]
+fn sparsely_evaluated_curves_are_joined_lines() {
+    use byzlab::engine::data::{DataSource, Datasets};
+    let (sc, _) = Scenario::from_query("problem=spambase&agg=mean,nbs&attack=aggressive&T=300");
+    let mut lab = Lab::with_data(sc, Datasets::load(&[DataSource::Spambase]).unwrap());
+    let v = ViewId::from_key("curves").unwrap();
+    while lab.work(v, 100_000) > 0 {}
+    let Plot::Curves(d) = lab.plot(v) else { panic!("not the error curves") };
+    assert_eq!(d.y_label, "test accuracy");
+    for s in &d.series {
+        assert!(s.points.iter().all(|p| p.1.is_finite()), "{}: a NaN point would split the line", s.label);
+        assert!((150..=160).contains(&s.points.len()), "{}: {} points", s.label, s.points.len());
+    }
+    let svg = byzlab::plots::to_svg(960, 600, &lab.plot(v), &byzlab::plots::Style::normal(1.0)).unwrap();
+    // Each solid curve is one polyline through its ~150 points, not ~150 one-point pieces (the
+    // dashed clean run is drawn dash by dash).
+    let solid = d.series.iter().filter(|s| s.dash == byzlab::plots::Dash::Solid).count();
+    let long = svg
+        .split("<polyline")
+        .skip(1)
+        .filter_map(|p| p.split("points=\"").nth(1))
+        .filter(|q| q.split('"').next().unwrap().split(' ').count() >= 150)
+        .count();
+    assert!(solid == 2 && long >= solid, "{long} polylines of 150 points or more for {solid} solid curves");
+}

@@ -100,6 +100,10 @@ impl View for Curves {
 
     fn plot(&self, lab: &Shared) -> Plot {
         let (sc, m) = (&lab.sc, self.metric);
+        // A classification run evaluates its test metrics every few iterations only (see
+        // `Run::eval_due`): the iterations in between are NaN, not gaps, so they are left out and
+        // the curve joins the evaluated points.
+        let points = |t: &crate::engine::trace::Trace| t.records().map(|x| (x.t as f64, m.value(x))).filter(|p| !p.1.is_nan()).collect();
         let mut series: Vec<Series> = lab
             .main
             .runs
@@ -108,7 +112,7 @@ impl View for Curves {
                 label: sc.curve_label(&r.curve),
                 id: super::style_of(&r.curve).0,
                 dash: super::style_of(&r.curve).1,
-                points: r.trace.records().map(|x| (x.t as f64, m.value(x))).collect(),
+                points: points(&r.trace),
                 diverged: matches!(r.status, crate::engine::Status::Diverged(_)),
             })
             .collect();
@@ -117,7 +121,7 @@ impl View for Curves {
                 label: "clean run (α = 0, mean)".into(),
                 id: crate::plots::CLEAN,
                 dash: crate::plots::Dash::Dashed,
-                points: c.trace.records().map(|x| (x.t as f64, m.value(x))).collect(),
+                points: points(&c.trace),
                 diverged: false,
             });
         }
