@@ -717,7 +717,8 @@ await test('a long session keeps memory flat (100 000 iterations, traces decimat
   await page.selectOption('#speed', { label: 'max' });
   // The lab lives in a worker, which reports its wasm memory with every snapshot.
   const mem = () => page.evaluate(() => ({ wasm: window.byzlabWorkerMemory, page: window.wasmBindings.wasm_memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
-  await page.waitForFunction(() => parseInt((document.querySelector('#iteration')?.textContent || '').match(/t = (\d+)/)[1]) >= 20000, null, { timeout: 120000 });
+  // Until the first snapshot the counter may say something else ("t = …" only once the run is built).
+  await page.waitForFunction(() => parseInt(((document.querySelector('#iteration')?.textContent || '').match(/t = (\d+)/) || [])[1] || '0') >= 20000, null, { timeout: 120000 });
   const early = await mem();
   const tEarly = await iteration(page);
   await page.waitForFunction(() => /t = 100000/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 300000 });
