@@ -275,6 +275,17 @@ fn table2() -> Preset {
     }
 }
 
+/// The orderings of Table 3; ours reproduce only the last, and that on the subset only.
+fn table3_orders(trimmed_mean_beats_mean: bool) -> Vec<Order> {
+    let last = "trimmed mean at least as good as the attacked mean";
+    vec![
+        unreproduced(0, 2, "clean mean ≥ median"),
+        unreproduced(0, 3, "clean mean ≥ trimmed mean"),
+        unreproduced(2, 1, "median at least as good as the attacked mean"),
+        if trimmed_mean_beats_mean { order(3, 1, last) } else { unreproduced(3, 1, last) },
+    ]
+}
+
 fn table3() -> Preset {
     Preset {
         id: "yin18-table3",
@@ -285,12 +296,7 @@ fn table3() -> Preset {
         view: view("curves"),
         unit: Unit::Accuracy,
         rows: yin_rows(TABLE3, 0.1, [0.943, 0.773, 0.874, 0.907]),
-        orders: vec![
-            unreproduced(0, 2, "clean mean ≥ median"),
-            unreproduced(0, 3, "clean mean ≥ trimmed mean"),
-            unreproduced(2, 1, "median at least as good as the attacked mean"),
-            order(3, 1, "trimmed mean at least as good as the attacked mean"),
-        ],
+        orders: table3_orders(true),
         matches: "The paper's ordering, clean > trimmed mean > median > attacked mean, with a large drop for the mean.",
         differs: "The paper gives no architecture; ours (problem=cnn) is conv 5×5 × 8 → ReLU → 2×2 max-pool → conv 5×5 × 16 → ReLU → 2×2 max-pool → dense 256 → 10, 5994 parameters, trained on 4000 images (400 per worker, batches of 40 = 10% per step, 300 steps of η = 0.5). One label-flipping worker of ten costs our mean 3.5 points, not 17; the trimmed mean wins back 3 of them, beyond the spread over seeds; the median's 2 points and the clean run's lead over the robust rules lie within it.",
     }
@@ -348,12 +354,7 @@ fn table3_full() -> Preset {
         title: "Yin et al. 2018, Table 3 on the full MNIST set: a convolutional network, 6000 images per worker, m = 10, 10% per step",
         scenario: parse(TABLE3_FULL),
         rows: yin_rows(TABLE3_FULL, 0.1, [0.943, 0.773, 0.874, 0.907]),
-        orders: vec![
-            unreproduced(0, 2, "clean mean ≥ median"),
-            unreproduced(0, 3, "clean mean ≥ trimmed mean"),
-            unreproduced(2, 1, "median at least as good as the attacked mean"),
-            unreproduced(3, 1, "trimmed mean at least as good as the attacked mean"),
-        ],
+        orders: table3_orders(false),
         differs: "The paper's partition (6000 images per worker, batches of 600 = 10% per step) and our CNN (conv 5×5 × 8 → pool → conv 5×5 × 16 → pool → dense, 5994 parameters; the paper gives no architecture), 300 steps of η = 0.5. Our clean CNN beats the paper's (96.4% against 94.3%), but one label-flipping worker of ten costs our mean 0.5 points, not 17, so the trimmed mean cannot be told from it. The coordinate-wise median failed to train in one of three seeds (36.0%; 95.2% and 97.4% in the others), so its range spans the other rows and no ordering can be told apart.",
         ..table3()
     }
