@@ -118,7 +118,7 @@ impl Dataset {
                     let u = |k: usize| u32::from_le_bytes([raw[4 + 4 * k], raw[5 + 4 * k], raw[6 + 4 * k], raw[7 + 4 * k]]) as usize;
                     let (version, count) = (u(0), u(1));
                     // Images: rows, cols, n_test; a table: features, n_test, classes.
-                    let (features, n_test, classes) = if table { (u(2), u(3), u(4)) } else { (u(2) * u(3), u(4), 10) };
+                    let (features, n_test, classes) = if table { (u(2), u(3), u(4)) } else { (u(2).saturating_mul(u(3)), u(4), 10) };
                     let ok = if table { (1..=MAX_FEATURES).contains(&features) && (2..=10).contains(&classes) } else { features == PIXELS };
                     if version != 1 || !ok || n_test >= count || count > MAX_COUNT {
                         return Err(format!("unsupported data header: version {version}, {features} values, {n_test}/{count}"));
