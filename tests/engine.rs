@@ -311,7 +311,7 @@ fn cli_runs_a_query_and_writes_csv() {
         std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(["run", q, "--csv", csv.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(text.lines().next().unwrap(), "curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event");
+    assert_eq!(text.lines().next().unwrap(), "curve,t,err,loss,acc,train_loss,train_acc,diversity,grad_norm,agg_err,spread,w1,w2,event");
     assert_eq!(text.lines().filter(|l| l.starts_with("median,")).count(), 31);
     // The CSV's median curve equals an in-process run of the same query.
     let mut r = build(&sc(q), "median");
@@ -488,7 +488,7 @@ fn dro_runs_on_the_honest_workers_only() {
     let w = r.msgs_at.clone();
     let grad = |i: usize, poison, dro| {
         let mut g = vec![0.0; p.dim()];
-        p.grad(i, &w, &problem::GradOpts { poison, batch: None, dro }, &mut g);
+        p.grad(i, &w, &problem::GradOpts { poison, batch: None, dro, ..Default::default() }, &mut g);
         g
     };
     assert_eq!(r.q, 2);

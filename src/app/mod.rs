@@ -927,7 +927,7 @@ impl App {
                     if !t.done { <progress max="1" value={t.fraction.to_string()}></progress> }
                 </p>
                 <table>
-                    <thead><tr><th>{ t.unit.clone() }</th><th>{"paper"}</th><th>{ format!("ours (range over {} seeds)", presets::ROW_SEEDS) }</th><th>{"ours − paper"}</th></tr></thead>
+                    <thead><tr><th>{ t.unit.clone() }</th><th>{"paper"}</th><th>{"ours (mean over seeds)"}</th><th>{"ours − paper"}</th></tr></thead>
                     <tbody>{ for t.rows.iter().map(|(label, paper, ours, diff)| html! {
                         <tr><th scope="row">{ label.clone() }</th><td>{ paper.clone() }</td><td class="ours">{ ours.clone() }</td><td>{ diff.clone() }</td></tr>
                     }) }</tbody>

@@ -29,6 +29,12 @@ pub enum Unit {
     Slope,
     /// Variance of the honest workers' local models (RSA).
     Spread,
+    /// Adversarial generalization gap: training minus test accuracy, both under the ℓ∞ attack.
+    Gap,
+    /// A ratio of two losses.
+    Ratio,
+    /// The normalized distance of two models.
+    Distance,
 }
 
 impl Unit {
@@ -41,6 +47,9 @@ impl Unit {
             Unit::Probability => "probability",
             Unit::Slope => "log–log slope",
             Unit::Spread => "variance",
+            Unit::Gap => "robust training − test accuracy",
+            Unit::Ratio => "loss ratio",
+            Unit::Distance => "normalized distance √(‖w − w′‖² / (‖w‖² + ‖w′‖²))",
         }
     }
 }
@@ -65,15 +74,36 @@ pub enum Job {
     Escape { sc: Scenario, seeds: u64, stuck: bool },
     /// Fitted slope of log(mean final error) against log(axis value), over `seeds` seeds.
     Slope { sc: Scenario, curve: Curve, axis: Axis, seeds: u64 },
+    /// Theorem 5.2's adversarial term εW·d^{1/q}/√n (constant 1) of the model one run of `curve`
+    /// trains, W = max_k ‖w_k‖_p (see [`theory::adversarial_term`]), ε the training radius.
+    Bound { sc: Scenario, curve: Curve, p: f64 },
+    /// A measure comparing two runs of `curve`, `a` and `b`, seed by seed.
+    Pair { a: Scenario, b: Box<Scenario>, curve: Curve, measure: PairMeasure },
     /// A closed-form value (theory).
     Theory(f64),
+}
+
+/// What a [`Job::Pair`] row measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairMeasure {
+    /// The training loss of `a` over that of `b` after as many gradient updates, averaged over
+    /// `a`'s iterations (the two differ in their mini-batch; `a`'s the larger).
+    LossRatio,
+    /// The normalized distance √(‖w − w′‖² / (‖w‖² + ‖w′‖²)) of the two final models (thesis
+    /// §2.6: `a` and `b` are trained on data sets that differ in one example).
+    Distance,
 }
 
 impl Job {
     /// The scenario the job runs, if it runs one.
     pub fn scenario(&self) -> Option<&Scenario> {
         match self {
-            Job::Final { sc, .. } | Job::Spread { sc, .. } | Job::Escape { sc, .. } | Job::Slope { sc, .. } => Some(sc),
+            Job::Final { sc, .. }
+            | Job::Spread { sc, .. }
+            | Job::Bound { sc, .. }
+            | Job::Pair { a: sc, .. }
+            | Job::Escape { sc, .. }
+            | Job::Slope { sc, .. } => Some(sc),
             Job::Theory(_) => None,
         }
     }
@@ -109,6 +139,9 @@ pub struct Preset {
     pub scenario: Scenario,
     pub view: ViewId,
     pub unit: Unit,
+    /// Seeds of each single-run row (Final, Spread and Bound jobs): the table shows their mean, the
+    /// checks their range.
+    pub seeds: u64,
     pub rows: Vec<Row>,
     /// Orderings the paper reports, checked by `tests/presets.rs`.
     pub orders: Vec<Order>,
@@ -134,9 +167,18 @@ impl Preset {
     pub fn format(&self, v: f64) -> String {
         format_value(self.unit, v)
     }
-    /// Our value of row i with its range over seeds, as the table prints it.
+    /// Whether a row's spread is its mean ± one standard deviation over seeds (the error bars of
+    /// figures that average 10 runs or more) rather than its range.
+    pub fn error_bars(&self) -> bool {
+        self.seeds >= 10
+    }
+    /// Our value of row i with its range over seeds (or ± its standard deviation), as the table
+    /// prints it.
     pub fn format_ours(&self, i: usize, v: f64, spread: Option<(f64, f64)>) -> String {
         match spread {
+            Some((lo, hi)) if v.is_finite() && self.error_bars() => {
+                format!("{} ± {}", self.format_row(i, v), self.format_row(i, (hi - lo) / 2.0))
+            }
             Some((lo, hi)) if v.is_finite() && (hi - lo).abs() > 0.0 => {
                 format!("{} ({}–{})", self.format_row(i, v), self.format_row(i, lo), self.format_row(i, hi))
             }
@@ -161,9 +203,9 @@ pub fn format_value(unit: Unit, v: f64) -> String {
     }
     match unit {
         Unit::Accuracy => format!("{:.1}", 100.0 * v),
-        Unit::Misclass | Unit::Probability => format!("{v:.3}"),
-        Unit::Error | Unit::Spread => format!("{v:.3e}"),
-        Unit::Slope => format!("{v:.2}"),
+        Unit::Misclass | Unit::Probability | Unit::Gap => format!("{v:.3}"),
+        Unit::Error | Unit::Spread | Unit::Distance => format!("{v:.3e}"),
+        Unit::Slope | Unit::Ratio => format!("{v:.2}"),
     }
 }
 
@@ -232,6 +274,10 @@ pub fn all() -> &'static [Preset] {
         out.push(nbs_table1());
         out.push(nbs_breakpoint());
         out.push(nbs_breakpoint_spambase());
+        out.push(diversity_fig22());
+        out.push(stability_fig23());
+        out.push(adv_fig52());
+        out.push(adv_fig53());
         out.push(stuck());
         out.push(rates());
         out
@@ -263,6 +309,7 @@ fn table2() -> Preset {
         scenario: parse(TABLE2),
         view: view("curves"),
         unit: Unit::Accuracy,
+        seeds: ROW_SEEDS,
         rows: yin_rows(TABLE2, 0.05, [0.880, 0.768, 0.872, 0.869]),
         orders: vec![
             order(0, 2, "clean mean ≥ median"),
@@ -295,6 +342,7 @@ fn table3() -> Preset {
         scenario: parse(TABLE3),
         view: view("curves"),
         unit: Unit::Accuracy,
+        seeds: ROW_SEEDS,
         rows: yin_rows(TABLE3, 0.1, [0.943, 0.773, 0.874, 0.907]),
         orders: table3_orders(true),
         matches: "The paper's ordering, clean > trimmed mean > median > attacked mean, with a large drop for the mean.",
@@ -322,6 +370,7 @@ fn table4() -> Preset {
         scenario: parse(TABLE4),
         view: view("curves"),
         unit: Unit::Accuracy,
+        seeds: ROW_SEEDS,
         rows: table4_rows(TABLE4),
         orders: vec![unreproduced(0, 2, "clean mean ≥ median"), unreproduced(2, 1, "median beats the attacked mean")],
         matches: "The ordering: clean ≥ median > mean, one round of communication.",
@@ -429,6 +478,7 @@ fn rsa() -> Vec<Preset> {
             scenario: parse(&q4),
             view: view("curves"),
             unit: Unit::Accuracy,
+            seeds: ROW_SEEDS,
             rows: rows4,
             orders: vec![
                 order(at(0, RSA_ROW), at(0, MEDIAN), "q = 4: RSA ahead of the median"),
@@ -448,6 +498,7 @@ fn rsa() -> Vec<Preset> {
             scenario: parse(&q5),
             view: view("curves"),
             unit: Unit::Accuracy,
+            seeds: ROW_SEEDS,
             rows: rows5,
             orders: vec![
                 order(at(0, GEOMED), at(0, SGD), "q = 4: SGD fails, GeoMed does not"),
@@ -467,6 +518,7 @@ fn rsa() -> Vec<Preset> {
             scenario: parse(&q10),
             view: view("curves"),
             unit: Unit::Accuracy,
+            seeds: ROW_SEEDS,
             rows: rows10,
             orders: vec![
                 unreproduced(at(0, RSA_ROW), at(0, GEOMED), "q = 4: RSA beats GeoMed"),
@@ -490,6 +542,7 @@ fn rsa() -> Vec<Preset> {
                 scenario: parse(&q),
                 view: view("curves"),
                 unit: Unit::Accuracy,
+                seeds: ROW_SEEDS,
                 rows: lams.iter().map(|l| row(format!("λ = {l}"), Paper::Text(if *l == 0.03 { "best region" } else { "lower" }), fin(&format!("{q}&lam={l}"), "rsa"))).collect(),
                 orders: vec![order(2, 0, "small λ: slow fusion, lower accuracy"), order(2, 4, "large λ: a remarkable error")],
                 matches: "An inverted U: too small a λ does not pull the local models together, too large a λ lets every message move the master a lot.",
@@ -510,6 +563,7 @@ fn rsa() -> Vec<Preset> {
                 scenario: parse(&format!("{q}&norm=l1&lam=0.1")),
                 view: view("curves"),
                 unit: Unit::Accuracy,
+                seeds: ROW_SEEDS,
                 rows,
                 orders: vec![
                     order(0, 2, "ℓ1 beats ℓ∞"),
@@ -580,6 +634,7 @@ fn nbs_table1() -> Preset {
         scenario: parse(&format!("{NBS}&attack=aggressive&shift=l1&dro=1&agg=mean,nbs")),
         view: view("curves"),
         unit: Unit::Misclass,
+        seeds: ROW_SEEDS,
         rows,
         orders,
         matches: "The cross pattern: under the aggressive attack (−10g) the screening methods win and ERM and DRO collapse; under the intelligent attack DRO beats ERM; NBS + DRO beats NBS under the shifts of E2–E4.",
@@ -598,6 +653,7 @@ fn nbs_breakpoint() -> Preset {
         scenario: parse(&format!("{q}&alpha=0.3&beta=0.3")),
         view: view("breakdown"),
         unit: Unit::Error,
+        seeds: ROW_SEEDS,
         rows: alphas
             .iter()
             .map(|a| {
@@ -623,6 +679,7 @@ fn nbs_breakpoint_spambase() -> Preset {
         scenario: parse(&format!("{q}&alpha=0.35&beta=0.35")),
         view: view("curves"),
         unit: Unit::Misclass,
+        seeds: ROW_SEEDS,
         rows: alphas
             .iter()
             .map(|a| {
@@ -638,6 +695,185 @@ fn nbs_breakpoint_spambase() -> Preset {
         orders: vec![order(2, 3, "NBS holds at α = 0.3 and fails past ⅓ (α = 0.35)"), order(0, 4, "NBS holds at α = 0.1 and fails at α = 0.4")],
         matches: "Test misclassification stays near the clean 0.08 while 2α/(1 − β) < 1 (α ≤ 0.3) and jumps to the majority-class error or worse past ⅓: every Byzantine worker sends −g_min, which screening never removes.",
         differs: "The paper states the breakpoint and argues it with a 10-update example; it has no Spambase run of it. Ours uses Table I's set-up (η = 1, T = 300) with α = β.",
+    }
+}
+
+/// Figure 2.2(a): the training loss of large-batch SGD (B = 512) over small-batch SGD (B = 16)
+/// after the same number of gradient updates, against the replication factor, with and without
+/// DropConnect (logistic regression on two classes: MNIST odd/even in place of CIFAR-10).
+fn diversity_fig22() -> Preset {
+    // One learner on the 4000 training images; 10 240 gradient updates: 640 steps of 16, 20 of 512.
+    let q = "problem=binary&m=1&n=4000&alpha=0&beta=0&attack=none&agg=mean&eta=0.5";
+    let ratio = |r: usize, p: f64| {
+        let num = parse(&format!("{q}&batch=512&T=20&rep={r}&drop={p}"));
+        let den = parse(&format!("{q}&batch=16&T=640&rep={r}&drop={p}"));
+        Job::Pair { curve: curve(&num, "mean"), a: num, b: Box::new(den), measure: PairMeasure::LossRatio }
+    };
+    let mut rows = Vec::new();
+    for p in [0.0, 0.5] {
+        for r in [1, 2, 4, 8] {
+            let dc = if p > 0.0 { format!(", DropConnect p = {p}") } else { String::new() };
+            rows.push(row(format!("{r}-replication{dc}: loss(B = 512) / loss(B = 16)"), Paper::Text("plot only"), ratio(r, p)));
+        }
+    }
+    Preset {
+        id: "yin-thesis-fig2.2",
+        short: "Thesis ch. 2 · Fig. 2.2(a)",
+        title: "Yin's thesis, Figure 2.2(a): large- over small-batch training loss after the same number of gradient updates, against data replication, with and without DropConnect",
+        source: "Dong Yin's thesis, ch. 2 (Yin et al., AISTATS 2018), §2.6 and Figure 2.2(a)",
+        scenario: parse(&format!("{q}&batch=512&T=20&rep=4")),
+        view: view("curves"),
+        unit: Unit::Ratio,
+        seeds: 10,
+        rows,
+        orders: vec![
+            order(0, 3, "more replication, a larger loss ratio (1 vs 8)"),
+            unreproduced(0, 1, "more replication, a larger loss ratio (1 vs 2)"),
+            order(7, 3, "DropConnect helps the large batch (8-replication)"),
+            order(4, 0, "DropConnect helps the large batch (no replication)"),
+        ],
+        matches: "Replication lowers gradient diversity, and the large batch falls further behind the small one at the same number of updates (ours: from 2.40 without replication to 5.63 at r = 8); DropConnect raises diversity and narrows the gap (to 1.80 and 3.30). From r = 1 to r = 2 the mean ratio grows by less than one standard deviation over seeds.",
+        differs: "The thesis trains logistic regression on two CIFAR-10 classes and tunes the step size of every configuration; ours is MNIST odd/even (4000 training images, one learner) with one step η = 0.5 on the batch's mean gradient for both batch sizes. In the thesis's form (2.2), a step γ on the batch's sum, that is γ = η/B: the large batch moves each example 32 times less per step. With the same γ for both (η = 16 at B = 512, Theorem 2.1's premise), B = 512 is far past B_D (about 30 to 100 at these iterates) and its loss stays 30 times the small batch's (12.6 against 0.40 at r = 1, one seed), whatever r. Like the thesis we average the ratio over the iterations (the 20 of B = 512 against iterations 32, 64, …, 640 of B = 16: 10 240 updates), on the training loss of up to 1000 training examples; 10 seeds, ± one standard deviation. Replication r keeps a random 1/r of the images and repeats them r times; DropConnect drops each gradient coordinate with probability p, unscaled, as the thesis defines it.",
+    }
+}
+
+/// Figure 2.3(a): the distance between the models mini-batch SGD trains on two data sets that differ
+/// in one example, after the same number of passes, against the batch size (softmax regression on
+/// MNIST in place of a CNN on CIFAR-10).
+fn stability_fig23() -> Preset {
+    let q = "problem=mnist&m=1&n=1000&alpha=0&beta=0&attack=none&agg=mean";
+    // 20 passes over the 1000 images at every batch size, with the thesis's step γ on the sum of
+    // the batch's gradients (2.2): η = γ·B on their mean.
+    let gamma = 0.005;
+    let rows = [10usize, 50, 250, 1000]
+        .iter()
+        .map(|&b| {
+            let (t, eta) = (20 * 1000 / b, gamma * b as f64);
+            let a = parse(&format!("{q}&batch={b}&T={t}&eta={eta}"));
+            let other = parse(&format!("{q}&batch={b}&T={t}&eta={eta}&swap=1"));
+            let job = Job::Pair { curve: curve(&a, "mean"), a, b: Box::new(other), measure: PairMeasure::Distance };
+            row(format!("B = {b} ({t} iterations, η = γB = {eta})"), Paper::Text("grows with B"), job)
+        })
+        .collect();
+    Preset {
+        id: "yin-thesis-fig2.3",
+        short: "Thesis ch. 2 · Fig. 2.3(a)",
+        title: "Yin's thesis, Figure 2.3(a): stability — the normalized distance between the models trained on two data sets that differ in one example, against the batch size",
+        source: "Dong Yin's thesis, ch. 2 (Yin et al., AISTATS 2018), §2.5–2.6 and Figure 2.3(a)",
+        scenario: parse(&format!("{q}&batch=250&T=80&eta=1.25&swap=1")),
+        view: view("curves"),
+        unit: Unit::Distance,
+        seeds: 10,
+        rows,
+        orders: vec![
+            order(0, 3, "a larger batch is less stable (B = 10 vs 1000)"),
+            unreproduced(1, 2, "a larger batch is less stable (B = 50 vs 250)"),
+        ],
+        matches: "The two models drift further apart the larger the batch, at the same number of passes and the same step γ per example: large batches lose stability (and with it the generalization guarantee stability gives). Ours: from 0.024 at B = 10 and 50 to 0.031 at 250 and 0.140 at 1000.",
+        differs: "The thesis trains a CNN on CIFAR-10 and plots the distance against the number of passes; ours is softmax regression on 1000 MNIST images (one learner), after 20 passes, with the thesis's step γ = 0.005 on the batch's sum of gradients (η = γB on their mean). With one η on the mean for every B instead, the distance shrinks with B (0.037 at B = 10 to 0.011 at 1000 with η = 0.5): each pass then moves every example B times less. The two data sets differ in their first example, replaced by an image neither holds otherwise; both runs draw the same mini-batch indices (the same seed), so only that example differs. 10 seeds, ± one standard deviation; from B = 50 to 250 the mean grows by less than that.",
+    }
+}
+
+/// The set-up of the thesis's §5.6 linear experiments: one learner (m = 1, no Byzantine worker)
+/// trains the softmax model on n = 1000 training images (a fresh draw per seed) by mini-batch SGD
+/// (B = 50, η = 0.1, T = 1000 iterations = 50 epochs) on objective (5.8) at radius ε, and is tested
+/// under the exact ℓ∞ attack of the same ε.
+const ADV: &str = "problem=mnist&m=1&n=1000&alpha=0&beta=0&attack=none&agg=mean&batch=50&eta=0.1&T=1000&shift=linf";
+
+fn adv(eps: f64, extra: &str) -> String {
+    format!("{ADV}&adv={eps}&shift_eps={eps}{extra}")
+}
+
+/// Figure 5.2: the adversarial generalization gap against ε and the ℓ1 penalty λ.
+fn adv_fig52() -> Preset {
+    let lambdas = [0.0, 0.002, 0.005];
+    let mut rows = Vec::new();
+    for eps in [0.0, 0.05, 0.1] {
+        for l in lambdas {
+            rows.push(row(format!("ε = {eps}, λ = {l}"), Paper::Text("plot only"), fin(&adv(eps, &format!("&l1={l}")), "mean")));
+        }
+    }
+    for l in [0.0, 0.005] {
+        let sc = parse(&adv(0.05, &format!("&l1={l}")));
+        rows.push(row(
+            format!("ε = 0.05, λ = {l}: Theorem 5.2's term εW₁/√n (p = 1, c = 1)"),
+            Paper::Text("shrinks with ‖W‖₁"),
+            Job::Bound { curve: curve(&sc, "mean"), sc, p: 1.0 },
+        ));
+    }
+    Preset {
+        id: "yin-thesis-fig5.2",
+        short: "Thesis ch. 5 · Fig. 5.2",
+        title: "Yin's thesis, Figure 5.2: the adversarial generalization gap of ℓ∞-adversarially trained linear classifiers against ε and the ℓ1 penalty λ (MNIST, n = 1000)",
+        source: "Dong Yin's thesis, ch. 5 (Yin, Ramchandran, Bartlett, ICML 2019), §5.6 and Theorem 5.2",
+        scenario: parse(&adv(0.05, "&l1=0.002")),
+        view: view("curves"),
+        unit: Unit::Gap,
+        seeds: 10,
+        rows,
+        orders: vec![
+            order(2, 0, "ε = 0: a larger λ gives a smaller gap"),
+            unreproduced(5, 3, "ε = 0.05: a larger λ gives a smaller gap"),
+            unreproduced(8, 6, "ε = 0.1: a larger λ gives a smaller gap"),
+            order(10, 9, "the ℓ1 penalty shrinks Theorem 5.2's term (W₁)"),
+        ],
+        matches: "The gap shrinks as λ grows (ℓ1 regularization helps adversarial generalization), and Theorem 5.2's dimension-free p = 1 term shrinks with ‖W‖₁.",
+        differs: concat!(
+            "Ours: the mean gap falls with λ at ε = 0 and 0.05 (by 0.033 and 0.017), beyond one standard deviation over 10 seeds at ε = 0 only; at ε = 0.1 λ makes no difference. ",
+            "Our gap also falls as ε grows (0.096, 0.084, 0.043 at λ = 0): at ε = 0.1 a linear model fits only about 56% of its training images robustly, so its training and test errors are both large and close. ",
+            "The thesis gives Figures 5.2–5.4 as plots only, without their ε and λ grids, step sizes or epochs; ours: B = 50, η = 0.1, 50 epochs, 10 seeds per row as in the thesis (each draws its own 1000 training images; ± is one standard deviation), the 1000 test images of the shipped subset. ",
+            "The adversarial examples are the closed form (each class pair's margin loses ε‖w_y − w_k‖₁): the 0–1 errors are exact, the trained loss is the cross-entropy of those worst-case margins, an upper bound of the worst cross-entropy (exact for two classes). The ball is not clipped to [0, 1]. ",
+            "The bound rows are Theorem 5.2's term with constant 1 and W the trained model's largest row norm: a scale, not a prediction of the gap."
+        ),
+    }
+}
+
+/// Figure 5.3: the adversarial generalization gap against ε and the input dimension d (λ = 0).
+fn adv_fig53() -> Preset {
+    let dims = [196, 784, 3136];
+    let mut rows = Vec::new();
+    for eps in [0.02, 0.05] {
+        for d in dims {
+            rows.push(row(format!("ε = {eps}, d = {d}"), Paper::Text("plot only"), fin(&adv(eps, &format!("&pix={d}")), "mean")));
+        }
+    }
+    for p in [2.0, 1.0] {
+        for d in dims {
+            let sc = parse(&adv(0.05, &format!("&pix={d}")));
+            let (name, paper) =
+                if p == 2.0 { ("εW₂√d/√n (p = 2", "grows like √d") } else { ("εW₁/√n (p = 1", "no d factor") };
+            rows.push(row(
+                format!("ε = 0.05, d = {d}: Theorem 5.2's term {name}, c = 1)"),
+                Paper::Text(paper),
+                Job::Bound { curve: curve(&sc, "mean"), sc, p },
+            ));
+        }
+    }
+    Preset {
+        id: "yin-thesis-fig5.3",
+        short: "Thesis ch. 5 · Fig. 5.3",
+        title: "Yin's thesis, Figure 5.3: the adversarial generalization gap against ε and the dimension d (images down-sampled to 196 or up-sampled to 3136 pixels, same ℓ2 norms; λ = 0)",
+        source: "Dong Yin's thesis, ch. 5 (Yin, Ramchandran, Bartlett, ICML 2019), §5.6 and Theorem 5.2",
+        scenario: parse(&adv(0.02, "&pix=3136")),
+        view: view("curves"),
+        unit: Unit::Gap,
+        seeds: 10,
+        rows,
+        orders: vec![
+            order(0, 1, "ε = 0.02: a larger d gives a larger gap (196 vs 784)"),
+            unreproduced(1, 2, "ε = 0.02: a larger d gives a larger gap (784 vs 3136)"),
+            unreproduced(0, 2, "ε = 0.02: a larger d gives a larger gap (196 vs 3136)"),
+            unreproduced(3, 5, "ε = 0.05: a larger d gives a larger gap (196 vs 3136)"),
+            order(6, 8, "Theorem 5.2's p = 2 term grows with d"),
+        ],
+        matches: "From 196 to 784 pixels the gap grows, as Theorem 5.2's p = 2 term does (like √d times W₂); the p = 1 term has no d factor.",
+        differs: concat!(
+            "Ours: the gap grows from d = 196 to 784 (0.078 to 0.109 at ε = 0.02) but not to 3136 (0.091), and at ε = 0.05 the 3136-pixel gap is the smallest (0.043). ",
+            "The up-sampled problem is the harder one, which shows in its errors rather than its gap: a 56 × 56 image's pixels are halved, so the ball of radius ε around it moves a 784-pixel equivalent model as a ball of 2ε would, and at ε = 0.05 the model fits about 57% of its training images robustly: both errors are large. ",
+            "The thesis gives Figures 5.2–5.4 as plots only, without their ε grid, step sizes or epochs; ours: λ = 0, B = 50, η = 0.1, 50 epochs, 10 seeds per row as in the thesis (each draws its own 1000 training images; ± is one standard deviation), the 1000 test images of the shipped subset. ",
+            "The adversarial examples are the closed form (each class pair's margin loses ε‖w_y − w_k‖₁): the 0–1 errors are exact, the trained loss is the cross-entropy of those worst-case margins, an upper bound of the worst cross-entropy (exact for two classes). The ball is not clipped to [0, 1]. ",
+            "The bound rows are Theorem 5.2's term with constant 1 and W the trained model's largest row norm: a scale, not a prediction of the gap."
+        ),
     }
 }
 
@@ -668,6 +904,7 @@ fn stuck() -> Preset {
         scenario: parse(&format!("{STUCK}&delta=0.1&Q=3")),
         view: view("saddle"),
         unit: Unit::Probability,
+        seeds: ROW_SEEDS,
         rows,
         orders: vec![order(7, 4, "more rounds escape more often")],
         matches: "The formula (2/π)(arcsin x + x√(1 − x²)) within binomial error (±0.035 at 200 seeds), and 1 − P_stuck^Q.",
@@ -692,6 +929,7 @@ fn rates() -> Preset {
         scenario: parse(&format!("{qa}&agg=median,trmean")),
         view: view("rates"),
         unit: Unit::Slope,
+        seeds: ROW_SEEDS,
         rows: vec![
             row("median, α = 0: slope against m (n = 50)", Paper::Num(-0.5), slope(&format!("{q}&n=50"), "median", "m", &ms)),
             row("trimmed mean, α = 0: slope against m (n = 50)", Paper::Num(-0.5), slope(&format!("{q}&n=50"), "trmean", "m", &ms)),
@@ -708,7 +946,8 @@ fn rates() -> Preset {
 // ----------------------------------------------------------------------------------------------
 // Running a preset's table.
 
-/// Seeds of every single-run row: the table shows their mean, the checks their spread.
+/// Seeds of a single-run row unless the preset says otherwise (the thesis's ch. 5 figures average
+/// 10 runs, and so do their presets).
 pub const ROW_SEEDS: u64 = 3;
 
 enum Active {
@@ -718,6 +957,9 @@ enum Active {
         curve: Curve,
         got: Vec<f64>,
         run: Run,
+        /// A pair row: the second scenario and the measure, and the seed's first run once it is done.
+        pair: Option<(Box<Scenario>, PairMeasure)>,
+        first: Option<Box<Run>>,
     },
     Escape {
         runs_left: u64,
@@ -762,9 +1004,10 @@ impl Check {
 }
 
 /// Iterations a job takes at most (runs may stop early), for the progress estimate.
-fn cost(job: &Job) -> usize {
+fn cost(job: &Job, seeds: u64) -> usize {
     match job {
-        Job::Final { sc, .. } | Job::Spread { sc, .. } => ROW_SEEDS as usize * sc.t,
+        Job::Final { sc, .. } | Job::Spread { sc, .. } | Job::Bound { sc, .. } => seeds as usize * sc.t,
+        Job::Pair { a, b, .. } => seeds as usize * (a.t + b.t),
         Job::Escape { sc, seeds, .. } => *seeds as usize * sc.t,
         Job::Slope { sc, axis, seeds, .. } => axis.len() * *seeds as usize * sc.t,
         Job::Theory(_) => 0,
@@ -791,7 +1034,7 @@ pub struct PresetRun {
 impl PresetRun {
     pub fn new(preset: Preset) -> PresetRun {
         let n = preset.rows.len();
-        let total = preset.rows.iter().map(|r| cost(&r.job)).sum();
+        let total = preset.rows.iter().map(|r| cost(&r.job, preset.seeds)).sum();
         PresetRun {
             preset,
             values: vec![f64::NAN; n],
@@ -843,7 +1086,7 @@ impl PresetRun {
             self.next += 1;
         }
         self.active = None;
-        self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job)).sum();
+        self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job, self.preset.seeds)).sum();
     }
 
     /// Computes every row on `threads` threads (native only): the same table, bit for bit, as
@@ -877,11 +1120,45 @@ impl PresetRun {
         }
     }
 
-    fn run_of(sc: &Scenario, curve: Curve, k: u64, problems: &mut Cache) -> Result<Run, String> {
+    /// Seed k of `curve` in `sc`. A row keeps the final values only, so its metrics are evaluated at
+    /// the end only, unless the row compares whole curves (a ratio row: `evals` times, evenly).
+    fn run_of(sc: &Scenario, curve: Curve, k: u64, evals: Option<usize>, problems: &mut Cache) -> Result<Run, String> {
         let s = Scenario { seed: sc.seed.wrapping_add(k), ..sc.clone() };
         let mut r = Run::new(&s, curve, problems.get(&s)?);
-        r.trace = crate::engine::trace::Trace::with_capacity(64);
+        r.trace = crate::engine::trace::Trace::with_capacity(if evals.is_some() { s.t + 1 } else { 64 });
+        r.evals = evals.unwrap_or(0);
         Ok(r)
+    }
+
+    /// How often the runs of a pair row evaluate: a loss ratio compares whole curves, so both
+    /// runs are evaluated at `a`'s iterations (`b`'s every B_a/B_b-th, after as many updates).
+    fn pair_evals(a: &Scenario, measure: PairMeasure) -> Option<usize> {
+        (measure == PairMeasure::LossRatio).then_some(a.t)
+    }
+
+    /// A pair row's value for one seed.
+    fn pair_value(measure: PairMeasure, a: &Run, b: &Run) -> f64 {
+        match measure {
+            PairMeasure::LossRatio => {
+                // The mean over a's evaluated iterations t ≥ 1 of its training loss over b's at
+                // iteration t·B_a/B_b.
+                let losses = |r: &Run| -> std::collections::BTreeMap<usize, f64> {
+                    r.trace.records().filter(|x| x.train_loss.is_finite()).map(|x| (x.t, x.train_loss)).collect()
+                };
+                let (la, lb) = (losses(a), losses(b));
+                let scale = a.sc.batch / b.sc.batch.max(1);
+                let ratios: Vec<f64> = la.iter().filter(|p| *p.0 >= 1).filter_map(|(t, l)| lb.get(&(t * scale)).map(|d| l / d)).collect();
+                if ratios.is_empty() {
+                    f64::NAN
+                } else {
+                    ratios.iter().sum::<f64>() / ratios.len() as f64
+                }
+            }
+            PairMeasure::Distance => {
+                let sq = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>();
+                (crate::engine::linalg::dist2(&a.w, &b.w) / (sq(&a.w) + sq(&b.w))).sqrt()
+            }
+        }
     }
 
     fn start(&mut self, job: &Job, problems: &mut Cache) -> Result<Option<Active>, String> {
@@ -890,9 +1167,22 @@ impl PresetRun {
                 self.values[self.next] = *v;
                 None
             }
-            Job::Final { sc, curve } | Job::Spread { sc, curve } => {
-                Some(Active::Runs { run: Self::run_of(sc, *curve, 0, problems)?, sc: sc.clone(), curve: *curve, got: Vec::new() })
-            }
+            Job::Final { sc, curve } | Job::Spread { sc, curve } | Job::Bound { sc, curve, .. } => Some(Active::Runs {
+                run: Self::run_of(sc, *curve, 0, None, problems)?,
+                sc: sc.clone(),
+                curve: *curve,
+                got: Vec::new(),
+                pair: None,
+                first: None,
+            }),
+            Job::Pair { a, b, curve, measure } => Some(Active::Runs {
+                run: Self::run_of(a, *curve, 0, Self::pair_evals(a, *measure), problems)?,
+                sc: a.clone(),
+                curve: *curve,
+                got: Vec::new(),
+                pair: Some((b.clone(), *measure)),
+                first: None,
+            }),
             Job::Escape { sc, seeds, stuck } => Some(Active::Escape {
                 runs_left: *seeds,
                 next_seed: 0,
@@ -913,6 +1203,9 @@ impl PresetRun {
     fn value_of(&self, r: &Run) -> f64 {
         match &self.preset.rows[self.next].job {
             Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
+            Job::Bound { p, .. } => theory::adversarial_term(r.sc.adv, &r.w, r.sc.problem.classes(), r.sc.m * r.sc.n, *p),
+            _ if r.final_metric().is_infinite() => f64::INFINITY,
+            _ if self.preset.unit == Unit::Gap => r.last().map_or(f64::NAN, |x| x.train_acc - x.acc),
             _ if self.preset.unit == Unit::Accuracy => {
                 r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc })
             }
@@ -942,14 +1235,29 @@ impl PresetRun {
             let before = done;
             let mut active = self.active.take().expect("active job");
             let finished: Option<(f64, Option<(f64, f64)>)> = match &mut active {
-                Active::Runs { sc, curve, got, run } => {
+                Active::Runs { sc, curve, got, run, pair, first } => {
                     done += 1;
                     if run.step() {
                         None
+                    } else if let (Some((b, measure)), None) = (pair.as_ref(), first.as_ref()) {
+                        // A pair's first run is done: the same seed's second run next.
+                        match Self::run_of(b, *curve, got.len() as u64, Self::pair_evals(sc, *measure), problems) {
+                            Ok(r) => *first = Some(Box::new(std::mem::replace(run, r))),
+                            Err(e) => {
+                                self.error = Some(e);
+                                return done;
+                            }
+                        }
+                        None
                     } else {
-                        got.push(self.value_of(run));
-                        if (got.len() as u64) < ROW_SEEDS {
-                            match Self::run_of(sc, *curve, got.len() as u64, problems) {
+                        let v = match (first.take(), pair.as_ref()) {
+                            (Some(a), Some((_, measure))) => Self::pair_value(*measure, &a, run),
+                            _ => self.value_of(run),
+                        };
+                        got.push(v);
+                        if (got.len() as u64) < self.preset.seeds {
+                            let evals = pair.as_ref().and_then(|(_, m)| Self::pair_evals(sc, *m));
+                            match Self::run_of(sc, *curve, got.len() as u64, evals, problems) {
                                 Ok(r) => *run = r,
                                 Err(e) => {
                                     self.error = Some(e);
@@ -959,9 +1267,14 @@ impl PresetRun {
                             None
                         } else {
                             let mean = got.iter().sum::<f64>() / got.len() as f64;
-                            let lo = got.iter().copied().fold(f64::INFINITY, f64::min);
-                            let hi = got.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                            Some((mean, Some((lo, hi))))
+                            if self.preset.error_bars() {
+                                let sd = (got.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (got.len() - 1) as f64).sqrt();
+                                Some((mean, Some((mean - sd, mean + sd))))
+                            } else {
+                                let lo = got.iter().copied().fold(f64::INFINITY, f64::min);
+                                let hi = got.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                                Some((mean, Some((lo, hi))))
+                            }
                         }
                     }
                 }
@@ -1022,7 +1335,7 @@ impl PresetRun {
                     self.values[self.next] = v;
                     self.spreads[self.next] = spread;
                     self.next += 1;
-                    self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job)).sum();
+                    self.done = self.preset.rows[..self.next].iter().map(|r| cost(&r.job, self.preset.seeds)).sum();
                 }
                 None => self.active = Some(active),
             }
@@ -1103,7 +1416,13 @@ impl PresetRun {
                     (Paper::Num(x), Paper::Num(y)) => format!("; paper: {}", self.effect(b, *x, *y)),
                     _ => String::new(),
                 };
-                let within = if overlap { format!(", within the spread over {ROW_SEEDS} seeds") } else { String::new() };
+                let within = if overlap && p.error_bars() {
+                    format!(", within ± one standard deviation over {} seeds", p.seeds)
+                } else if overlap {
+                    format!(", within the spread over {} seeds", p.seeds)
+                } else {
+                    String::new()
+                };
                 let text = format!(
                     "{}: {ours}{within} ({} vs {}{paper})",
                     o.claim,
@@ -1130,7 +1449,8 @@ impl PresetRun {
     /// The table as Markdown (the CLI and docs/reproduction.md use it).
     pub fn markdown(&self) -> String {
         let p = &self.preset;
-        let mut out = format!("| {} | paper | ours (range over seeds) | ours − paper |\n|---|---|---|---|\n", p.unit.label());
+        let spread = if p.error_bars() { format!("± one sd over {} seeds", p.seeds) } else { "range over seeds".into() };
+        let mut out = format!("| {} | paper | ours ({spread}) | ours − paper |\n|---|---|---|---|\n", p.unit.label());
         for (i, (r, v)) in p.rows.iter().zip(&self.values).enumerate() {
             let (paper, diff) = match &r.paper {
                 Paper::Num(x) => {

@@ -233,7 +233,7 @@ wire_struct!(Series { label, id, dash, points, diverged });
 
 // A run's records and status (a run computed by another worker is followed record by record).
 wire_enum!(Event { 0 => None, 1 => Perturb, 2 => Escaped, 3 => Stationary, 4 => Diverged });
-wire_struct!(Record { t, err, loss, acc, grad_norm, agg_err, spread, w, event });
+wire_struct!(Record { t, err, loss, acc, train_acc, train_loss, diversity, grad_norm, agg_err, spread, w, event });
 
 impl Wire for Status {
     fn put(&self, out: &mut Vec<u8>) {

@@ -692,6 +692,32 @@ await test('Spambase (the NBS paper\'s data) loads on demand and the ⅓-breakpo
   assert(ours.length === 6 && ours[2] < 0.2 && ours[3] > 0.5, `ours: ${ours}`);
 });
 
+await test('the thesis\'s chapters 2 and 5: the gap and B_D curves explain themselves, and the Figure 2.2(a) preset computes in the page', async page => {
+  // Chapter 5: ℓ∞ adversarial training at 196 pixels, tested under the same ℓ∞ attack.
+  await page.goto(`${base}?problem=mnist&m=1&n=1000&alpha=0&beta=0&attack=none&agg=mean&batch=50&eta=0.1&T=60&adv=0.05&shift=linf&shift_eps=0.05&pix=196#curves`);
+  await waitForCounter(page, /t = 60 \/ 60/, 60000);
+  await page.selectOption('#metric', 'gap');
+  await page.waitForFunction(() => (document.querySelector('section.explain')?.textContent || '').includes('Theorem 5.2'), null, { timeout: 10000 });
+  const text = await page.$eval('section.explain', e => e.textContent);
+  assert(text.includes('ε‖w_y − w_k‖₁') && text.includes('(5.8)'), `explanation: ${text.slice(0, 300)}`);
+  const info = await canvasInfo(page);
+  assert(info.ink > 0.01, `gap plot looks blank: ${JSON.stringify(info)}`);
+  // Chapter 2: the batch-size bound B_D, raised by DropConnect.
+  await page.goto(`${base}?problem=binary&m=4&n=200&batch=20&T=40&drop=0.5&rep=2&attack=none&alpha=0&agg=mean#curves`);
+  await waitForCounter(page, /t = 40 \/ 40/, 60000);
+  await page.selectOption('#metric', 'diversity');
+  await page.waitForFunction(() => (document.querySelector('section.explain')?.textContent || '').includes('Theorem 2.7'), null, { timeout: 10000 });
+  const t0 = Date.now();
+  await page.click('[id="preset-yin-thesis-fig2.2"]');
+  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  figure('thesis Figure 2.2(a) preset (160 runs): click to a complete table (ms)', Date.now() - t0);
+  const checks = await page.$$eval('.checks li', ls => ls.map(l => l.textContent.slice(0, 1)));
+  assert(JSON.stringify(checks) === JSON.stringify(['✓', '≈', '✓', '✓']), `checks: ${JSON.stringify(checks)}`);
+  // The page computes what the CLI computes (docs/reproduction.md), bit for bit.
+  const ours = await page.$$eval('#preset-table td.ours', tds => tds.map(t => t.textContent));
+  assert(ours[0] === '2.40 ± 0.25' && ours[3] === '5.63 ± 1.24', `ours: ${ours}`);
+});
+
 await test('extreme settings stay responsive and explain broken assumptions', async page => {
   await page.goto(base + '?m=200&n=2000&d=100&T=100000&alpha=0.5&beta=0.49&agg=mean,median,trmean,krum,bulyan,geomed');
   await page.waitForFunction(() => /t = [1-9]/.test((document.querySelector('#iteration')?.textContent || '')), null, { timeout: 60000 });

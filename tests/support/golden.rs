@@ -18,11 +18,13 @@ pub const CASES: &[&str] = &[
     "problem=binary&m=10&n=20&T=3&agg=nbs&dro=1&tz=3&attack=intelligent&shift=l2",
     "problem=spambase&T=5&agg=mean,nbs&dro=1&tz=3&attack=aggressive&shift=l1",
     "problem=cnn&m=6&n=12&batch=4&T=3&agg=median,trmean&attack=labelflip&alpha=0.2",
+    "problem=mnist&m=4&n=30&batch=10&T=4&pix=196&adv=0.05&l1=0.001&shift=linf&shift_eps=0.05&agg=mean,median&attack=labelflip&alpha=0.25",
+    "problem=binary&m=3&n=20&batch=8&T=4&rep=2&drop=0.3&adv=0.02&agg=mean,trmean&attack=signflip&alpha=0.34",
 ];
 
 /// The traces of every case as one CSV text.
 pub fn traces(data: &Datasets) -> String {
-    let mut out = String::from("case,curve,t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event\n");
+    let mut out = String::from("case,curve,t,err,loss,acc,train_loss,train_acc,diversity,grad_norm,agg_err,spread,w1,w2,event\n");
     for (k, q) in CASES.iter().enumerate() {
         let (s, notes) = Scenario::from_query(q);
         assert!(notes.is_empty(), "{q}: {notes:?}");

@@ -59,6 +59,12 @@ enum Values {
 }
 
 impl Dataset {
+    /// A table held in memory (unit tests of the models on small data).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn table(features: usize, values: Vec<f32>, y: Vec<u8>, n_test: usize) -> Dataset {
+        assert_eq!(values.len(), features * y.len());
+        Dataset { values: Values::Floats(values), features, y, n_test, source: DataSource::Spambase, scale: Vec::new() }
+    }
     pub fn len(&self) -> usize {
         self.y.len()
     }
@@ -281,6 +287,33 @@ impl Datasets {
             }
         }
         Ok(s)
+    }
+}
+
+/// An MNIST image (28 × 28, row-major) at the resolution `pix` (thesis §5.6): down-sampled, each
+/// 2 × 2 patch (a, b, c, d) becomes √(a² + b² + c² + d²); up-sampled, each pixel a becomes a 2 × 2
+/// patch of a/2. Both keep the image's ℓ2 norm. `out` holds `pix.features()` values.
+pub fn resample(pix: crate::scenario::Pixels, image: &[f32], out: &mut [f32]) {
+    use crate::scenario::Pixels;
+    const S: usize = 28;
+    match pix {
+        Pixels::Orig => out[..PIXELS].copy_from_slice(&image[..PIXELS]),
+        Pixels::Down => {
+            for r in 0..S / 2 {
+                for c in 0..S / 2 {
+                    let at = |dr: usize, dc: usize| image[(2 * r + dr) * S + 2 * c + dc];
+                    let (a, b, x, y) = (at(0, 0), at(0, 1), at(1, 0), at(1, 1));
+                    out[r * S / 2 + c] = (a * a + b * b + x * x + y * y).sqrt();
+                }
+            }
+        }
+        Pixels::Up => {
+            for r in 0..2 * S {
+                for c in 0..2 * S {
+                    out[r * 2 * S + c] = image[(r / 2) * S + c / 2] * 0.5;
+                }
+            }
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod stream {
     pub const BATCH: u64 = 4;
     pub const INIT: u64 = 5;
     pub const LABELS: u64 = 6;
+    pub const DROPCONNECT: u64 = 7;
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -29,6 +30,17 @@ fn splitmix64(mut z: u64) -> u64 {
 pub fn rng(seed: u64, stream: u64, index: u64) -> Rng {
     let s = splitmix64(seed ^ splitmix64(stream.wrapping_mul(0xA24B_AED4_963E_E407) ^ splitmix64(index)));
     Rng::seed_from_u64(s)
+}
+
+/// A seed for the streams of one (worker, iteration) pair: `rng(key(seed, t, i), stream, …)`.
+pub fn key(seed: u64, a: u64, b: u64) -> u64 {
+    splitmix64(seed ^ splitmix64(a ^ splitmix64(b.wrapping_add(0x5851_F42D_4C95_7F2D))))
+}
+
+/// 64 uniform random bits.
+#[inline]
+pub fn bits(r: &mut Rng) -> u64 {
+    r.random::<u64>()
 }
 
 /// Uniform on [0, 1).

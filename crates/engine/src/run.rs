@@ -102,6 +102,10 @@ pub struct Run {
     batch: Vec<usize>,
     /// Each worker's momentum mᵢ (worker momentum, `mom` > 0).
     momentum: Option<Mat>,
+    /// How many times a classification run evaluates its test metrics at most (the problem's
+    /// [`Problem::evals_per_run`]); 0 = only at the start, at events and at the end, for callers that
+    /// keep only the final value (sweeps, preset tables).
+    pub evals: usize,
 }
 
 impl Run {
@@ -145,6 +149,7 @@ impl Run {
             dro,
             batch: Vec::new(),
             momentum: None,
+            evals: problem.evals_per_run(),
             problem,
         };
         if sc.t == 0 {
@@ -191,7 +196,15 @@ impl Run {
     /// How worker i computes its gradients: its data poisoned if it is Byzantine, DRO if it is
     /// honest and DRO is on, on `batch` if given.
     fn grad_opts<'a>(&self, i: usize, batch: Option<&'a [usize]>) -> GradOpts<'a> {
-        GradOpts { poison: self.poison(i), batch, dro: if i < self.q { None } else { self.dro } }
+        let honest = i >= self.q;
+        GradOpts {
+            poison: self.poison(i),
+            batch,
+            dro: if honest { self.dro } else { None },
+            adv: if honest { self.sc.adv } else { 0.0 },
+            drop: if honest { self.sc.drop } else { 0.0 },
+            key: rng::key(self.sc.seed, self.t as u64, i as u64),
+        }
     }
 
     /// Draws worker i's next mini-batch into `self.batch`; false when workers use all local data.
@@ -253,9 +266,7 @@ impl Run {
             }
         }
         let agg_err = dist(&self.g, &self.honest_mean);
-        if self.sc.l2 > 0.0 {
-            super::linalg::axpy(self.sc.l2, point, &mut self.g);
-        }
+        add_regulariser(&self.sc, point, &mut self.g);
         Round { agg_err, honest_norm, spread }
     }
 
@@ -266,17 +277,17 @@ impl Run {
         if !self.sc.problem.is_classification() || event != Event::None || self.t == 0 || !self.status.is_running() || self.t >= self.sc.t {
             return true;
         }
-        self.t % self.sc.t.div_ceil(self.problem.evals_per_run().max(1)).max(1) == 0
+        self.evals > 0 && self.t % self.sc.t.div_ceil(self.evals).max(1) == 0
     }
 
     fn record(&mut self, point: &[f64], round: Option<&Round>, event: Event) {
         let e = if event == Event::Diverged {
             // The iterate is no longer finite: report an infinite error, not NaN garbage.
-            super::problem::Eval { err: f64::INFINITY, loss: f64::INFINITY, acc: f64::NAN, grad_norm: f64::INFINITY }
+            super::problem::Eval { err: f64::INFINITY, loss: f64::INFINITY, grad_norm: f64::INFINITY, ..super::problem::Eval::NONE }
         } else if self.eval_due(event) {
             self.problem.eval(point, self.q)
         } else {
-            super::problem::Eval { err: f64::NAN, loss: f64::NAN, acc: f64::NAN, grad_norm: f64::NAN }
+            super::problem::Eval::NONE
         };
         let grad_norm = if e.grad_norm.is_finite() { e.grad_norm } else { round.map_or(f64::NAN, |r| r.honest_norm) };
         let w = [point.first().copied().unwrap_or(f64::NAN), point.get(1).copied().unwrap_or(f64::NAN)];
@@ -285,6 +296,9 @@ impl Run {
             err: e.err,
             loss: e.loss,
             acc: e.acc,
+            train_acc: e.train_acc,
+            train_loss: e.train_loss,
+            diversity: e.diversity,
             grad_norm,
             agg_err: round.map_or(f64::NAN, |r| r.agg_err),
             spread: round.map_or(f64::NAN, |r| r.spread),
@@ -481,9 +495,7 @@ impl Run {
             let opts = self.grad_opts(i, None);
             let xi = locals.row(i).to_vec();
             self.problem.grad(i, &xi, &opts, &mut g);
-            if self.sc.l2 > 0.0 {
-                super::linalg::axpy(self.sc.l2, &xi, &mut g);
-            }
+            add_regulariser(&self.sc, &xi, &mut g);
             super::linalg::axpy(-eta, &g, locals.row_mut(i));
         }
         self.msgs = locals.clone();
@@ -514,7 +526,7 @@ impl Run {
         let mut sub = vec![0.0; d];
         // Master: x₀ ← x₀ − α(∇f₀(x₀) + λ Σᵢ ∂‖x₀ − zᵢ‖_p).
         let mut step = vec![0.0; d];
-        super::linalg::axpy(self.sc.l2, &x0, &mut step);
+        add_regulariser(&self.sc, &x0, &mut step);
         for i in 0..m {
             let u: Vec<f64> = x0.iter().zip(self.msgs.row(i)).map(|(a, b)| a - b).collect();
             norm_subgradient(self.sc.rsa.norm, &u, &mut sub);
@@ -578,6 +590,20 @@ impl Run {
             out.push('\n');
         }
         out
+    }
+}
+
+/// Adds the regularisers' (sub)gradient at `point` to `g`: l2·point + l1·sign(point), sign(0) = 0.
+fn add_regulariser(sc: &Scenario, point: &[f64], g: &mut [f64]) {
+    if sc.l2 > 0.0 {
+        super::linalg::axpy(sc.l2, point, g);
+    }
+    if sc.l1 > 0.0 {
+        for (gi, &p) in g.iter_mut().zip(point) {
+            if p != 0.0 {
+                *gi += sc.l1 * p.signum();
+            }
+        }
     }
 }
 

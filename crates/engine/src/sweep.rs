@@ -191,6 +191,8 @@ impl Sweep {
     pub fn start_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<Run, String> {
         let mut run = Run::new(sc, curve, problems.get(sc)?);
         run.trace = super::trace::Trace::with_capacity(4);
+        // Only the final value is kept: the test metrics are evaluated at the end only.
+        run.evals = 0;
         Ok(run)
     }
 

@@ -254,6 +254,25 @@ pub fn trmean_bound_thm311(alpha: f64, beta: f64, n: usize, m: usize, d: usize, 
     Some(v / eps * (3.0 * 2f64.sqrt() * beta * df / nf.sqrt() + 2.0 * df / (nf * mf).sqrt()) * log_term)
 }
 
+/// Theorem 5.2's adversarial term εW·d^{1/q}/√n (thesis ch. 5; 1/p + 1/q = 1), the most that
+/// ℓ∞ attacks of size ε add to the Rademacher complexity of linear classifiers with ‖w‖_p ≤ W, and
+/// (times a constant c < 1) the least they add: for p = 1 it does not grow with d, for p = 2 it grows
+/// like √d. Here W = max_k ‖w_k‖_p over the weight rows of the trained softmax model `w` (C rows of
+/// d weights, then C biases: Theorem 5.4's ‖Wᵀ‖_{p,∞}), n the training examples; constant 1.
+pub fn adversarial_term(eps: f64, w: &[f64], classes: usize, n: usize, p: f64) -> f64 {
+    let d = (w.len() / classes.max(1)).saturating_sub(1).max(1);
+    let norm = |row: &[f64]| {
+        if p.is_infinite() {
+            row.iter().fold(0.0f64, |a, v| a.max(v.abs()))
+        } else {
+            row.iter().map(|v| v.abs().powf(p)).sum::<f64>().powf(1.0 / p)
+        }
+    };
+    let big_w = w[..classes * d].chunks(d).map(norm).fold(0.0, f64::max);
+    // d^{1/q} with 1/q = 1 − 1/p.
+    eps * big_w * (d as f64).powf(1.0 - 1.0 / p) / (n as f64).sqrt()
+}
+
 /// Theorem 4.5's bound for iterative filtering (α ≤ ¼), absolute constant c = 1:
 /// ((σ + ζ)√(α/n) + ζ√(d/(nm)))·√(log(nm·D·L)).
 pub fn filter_bound_thm45(alpha: f64, n: usize, m: usize, d: usize, sigma: f64, zeta: f64, dl: f64) -> Option<f64> {
@@ -267,6 +286,21 @@ pub fn filter_bound_thm45(alpha: f64, n: usize, m: usize, d: usize, sigma: f64, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_adversarial_term_grows_with_the_dimension_unless_p_is_one() {
+        // Two classes of d weights, all ±1/d (‖w_k‖₁ = 1, ‖w_k‖₂ = 1/√d), biases ignored.
+        for d in [4usize, 16, 64] {
+            let mut w: Vec<f64> = (0..2 * d).map(|k| if k % 2 == 0 { 1.0 / d as f64 } else { -1.0 / d as f64 }).collect();
+            w.extend([5.0, -5.0]);
+            let t1 = adversarial_term(0.1, &w, 2, 100, 1.0);
+            assert!((t1 - 0.1 * 1.0 / 10.0).abs() < 1e-12, "p = 1: εW₁/√n = 0.01 whatever d ({t1})");
+            // p = 2: ε·(1/√d)·√d/√n = 0.01 as well; scaling the rows to ‖w_k‖₂ = 1 gives 0.01·√d.
+            let scaled: Vec<f64> = w.iter().take(2 * d).map(|v| v * (d as f64).sqrt()).collect();
+            let t2 = adversarial_term(0.1, &[scaled, vec![0.0, 0.0]].concat(), 2, 100, 2.0);
+            assert!((t2 - 0.01 * (d as f64).sqrt()).abs() < 1e-12, "p = 2, d = {d}: {t2}");
+        }
+    }
 
     #[test]
     fn quantile_and_c_eps_match_tabulated_values() {

@@ -40,6 +40,12 @@ pub struct Record {
     pub loss: f64,
     /// Test accuracy.
     pub acc: f64,
+    /// Training accuracy (honest examples, under the training's ℓ∞ perturbation if any).
+    pub train_acc: f64,
+    /// Training loss on the same examples.
+    pub train_loss: f64,
+    /// Gradient diversity's batch-size bound B_D = nΔ_D on those examples (thesis ch. 2).
+    pub diversity: f64,
     /// ‖∇F(w_t)‖ (exact where known, else the honest workers' mean gradient).
     pub grad_norm: f64,
     /// ‖ĝ − mean of honest messages‖.
@@ -52,16 +58,19 @@ pub struct Record {
 }
 
 impl Record {
-    pub const CSV_HEADER: &'static str = "t,err,loss,acc,grad_norm,agg_err,spread,w1,w2,event";
+    pub const CSV_HEADER: &'static str = "t,err,loss,acc,train_loss,train_acc,diversity,grad_norm,agg_err,spread,w1,w2,event";
 
     pub fn csv_row(&self) -> String {
         let f = |x: f64| if x.is_nan() { String::new() } else { format!("{x:e}") };
         format!(
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             self.t,
             f(self.err),
             f(self.loss),
             f(self.acc),
+            f(self.train_loss),
+            f(self.train_acc),
+            f(self.diversity),
             f(self.grad_norm),
             f(self.agg_err),
             f(self.spread),
@@ -177,7 +186,20 @@ mod tests {
     use super::*;
 
     fn rec(t: usize) -> Record {
-        Record { t, err: t as f64, loss: 0.0, acc: f64::NAN, grad_norm: 0.0, agg_err: 0.0, spread: 0.0, w: [0.0; 2], event: Event::None }
+        Record {
+            t,
+            err: t as f64,
+            loss: 0.0,
+            acc: f64::NAN,
+            train_acc: f64::NAN,
+            train_loss: f64::NAN,
+            diversity: f64::NAN,
+            grad_norm: 0.0,
+            agg_err: 0.0,
+            spread: 0.0,
+            w: [0.0; 2],
+            event: Event::None,
+        }
     }
 
     #[test]

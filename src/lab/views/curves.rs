@@ -16,18 +16,39 @@ pub const INFO: ViewInfo = ViewInfo { key: "curves", label: "Error curves", make
 pub enum Metric {
     Error,
     Accuracy,
+    /// Accuracy on the honest workers' training examples (under the training's ℓ∞ radius).
+    TrainAccuracy,
+    /// Training minus test accuracy: the (adversarial) generalization gap of the thesis's ch. 5.
+    Gap,
     Loss,
+    TrainLoss,
+    /// Gradient diversity's batch-size bound B_D = nΔ_D (thesis ch. 2).
+    Diversity,
     AggError,
     GradNorm,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 5] = [Metric::Error, Metric::Accuracy, Metric::Loss, Metric::AggError, Metric::GradNorm];
+    pub const ALL: [Metric; 9] = [
+        Metric::Error,
+        Metric::Accuracy,
+        Metric::TrainAccuracy,
+        Metric::Gap,
+        Metric::Loss,
+        Metric::TrainLoss,
+        Metric::Diversity,
+        Metric::AggError,
+        Metric::GradNorm,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             Metric::Error => "error",
             Metric::Accuracy => "accuracy",
+            Metric::TrainAccuracy => "trainacc",
+            Metric::Gap => "gap",
             Metric::Loss => "loss",
+            Metric::TrainLoss => "trainloss",
+            Metric::Diversity => "diversity",
             Metric::AggError => "aggerr",
             Metric::GradNorm => "gradnorm",
         }
@@ -36,7 +57,11 @@ impl Metric {
         match self {
             Metric::Error => "‖w − w*‖",
             Metric::Accuracy => "test accuracy",
+            Metric::TrainAccuracy => "training accuracy",
+            Metric::Gap => "generalization gap (training − test accuracy)",
             Metric::Loss => "loss",
+            Metric::TrainLoss => "training loss",
+            Metric::Diversity => "batch-size bound B_D = nΔ_D (gradient diversity)",
             Metric::AggError => "‖ĝ − honest mean‖",
             Metric::GradNorm => "‖∇F(w)‖",
         }
@@ -46,6 +71,7 @@ impl Metric {
         match self {
             Metric::Error => !p.is_classification(),
             Metric::Accuracy => p.is_classification(),
+            Metric::TrainAccuracy | Metric::Gap | Metric::TrainLoss | Metric::Diversity => p.is_linear_classifier(),
             _ => true,
         }
     }
@@ -60,7 +86,11 @@ impl Metric {
         match self {
             Metric::Error => r.err,
             Metric::Accuracy => r.acc,
+            Metric::TrainAccuracy => r.train_acc,
+            Metric::Gap => r.train_acc - r.acc,
             Metric::Loss => r.loss,
+            Metric::TrainLoss => r.train_loss,
+            Metric::Diversity => r.diversity,
             Metric::AggError => r.agg_err,
             Metric::GradNorm => r.grad_norm,
         }
@@ -130,7 +160,7 @@ impl View for Curves {
         });
         let y_label = if m == Metric::Error && sc.problem == ProblemKind::Saddle { "distance to nearest minimum".into() } else { m.label().to_string() };
         let title = format!("{}, {}: {} of {} workers Byzantine", sc.problem.label(), sc.attack.kind.label(), sc.byzantine(), sc.m);
-        Plot::Curves(ErrorCurves { title, y_label, log_y: m != Metric::Accuracy, series, floor, t_max: sc.t as f64 })
+        Plot::Curves(ErrorCurves { title, y_label, log_y: !matches!(m, Metric::Accuracy | Metric::TrainAccuracy | Metric::Gap), series, floor, t_max: sc.t as f64 })
     }
 
     fn csv(&self, lab: &Shared) -> String {
@@ -151,6 +181,12 @@ impl View for Curves {
                 "The dotted grey line is the lower bound no rule can beat at α = {} (Observation 1, up to a constant). The clean run has α = 0, whose bound is only σ√(d/nm) = {clean:.3}, so it may lie below the line.",
                 sc.alpha
             ));
+        }
+        if sc.problem.is_linear_classifier() && (sc.adv > 0.0 || matches!(self.metric, Metric::TrainAccuracy | Metric::Gap)) {
+            return adversarial_text(sc, lines);
+        }
+        if sc.problem.is_linear_classifier() && (sc.drop > 0.0 || sc.rep > 1 || self.metric == Metric::Diversity) {
+            return diversity_text(sc, lines);
         }
         ViewText {
             lines,
@@ -173,6 +209,62 @@ impl View for Curves {
             }
             _ => false,
         }
+    }
+}
+
+/// The explanation of ℓ∞ adversarial training and its generalization gap (thesis ch. 5).
+fn adversarial_text(sc: &Scenario, mut lines: Vec<String>) -> ViewText {
+    let fmt = crate::engine::scenario::fmt_f64;
+    lines.push(if sc.adv > 0.0 {
+        format!(
+            "Adversarial training at ε = {}: every honest gradient is taken at the worst inputs of the ℓ∞ ball of radius ε around each example. For a linear model the worst case is closed-form: the margin z_y − z_k of each pair of classes loses exactly ε‖w_y − w_k‖₁.",
+            fmt(sc.adv)
+        )
+    } else {
+        "Natural training (ε = 0); set the ℓ∞ adversarial-training radius to train robustly.".into()
+    });
+    lines.push(format!(
+        "Training accuracy is measured on up to {} of the honest workers' examples, under the training's radius; test accuracy under the test-time shift ({}). Their difference is the generalization gap.",
+        crate::engine::problem::TRAIN_EVAL,
+        if sc.shift == crate::engine::scenario::ShiftKind::None { "none is set".to_string() } else { format!("{} of budget {}", sc.shift.label(), fmt(sc.shift_eps)) }
+    ));
+    ViewText {
+        lines,
+        why: vec![
+            "Why the gap depends on the dimension (Theorem 5.2): an ℓ∞ attack of size ε adds εW·d^(1/q)/√n to the Rademacher complexity of linear classifiers with ‖w‖_p ≤ W (1/p + 1/q = 1), and at least a constant times that. For p = 2 this grows like √d; only an ℓ1 bound on w (p = 1, q = ∞) removes the dimension, which is why an ℓ1 penalty λ‖W‖₁ narrows the gap.".into(),
+            "Try: switch the image resolution between 196, 784 and 3136 pixels (every image keeps its ℓ2 norm), or raise the ℓ1 regulariser, and plot the gap.".into(),
+        ],
+        mathml: r#"<math display="block"><munder><mi>min</mi><mi>W</mi></munder><mfrac><mn>1</mn><mi>n</mi></mfrac><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><munder><mi>max</mi><mrow><msup><mi>x</mi><mo>′</mo></msup><mo>∈</mo><msubsup><mi>B</mi><msub><mi>x</mi><mi>i</mi></msub><mi>∞</mi></msubsup><mo>(</mo><mi>ε</mi><mo>)</mo></mrow></munder><mi>ℓ</mi><mo>(</mo><mi>W</mi><msup><mi>x</mi><mo>′</mo></msup><mo>,</mo><msub><mi>y</mi><mi>i</mi></msub><mo>)</mo><mo>+</mo><mi>λ</mi><mo>‖</mo><mi>W</mi><msub><mo>‖</mo><mn>1</mn></msub><mo>,</mo><mspace width="1em"></mspace><msub><mi>R</mi><mi>S</mi></msub><mo>(</mo><mover><mi>F</mi><mo>~</mo></mover><mo>)</mo><mo>≤</mo><msub><mi>R</mi><mi>S</mi></msub><mo>(</mo><mi>F</mi><mo>)</mo><mo>+</mo><mi>ε</mi><mi>W</mi><mfrac><msup><mi>d</mi><mrow><mn>1</mn><mo>/</mo><mi>q</mi></mrow></msup><msqrt><mi>n</mi></msqrt></mfrac></math>"#,
+        source: "Yin's thesis ch. 5 (Yin, Ramchandran, Bartlett, ICML 2019): objective (5.8), Theorems 5.2 and 5.4",
+    }
+}
+
+/// The explanation of gradient diversity and the batch-size bound (thesis ch. 2).
+fn diversity_text(sc: &Scenario, mut lines: Vec<String>) -> ViewText {
+    let fmt = crate::engine::scenario::fmt_f64;
+    lines.push(format!(
+        "Gradient diversity Δ_D(w) = Σᵢ‖∇fᵢ(w)‖² / ‖Σᵢ∇fᵢ(w)‖² over the examples, measured on up to {} of the honest workers' examples; the batch-size bound B_D = nΔ_D is plotted.",
+        crate::engine::problem::TRAIN_EVAL
+    ));
+    if sc.rep > 1 {
+        lines.push(format!("Replication r = {}: each worker keeps a random 1/{} of its examples and repeats them {} times. Copies add to Σ‖∇fᵢ‖² as often as to the sum, so Δ_D falls (replicating every example r times divides it by exactly r).", sc.rep, sc.rep, sc.rep));
+    }
+    if sc.drop > 0.0 {
+        lines.push(format!(
+            "DropConnect p = {}: each honest example's gradient keeps each coordinate with probability 1 − p. Then E‖Dᵢ∇fᵢ‖² = (1 − p)‖∇fᵢ‖² and E Dᵢ∇fᵢ = (1 − p)∇fᵢ, so B_D grows by 1/(1 − p) = {:.2} (Theorem 2.7); the curve shows that B^drop.",
+            fmt(sc.drop),
+            1.0 / (1.0 - sc.drop)
+        ));
+    }
+    let per_round = (sc.m - sc.byzantine()) * if sc.batch > 0 { sc.batch } else { sc.n };
+    ViewText {
+        lines,
+        why: vec![
+            format!("Why it bounds the batch size (Lemma 2.1, Theorem 2.1): with B ≤ δB_D + 1 on every iterate, mini-batch SGD with the serial step size reaches a (1 + δ/2)ε-suboptimal point after the same number of gradient updates as serial SGD, that is T/B iterations: a linear speed-up. Past the bound (Theorem 2.6) a batch of B costs up to a factor (1 + δ) in accuracy, and the speed-up saturates. Here every round uses {per_round} honest examples."),
+            "Try: raise the replication factor and watch B_D fall; turn on DropConnect and watch it rise.".into(),
+        ],
+        mathml: r#"<math display="block"><msub><mi>Δ</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><mo>=</mo><mfrac><mrow><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><mo>‖</mo><mo>∇</mo><msub><mi>f</mi><mi>i</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><msup><mo>‖</mo><mn>2</mn></msup></mrow><mrow><mo>‖</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><mo>∇</mo><msub><mi>f</mi><mi>i</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><msup><mo>‖</mo><mn>2</mn></msup></mrow></mfrac><mo>,</mo><mspace width="1em"></mspace><msub><mi>B</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><mo>=</mo><mi>n</mi><msub><mi>Δ</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo></math>"#,
+        source: "Yin's thesis ch. 2 (Yin, Pananjady, Lam, Papailiopoulos, Ramchandran, Bartlett, AISTATS 2018): Definition 2.4, Lemma 2.1, Theorems 2.1, 2.6 and 2.7",
     }
 }
 

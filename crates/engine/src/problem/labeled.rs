@@ -6,7 +6,7 @@
 //! The file's training split (the first 4000 images of the MNIST subset, 60 000 of the full set,
 //! 3682 e-mails of Spambase) is cut into m equal chunks, after a seeded shuffle (i.i.d.) or after
 //! sorting by label (heterogeneous: on MNIST with m = 20, two workers per digit); worker i uses the
-//! first n examples of its chunk. The file's test split is the test set.
+//! first n examples of its chunk (with replication r, the first ⌈n/r⌉ of them, repeated r times). The file's test split is the test set.
 
 use super::Poison;
 use crate::data::Dataset;
@@ -31,7 +31,7 @@ pub struct Labeled {
 impl Labeled {
     pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
         let parity = s.problem == ProblemKind::Binary;
-        let classes = if parity || s.problem == ProblemKind::Spambase { 2 } else { 10 };
+        let classes = s.problem.classes();
         let n_train = data.n_train();
         let m = s.m.clamp(1, n_train);
         let chunk = n_train / m;
@@ -43,7 +43,14 @@ impl Labeled {
             let label = |j: u32| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] };
             idx = crate::linalg::sorted_by(&idx, &|&a, &b| label(a).cmp(&label(b)));
         }
-        let assign = (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect();
+        // Replication r: the first ⌈n/r⌉ of each worker's (shuffled) examples, each repeated r times.
+        let keep = n.div_ceil(s.rep.max(1));
+        let mut assign: Vec<Vec<u32>> = (0..m).map(|i| (0..n).map(|k| idx[i * chunk + k % keep]).collect()).collect();
+        if s.swap {
+            // A neighbouring data set: every copy of worker 0's first example is replaced.
+            let (old, new) = (assign[0][0], idx[n_train - 1]);
+            assign[0].iter_mut().filter(|j| **j == old).for_each(|j| *j = new);
+        }
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
         Labeled { classes, parity, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps }
@@ -65,7 +72,9 @@ impl Labeled {
     }
 
     /// Moves x (copied into `out`) by the shift budget along the loss gradient `gx`: for ℓ2 along
-    /// gx/‖gx‖, for ℓ1 all of it on the coordinate of largest |gx| (for a linear model the worst case).
+    /// gx/‖gx‖, for ℓ1 all of it on the coordinate of largest |gx| (for a linear model the worst case),
+    /// for ℓ∞ by ε·sign(gx) on every coordinate (one FGSM step; the linear classifiers use their exact
+    /// worst case instead).
     pub fn shift_input(&self, x: &[f32], gx: &[f32], out: &mut [f32]) {
         out.copy_from_slice(x);
         let eps = self.shift_eps as f32;
@@ -80,6 +89,7 @@ impl Labeled {
                 let (k, g) = gx.iter().enumerate().fold((0, 0.0f32), |b, (k, g)| if g.abs() > b.1.abs() { (k, *g) } else { b });
                 out[k] += eps * g.signum();
             }
+            ShiftKind::Linf => out.iter_mut().zip(gx).for_each(|(a, g)| *a += eps * g.signum() * (*g != 0.0) as u8 as f32),
             ShiftKind::None => {}
         }
     }

@@ -11,7 +11,7 @@ mod mlp;
 mod quadratic;
 mod saddle;
 
-pub use classify::Classify;
+pub use classify::{Classify, TRAIN_EVAL};
 pub use cnn::{Cnn, BACKWARD_FLOP as CNN_BACKWARD_FLOP, FORWARD_FLOP as CNN_FORWARD_FLOP};
 pub use linreg::LinReg;
 pub use mean::MeanEst;
@@ -40,11 +40,31 @@ pub struct GradOpts<'a> {
     pub batch: Option<&'a [usize]>,
     /// Wasserstein DRO (paper 003): each gradient is taken at an adversarially moved input.
     pub dro: Option<DroParams>,
+    /// ℓ∞ adversarial training (thesis ch. 5): the radius ε of the ball each input may move in; 0 =
+    /// natural training. The linear classifiers only.
+    pub adv: f64,
+    /// DropConnect's drop probability (thesis §2.4; 0 = off) and the seed of this call's masks (one
+    /// per worker and iteration). The linear classifiers only.
+    pub drop: f64,
+    pub key: u64,
+}
+
+impl Eval {
+    /// Every metric NaN (does not apply, or not evaluated).
+    pub const NONE: Eval = Eval {
+        err: f64::NAN,
+        loss: f64::NAN,
+        acc: f64::NAN,
+        train_acc: f64::NAN,
+        train_loss: f64::NAN,
+        diversity: f64::NAN,
+        grad_norm: f64::NAN,
+    };
 }
 
 impl Default for GradOpts<'_> {
     fn default() -> Self {
-        GradOpts { poison: Poison::None, batch: None, dro: None }
+        GradOpts { poison: Poison::None, batch: None, dro: None, adv: 0.0, drop: 0.0, key: 0 }
     }
 }
 
@@ -57,6 +77,16 @@ pub struct Eval {
     pub loss: f64,
     /// Test accuracy (classification; under the test-time shift if one is set).
     pub acc: f64,
+    /// Training accuracy on (up to 1000 of) the honest workers' examples, under the training's ℓ∞
+    /// perturbation if there is one (the linear classifiers); its gap to `acc` is the
+    /// generalization gap of the thesis's ch. 5.
+    pub train_acc: f64,
+    /// Training loss on the same examples (the adversarial loss under adversarial training).
+    pub train_loss: f64,
+    /// The batch-size bound B_D(w) = nΔ_D(w) of gradient diversity (thesis ch. 2) on those n
+    /// examples, times 1/(1 − p) under DropConnect (Theorem 2.7's B^drop); NaN under adversarial
+    /// training.
+    pub diversity: f64,
     /// ‖∇F(w)‖ where the population gradient is known.
     pub grad_norm: f64,
 }

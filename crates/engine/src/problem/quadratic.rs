@@ -79,7 +79,7 @@ impl<T: QuadraticProblem> Problem for T {
     }
     fn eval(&self, w: &[f64], q: usize) -> Eval {
         let e = dist(w, &self.quadratic().honest_optimum(q));
-        Eval { err: e, loss: 0.5 * (e * e + self.quadratic().floor), acc: f64::NAN, grad_norm: e }
+        Eval { err: e, loss: 0.5 * (e * e + self.quadratic().floor), grad_norm: e, ..Eval::NONE }
     }
     fn exact_grad(&self, w: &[f64], q: usize) -> Option<Vec<f64>> {
         Some(w.iter().zip(&self.quadratic().honest_optimum(q)).map(|(a, b)| a - b).collect())

@@ -62,7 +62,7 @@ impl Problem for Saddle {
         let p = [w[0], w[1]];
         let g = toy_grad(p);
         let err = (p[0] * p[0] + (p[1].abs() - 1.0).powi(2)).sqrt();
-        Eval { err, loss: toy_loss(p), acc: f64::NAN, grad_norm: g[0].hypot(g[1]) }
+        Eval { err, loss: toy_loss(p), grad_norm: g[0].hypot(g[1]), ..Eval::NONE }
     }
     fn exact_grad(&self, w: &[f64], _q: usize) -> Option<Vec<f64>> {
         Some(toy_grad([w[0], w[1]]).to_vec())

@@ -151,8 +151,35 @@ named_enum!(
         None = "none": "no shift",
         L1 = "l1": "ℓ1 shift",
         L2 = "l2": "ℓ2 shift",
+        /// Every coordinate moves by ε: for the linear classifiers the exact worst case (each class
+        /// pair's margin loses ε‖w_y − w_k‖₁, thesis Theorem 5.4), for the MLP and the CNN one
+        /// signed-gradient step (FGSM).
+        Linf = "linf": "ℓ∞ shift",
     }
 );
+
+named_enum!(
+    /// The resolution of the MNIST images the linear classifiers see (thesis §5.6): both resamplings
+    /// keep every image's ℓ2 norm.
+    Pixels {
+        /// Each 2 × 2 patch (a, b, c, d) becomes one pixel √(a² + b² + c² + d²).
+        Down = "196": "14 × 14 (d = 196)",
+        Orig = "784": "28 × 28 (d = 784)",
+        /// Each pixel a becomes a 2 × 2 patch of a/2.
+        Up = "3136": "56 × 56 (d = 3136)",
+    }
+);
+
+impl Pixels {
+    /// Features per image.
+    pub fn features(self) -> usize {
+        match self {
+            Pixels::Down => 196,
+            Pixels::Orig => 784,
+            Pixels::Up => 3136,
+        }
+    }
+}
 
 impl AttackKind {
     /// Attacks that poison the Byzantine workers' training data instead of their messages.
@@ -164,6 +191,19 @@ impl AttackKind {
 impl ProblemKind {
     pub fn is_classification(self) -> bool {
         matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase)
+    }
+    /// The classes of a classification problem: two (odd/even, spam/non-spam) or the ten digits.
+    pub fn classes(self) -> usize {
+        if matches!(self, ProblemKind::Binary | ProblemKind::Spambase) {
+            2
+        } else {
+            10
+        }
+    }
+    /// The linear classifiers (softmax and logistic regression): the ones with closed-form ℓ∞
+    /// adversarial examples (thesis ch. 5).
+    pub fn is_linear_classifier(self) -> bool {
+        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Spambase)
     }
     /// Whether the problem learns from MNIST images (which set: the `data` key).
     pub fn uses_mnist(self) -> bool {

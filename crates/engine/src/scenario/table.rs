@@ -30,6 +30,12 @@ scenario_table! {
         /// 1000 to test), or the full set (60 000 to train, 10 000 to test; fetched when chosen).
         data: DataSource = DataSource::Subset;
             "data" [data], Choice(DataSource::MNIST), Control { group: Data, label: "MNIST images", show: |s| s.problem.uses_mnist(), ..BASE };
+        /// Resolution of the MNIST images of the linear classifiers: 28 × 28, down-sampled to 14 × 14
+        /// (each 2 × 2 patch → √(a² + b² + c² + d²)) or up-sampled to 56 × 56 (each pixel → a 2 × 2
+        /// patch of a/2); both keep every image's ℓ2 norm (thesis §5.6).
+        pix: Pixels = Pixels::Orig;
+            "pix" [data], Choice(Pixels::OPTIONS),
+            Control { group: Data, label: "image resolution", show: |s| s.problem.is_linear_classifier() && s.problem.uses_mnist(), ..BASE };
         /// Number of workers m; the master aggregates m messages per iteration.
         m: usize = 40, Saddle => 50, Spambase => 20;
             "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
@@ -85,6 +91,33 @@ scenario_table! {
         l2: f64 = 0.0;
             "l2", Num { lo: 0.0, hi: 100.0 },
             Control { label: "ℓ2 regulariser", slider: Some((0.0, 0.1, 0.001)), show: |s| s.problem.is_classification(), ..BASE };
+        /// ℓ1 regulariser λ‖w‖₁ (its subgradient λ·sign(w), on every coordinate), added to every aggregate.
+        l1: f64 = 0.0;
+            "l1", Num { lo: 0.0, hi: 100.0 },
+            Control { sym: "λ", sub: "1", label: "ℓ1 regulariser", slider: Some((0.0, 0.01, 0.0001)), show: |s| s.problem.is_classification(), ..BASE };
+        /// ℓ∞ adversarial training (thesis (5.8)): every honest gradient is taken at the worst inputs in
+        /// the ℓ∞ ball of radius ε around each example: each class pair's margin loses ε‖w_y − w_k‖₁
+        /// (the linear classifiers' closed form); 0 = natural training. The training accuracy is measured
+        /// under the same ε.
+        adv: f64 = 0.0;
+            "adv" [data], Num { lo: 0.0, hi: 10.0 },
+            Control { sym: "ε", sub: "adv", label: "ℓ∞ adversarial training", slider: Some((0.0, 0.3, 0.005)),
+                      show: |s| s.problem.is_linear_classifier(), ..BASE };
+        /// Data replication (thesis §2.6): each worker keeps a random 1/r of its n examples and repeats
+        /// them r times, so n is unchanged and gradient diversity falls; 1 = none.
+        rep: usize = 1;
+            "rep" [data], Int { lo: 1, hi: 64 },
+            Control { group: Data, sym: "r", label: "replication factor", slider: Some((1.0, 16.0, 1.0)), show: |s| s.problem.is_classification(), ..BASE };
+        /// A neighbouring data set (thesis §2.6, stability): worker 0's first example is replaced by the
+        /// last image of the shuffled training list (one no worker holds, unless every image is used).
+        swap: bool = false;
+            "swap" [data], Flag, Control { group: Data, label: "swap one training example", show: |s| s.problem.is_classification(), ..BASE };
+        /// DropConnect (thesis §2.4): every honest example's gradient is masked coordinate by coordinate,
+        /// each coordinate dropped with probability p (gᵢ = Dᵢ∇fᵢ, not rescaled), which raises
+        /// gradient diversity by 1/(1 − p) (Theorem 2.7); 0 = off. The linear classifiers only.
+        drop: f64 = 0.0;
+            "drop" [data], Num { lo: 0.0, hi: 0.95 },
+            Control { sym: "p", sub: "drop", label: "DropConnect", slider: Some((0.0, 0.9, 0.05)), show: |s| s.problem.is_linear_classifier(), ..BASE };
         /// How the data are split over the workers: i.i.d., or heterogeneous (sorted by label; a shifted
         /// target per worker for linear regression and mean estimation).
         split: Split = Split::Iid;
