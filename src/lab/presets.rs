@@ -1204,11 +1204,12 @@ impl PresetRun {
         match &self.preset.rows[self.next].job {
             Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
             Job::Bound { p, .. } => theory::adversarial_term(r.sc.adv, &r.w, r.sc.problem.classes(), r.sc.m * r.sc.n, *p),
-            _ if r.final_metric().is_infinite() => f64::INFINITY,
-            _ if self.preset.unit == Unit::Gap => r.last().map_or(f64::NAN, |x| x.train_acc - x.acc),
             _ if self.preset.unit == Unit::Accuracy => {
                 r.last().map_or(f64::NAN, |x| if r.final_metric().is_infinite() { f64::NEG_INFINITY } else { x.acc })
             }
+            // A diverged run's error, misclassification or gap is infinite: the worst.
+            _ if r.final_metric().is_infinite() => f64::INFINITY,
+            _ if self.preset.unit == Unit::Gap => r.last().map_or(f64::NAN, |x| x.train_acc - x.acc),
             _ => r.final_metric(),
         }
     }
@@ -1468,6 +1469,28 @@ impl PresetRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row whose run diverged scores the worst its unit has: −∞ accuracy, +∞ error or gap.
+    #[test]
+    fn a_diverged_run_scores_worst_in_its_unit() {
+        use crate::engine::scenario::AttackKind;
+        let mut cache = Cache::with_data(crate::engine::data::Datasets::load(&[DataSource::Subset]).unwrap());
+        for (id, row, worst) in [("yin18-table2", 1, f64::NEG_INFINITY), ("yin-thesis-fig5.2", 3, f64::INFINITY)] {
+            let mut table = PresetRun::new(by_id(id).unwrap());
+            table.next = row;
+            let Job::Final { sc, curve } = table.preset.rows[row].job.clone() else { panic!("{id}: a single-run row") };
+            let sc = Scenario {
+                m: sc.m.max(2),
+                alpha: 0.5,
+                attack: crate::engine::scenario::AttackParams { kind: AttackKind::Inf, ..sc.attack },
+                ..sc
+            };
+            let mut r = PresetRun::run_of(&sc, curve, 0, None, &mut cache).unwrap();
+            while r.step() {}
+            assert!(matches!(r.status, crate::engine::Status::Diverged(_)), "{id}: {:?}", r.status);
+            assert_eq!(table.value_of(&r), worst, "{id}");
+        }
+    }
 
     /// Table 2's checks on chosen numbers: an order within the spread over seeds is "not
     /// distinguishable", never ✓; every check states its effect beside the paper's.
