@@ -179,8 +179,7 @@ impl Classify {
                 }
                 softmax(p);
                 loss -= p[y].max(1e-300).ln();
-                let pred = (0..c).fold(0, |b, k| if p[k] > p[b] { k } else { b });
-                correct += (pred == y) as usize;
+                correct += (predicted(p) == y) as usize;
             }
         }
         let n = js.len().max(1) as f64;
@@ -212,8 +211,7 @@ impl Classify {
             self.l.shift_input(x, &gx, &mut xs);
             self.probs(&wf, &bf, &xs, &mut p);
             loss -= p[y].max(1e-300).ln();
-            let pred = (0..c).fold(0, |b, k| if p[k] > p[b] { k } else { b });
-            correct += (pred == y) as usize;
+            correct += (predicted(&p) == y) as usize;
         }
         let nt = test.len().max(1) as f64;
         (loss / nt, correct as f64 / nt)
@@ -260,7 +258,7 @@ impl Classify {
             }
             if let Some(st) = &mut sc.stats {
                 st.loss -= p[y].max(1e-300).ln();
-                st.correct += ((0..c).fold(0, |b, k| if p[k] > p[b] { k } else { b }) == y) as usize;
+                st.correct += (predicted(p) == y) as usize;
                 let x2: f64 = xs[s].iter().map(|&v| (v as f64) * (v as f64)).sum();
                 st.sq += (0..c).map(|k| r[k][s] * r[k][s]).sum::<f64>() * (x2 + 1.0);
             }
@@ -394,6 +392,11 @@ impl Scratch {
             stats: None,
         }
     }
+}
+
+/// The predicted class: the first of the largest scores (logits or probabilities).
+pub(super) fn predicted(p: &[f64]) -> usize {
+    (0..p.len()).fold(0, |b, k| if p[k] > p[b] { k } else { b })
 }
 
 /// In place: logits → softmax probabilities (f64). Non-finite logits give a uniform prediction
@@ -626,7 +629,7 @@ mod tests {
                         for k in 0..c {
                             min_margin[k] = min_margin[k].min(zv[y] - zv[k]);
                         }
-                        fooled |= (0..c).fold(0, |b, k| if zv[k] > zv[b] { k } else { b }) != y;
+                        fooled |= predicted(&zv) != y;
                         softmax(&mut zv);
                         max_ce = max_ce.max(-zv[y].ln());
                     }
@@ -636,7 +639,7 @@ mod tests {
                     }
                     let (ce, acc) = p.score(&wf, &bf, &[j], Some(&pair));
                     assert_eq!(acc == 0.0, fooled, "{kind:?} seed {seed} example {j}");
-                    flips += (fooled && (0..c).fold(0, |b, k| if z[k] > z[b] { k } else { b }) == y) as usize;
+                    flips += (fooled && predicted(&z) == y) as usize;
                     assert!(ce >= max_ce - 1e-6, "the trained loss bounds the worst cross-entropy: {ce} < {max_ce}");
                     if c == 2 {
                         assert!((ce - max_ce).abs() < 1e-5, "two classes: the closed form is exact ({ce} vs {max_ce})");

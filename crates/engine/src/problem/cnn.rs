@@ -293,7 +293,7 @@ impl Problem for Cnn {
                 self.forward(&wf, x, &mut s);
             }
             loss -= s.prob[y].max(1e-300).ln();
-            let pred = (0..c).fold(0, |b, k| if s.prob[k] > s.prob[b] { k } else { b });
+            let pred = super::classify::predicted(&s.prob[..c]);
             correct += (pred == y) as usize;
         }
         let nt = data.n_test as f64;

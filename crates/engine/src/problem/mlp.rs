@@ -213,7 +213,7 @@ impl Problem for Mlp {
                 f = self.forward(&p, &xs);
             }
             loss -= f.p[y].max(1e-300).ln();
-            let pred = (0..self.c()).fold(0, |b, k| if f.p[k] > f.p[b] { k } else { b });
+            let pred = super::classify::predicted(&f.p[..self.c()]);
             correct += (pred == y) as usize;
         }
         let nt = data.n_test as f64;
