@@ -1472,6 +1472,7 @@ mod tests {
 
     /// A row whose run diverged scores the worst its unit has: −∞ accuracy, +∞ error or gap.
     #[test]
+    #[cfg(not(target_arch = "wasm32"))] // reads the data from disk
     fn a_diverged_run_scores_worst_in_its_unit() {
         use crate::engine::scenario::AttackKind;
         let mut cache = Cache::with_data(crate::engine::data::Datasets::load(&[DataSource::Subset]).unwrap());
