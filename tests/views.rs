@@ -50,10 +50,12 @@ fn expected(plot: &Plot) -> (Vec<String>, Vec<(&'static str, usize)>) {
 fn render_all(query: &str, tag: &str) -> Lab {
     let (sc, notes) = Scenario::from_query(query);
     assert!(notes.is_empty(), "{notes:?}");
-    let mut lab = Lab::new(sc);
+    let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
+    let mut lab = Lab::with_data(sc, data);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/views");
     std::fs::create_dir_all(&dir).unwrap();
-    for v in ViewId::all() {
+    let shown: Vec<ViewId> = ViewId::all().filter(|&v| lab.applies(v)).collect();
+    for v in shown {
         while lab.work(v, 1000) > 0 {}
         assert!(lab.is_done(v), "{} not done", v.key());
         let plot = lab.plot(v);
@@ -91,6 +93,44 @@ fn every_view_renders_for_linear_regression() {
     let curves = ViewId::from_key("curves").unwrap();
     // Full resolution: every iteration of the three rules and the clean run (61 records each).
     assert_eq!(lab.csv(curves).lines().filter(|l| !l.starts_with('#') && !l.starts_with("curve,")).count(), 4 * 61);
+}
+
+#[test]
+fn every_view_renders_for_a_linear_classifier() {
+    let lab = render_all("problem=binary&m=20&n=32&T=20", "binary");
+    let batch = ViewId::from_key("batch").unwrap();
+    assert!(lab.applies(batch));
+    assert!(!Lab::new(Scenario::from_query("problem=linreg").0).applies(batch), "no training loss to compare");
+}
+
+/// The batch-size view (thesis ch. 2, Lemma 2.1 and Theorem 2.6) on logistic regression with the
+/// thesis's mini-batch SGD (the serial step on the batch's sum of gradients): at a fixed number of
+/// gradient updates the loss stays where b = 1 leaves it up to near the batch-size bound B_D, and
+/// rises past it; DropConnect raises B_D.
+#[test]
+fn the_batch_size_view_is_flat_below_the_bound_and_saturates_past_it() {
+    use byzlab::engine::data::{DataSource, Datasets};
+    let run = |query: &str| {
+        let mut lab = Lab::with_data(Scenario::from_query(query).0, Datasets::load(&[DataSource::Subset]).unwrap());
+        let v = ViewId::from_key("batch").unwrap();
+        while lab.work(v, 100_000) > 0 {}
+        let Plot::Breakdown(d) = lab.plot(v) else { panic!("not a sweep plot") };
+        let loss: Vec<(f64, f64)> = d.series[0].points.iter().map(|p| (p.0, p.1)).collect();
+        let b_d: f64 = d.refs.iter().find(|r| r.label.starts_with("B_D")).expect("B_D marked").points[0].0;
+        println!("{query}: B_D(w₀) = {b_d:.1}; loss {loss:?}");
+        (loss, b_d)
+    };
+    let q = "problem=binary&m=1&n=1000&alpha=0&agg=mean&eta=0.005&T=4096";
+    let (loss, b_d) = run(q);
+    let at = |b: f64| loss.iter().find(|p| p.0 == b).unwrap().1;
+    assert_eq!(loss.first().unwrap().0, 1.0);
+    assert_eq!(loss.last().unwrap().0, 1000.0, "the last point is the full local data");
+    for &(b, l) in loss.iter().filter(|p| p.0 <= b_d / 2.0) {
+        assert!((l / at(1.0) - 1.0).abs() < 0.1, "b = {b} ≤ B_D/2 = {}: loss {l} vs {} at b = 1", b_d / 2.0, at(1.0));
+    }
+    assert!(at(1000.0) > 3.0 * at(1.0), "saturated past B_D = {b_d}: {} vs {}", at(1000.0), at(1.0));
+    let (_, b_drop) = run(&format!("{q}&drop=0.5"));
+    assert!(b_drop > b_d, "DropConnect raises B_D (Theorem 2.7): {b_drop} vs {b_d}");
 }
 
 #[test]
@@ -158,4 +198,28 @@ fn sparsely_evaluated_curves_are_joined_lines() {
         .filter(|q| q.split('"').next().unwrap().split(' ').count() >= 150)
         .count();
     assert!(solid == 2 && long >= solid, "{long} polylines of 150 points or more for {solid} solid curves");
+}
+
+/// The adversarial-gap view (thesis ch. 5): the gap of ℓ∞ adversarial training with Theorem 5.2's
+/// term beside it, 0 at ε = 0 and growing with ε; against d, the p = 2 term grows like √d·W₂.
+#[test]
+fn the_adversarial_gap_view_draws_theorem_5_2_beside_the_gap() {
+    use byzlab::engine::data::{DataSource, Datasets};
+    let sc = Scenario::from_query("problem=binary&m=1&n=500&batch=50&eta=0.1&T=200&alpha=0&agg=mean&adv=0.05").0;
+    let mut lab = Lab::with_data(sc, Datasets::load(&[DataSource::Subset]).unwrap());
+    let v = ViewId::from_key("gap").unwrap();
+    let terms = |lab: &mut Lab| {
+        while lab.work(v, 100_000) > 0 {}
+        let Plot::Breakdown(d) = lab.plot(v) else { panic!("not a sweep plot") };
+        assert!(d.series[0].points.iter().all(|p| p.1.is_finite() && p.1.abs() < 0.5), "gaps {:?}", d.series[0].points);
+        let t: Vec<Vec<f64>> = d.refs.iter().map(|r| r.points.iter().map(|p| p.1).collect()).collect();
+        println!("{}: gap {:?}, terms {t:?}", d.x_label, d.series[0].points.iter().map(|p| p.1).collect::<Vec<_>>());
+        t
+    };
+    let eps = terms(&mut lab);
+    assert_eq!((eps[0][0], eps[1][0]), (0.0, 0.0), "no attack, no term");
+    assert!(eps.iter().all(|t| t.windows(2).all(|w| w[1] > w[0])), "the terms grow with ε: {eps:?}");
+    assert!(lab.set_option(v, "gap_axis", "d"));
+    let dim = terms(&mut lab);
+    assert!(dim[1].windows(2).all(|w| w[1] > w[0]), "the p = 2 term grows with d: {:?}", dim[1]);
 }

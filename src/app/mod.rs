@@ -749,7 +749,10 @@ impl Component for App {
                     <div class="stage">
                         <nav class="views" aria-label="views">
                             { for ViewId::all().map(|v| {
-                                html! { <button id={format!("view-{}", v.key())} class="tab" aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} title={format!("{} (key {})", v.label(), v.shortcut())}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
+                                // A view that cannot show this scenario stays reachable (it says what it needs), dimmed.
+                                let applies = self.snap.as_ref().is_none_or(|s| s.applies.get(v.0) != Some(&false));
+                                let title = format!("{} (key {}){}", v.label(), v.shortcut(), if applies { "" } else { ": not for this problem" });
+                                html! { <button id={format!("view-{}", v.key())} class={classes!("tab", (!applies).then_some("na"))} aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} {title}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
                             }) }
                         </nav>
                         { self.transport(link) }

@@ -142,8 +142,10 @@ pub struct Snapshot {
     pub preset_waiting: bool,
     /// Bytes of memory the lab's worker uses (set by the worker; 0 elsewhere).
     pub memory: f64,
+    /// Whether each view (registry order) can show the scenario ([`crate::lab::view::View::applies`]).
+    pub applies: Vec<bool>,
 }
-wire_struct!(Snapshot { seq, view, plot, status, unit, playing, done, text, menus, notes, preset, preset_waiting, memory });
+wire_struct!(Snapshot { seq, view, plot, status, unit, playing, done, text, menus, notes, preset, preset_waiting, memory, applies });
 
 /// What the lab sends the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -425,7 +427,7 @@ impl Host {
                 if let Some(sw) = self.lab.sweep_mut(self.view) {
                     for r in ready {
                         match r {
-                            Ok(out) => sw.record(&out[..1]),
+                            Ok(out) => sw.record(&[out]),
                             Err(e) => sw.fail(e),
                         }
                     }
@@ -688,6 +690,7 @@ impl Host {
             preset: self.preset_table(),
             preset_waiting: lab.preset_id().is_some() && lab.preset().is_none(),
             memory: 0.0,
+            applies: ViewId::all().map(|v| lab.applies(v)).collect(),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::engine::data::{Dataset, Datasets};
 use crate::engine::problem::Cache;
 use crate::engine::run::{Run, Status};
 use crate::engine::scenario::Scenario;
-use crate::engine::sweep::{Axis, Sweep};
+use crate::engine::sweep::{Axis, Measure, Sweep};
 use crate::engine::trace::Record;
 use crate::wire_enum;
 use std::collections::{BTreeMap, VecDeque};
@@ -19,21 +19,27 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobSpec {
     /// The runs of [`Sweep::new`]`(base, axis, base.curves(), seeds)`: the base as its canonical
-    /// query, the axis as its keys (`alpha`, `n`) and values.
-    Sweep { base: String, axis: String, values: Vec<f64>, seeds: Vec<u64> },
+    /// query, the axis as its keys (`alpha`, `n`), values and fixed updates (0 = none), what each
+    /// run reports ([`Measure::key`]).
+    Sweep { base: String, axis: String, values: Vec<f64>, updates: usize, seeds: Vec<u64>, measure: String },
     /// The rows of a paper's preset.
     Preset { id: String },
 }
-wire_enum!(JobSpec { 0 => Sweep { base, axis, values, seeds }, 1 => Preset { id } });
+wire_enum!(JobSpec { 0 => Sweep { base, axis, values, updates, seeds, measure }, 1 => Preset { id } });
 
 impl JobSpec {
     /// The spec of a sweep, if a worker can rebuild exactly this sweep from it (its base survives
     /// the trip through its query, and it compares the base's own curves).
     pub fn of_sweep(sw: &Sweep) -> Option<JobSpec> {
         let base = sw.base.to_query();
-        let spec = JobSpec::Sweep { base, axis: sw.axis.name(), values: sw.axis.values.clone(), seeds: sw.seeds.clone() };
+        let (axis, values, updates) = (sw.axis.name(), sw.axis.values.clone(), sw.axis.updates.unwrap_or(0));
+        let spec = JobSpec::Sweep { base, axis, values, updates, seeds: sw.seeds.clone(), measure: sw.measure.key().into() };
         match spec.build() {
-            Ok(Built::Sweep(rebuilt)) if rebuilt.base == sw.base && rebuilt.curves == sw.curves => Some(spec),
+            Ok(Built::Sweep(rebuilt))
+                if rebuilt.base == sw.base && rebuilt.curves == sw.curves && rebuilt.axis == sw.axis && rebuilt.measure == sw.measure =>
+            {
+                Some(spec)
+            }
             _ => None,
         }
     }
@@ -44,11 +50,12 @@ impl JobSpec {
 
     fn build(&self) -> Result<Built, String> {
         match self {
-            JobSpec::Sweep { base, axis, values, seeds } => {
+            JobSpec::Sweep { base, axis, values, updates, seeds, measure } => {
                 let (base, _) = Scenario::from_query(base);
-                let axis = Axis::on(axis, values.clone())?;
+                let axis = Axis { updates: (*updates > 0).then_some(*updates), ..Axis::on(axis, values.clone())? };
                 let curves = base.curves();
-                Ok(Built::Sweep(Sweep::new(&base, axis, curves, seeds.clone())))
+                let measure = Measure::from_key(measure).ok_or_else(|| format!("no measure “{measure}”"))?;
+                Ok(Built::Sweep(Sweep::new(&base, axis, curves, seeds.clone()).measuring(measure)))
             }
             JobSpec::Preset { id } => presets::by_id(id).map(Built::Preset).ok_or_else(|| format!("no preset “{id}”")),
         }
@@ -136,7 +143,7 @@ pub fn row_of(out: &[f64]) -> (f64, Option<(f64, f64)>) {
 // One per worker at a time, like `Built`.
 #[allow(clippy::large_enum_variant)]
 enum Active {
-    Run(Run),
+    Run(Run, Measure),
     Row(PresetRun),
 }
 
@@ -308,7 +315,7 @@ impl Core {
                 let started = match &self.built[slot].1 {
                     Built::Sweep(sw) => {
                         let (sc, curve) = sw.job(job as usize);
-                        Sweep::start_job(&sc, curve, &mut self.cache).map(Active::Run)
+                        Sweep::start_job(&sc, curve, &mut self.cache).map(|run| Active::Run(run, sw.measure))
                     }
                     Built::Preset(p) => Ok(Active::Row(PresetRun::row(p.clone(), job as usize))),
                 };
@@ -324,7 +331,7 @@ impl Core {
             let (epoch, job) = (*epoch, *job);
             done += 1;
             let finished = match active {
-                Active::Run(run) => Sweep::step_job(run).map(|v| Ok(vec![v])),
+                Active::Run(run, measure) => Sweep::step_job(run, *measure).map(Ok),
                 Active::Row(row) => {
                     row.advance(1, &mut self.cache);
                     row.is_done().then(|| row.row_result(job as usize).map(row_out))
@@ -428,12 +435,30 @@ mod tests {
 
     #[test]
     fn workers_compute_a_sweep_bit_for_bit() {
+        across_workers(sweep, Datasets::default());
+    }
+
+    /// The batch-size and adversarial-gap sweeps (fixed updates, a numeric choice on the axis,
+    /// several values per job) through the same wire.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn workers_compute_the_thesis_sweeps_bit_for_bit() {
+        use crate::engine::data::DataSource;
+        let data = Datasets::load(&[DataSource::Subset]).unwrap();
+        let (sc, _) = Scenario::from_query("problem=binary&m=3&n=40&agg=mean,median&T=32&eta=0.01&adv=0.05&shift=linf&shift_eps=0.05");
+        let batch = || Sweep::new(&sc, Axis::batch_at(32, vec![1.0, 4.0, 40.0]), sc.curves(), vec![1, 2]).measuring(Measure::TrainLoss);
+        across_workers(batch, data.clone());
+        let gap = || Sweep::new(&sc, Axis::on("pix", vec![196.0, 784.0]).unwrap(), sc.curves(), vec![1, 2]).measuring(Measure::Gap);
+        across_workers(gap, data);
+    }
+
+    fn across_workers(sweep: impl Fn() -> Sweep, data: Datasets) {
         let mut alone = sweep();
-        alone.run_to_end(&mut Cache::default());
+        alone.run_to_end(&mut Cache::with_data(data.clone()));
         let mut sw = sweep();
         let spec = JobSpec::of_sweep(&sw).expect("the sweep rebuilds from its spec");
         let mut board = Board::new(7, spec.clone(), 0, sw.job_count());
-        let mut cores: Vec<Core> = (0..3).map(|_| Core::default()).collect();
+        let mut cores: Vec<Core> = (0..3).map(|_| Core { cache: Cache::with_data(data.clone()), ..Core::default() }).collect();
         // Deal jobs round-robin, run the workers in an uneven order, deliver through the wire.
         let mut turn = 0;
         while !board.is_done() {
@@ -457,10 +482,11 @@ mod tests {
                 }
             }
             for r in board.ready() {
-                sw.record(&r.unwrap());
+                sw.record(&[r.unwrap()]);
             }
         }
         assert!(sw.is_done());
+        assert!(alone.csv().lines().count() > 4 && !alone.csv().contains("NaN"), "{}", alone.csv());
         assert_eq!(sw.csv(), alone.csv());
     }
 

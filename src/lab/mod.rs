@@ -231,6 +231,11 @@ impl Lab {
     }
 
     /// What `view` shows, with its formula.
+    /// Whether `view` can show the scenario (see [`View::applies`]).
+    pub fn applies(&self, view: ViewId) -> bool {
+        self.views[view.0].applies(&self.shared.sc)
+    }
+
     pub fn explanation(&self, view: ViewId) -> ViewText {
         self.views[view.0].explain(&self.shared.sc)
     }

@@ -35,6 +35,8 @@ pub enum Unit {
     Ratio,
     /// The normalized distance of two models.
     Distance,
+    /// Communication rounds (iterations) until a target.
+    Rounds,
 }
 
 impl Unit {
@@ -50,6 +52,7 @@ impl Unit {
             Unit::Gap => "robust training − test accuracy",
             Unit::Ratio => "loss ratio",
             Unit::Distance => "normalized distance √(‖w − w′‖² / (‖w‖² + ‖w′‖²))",
+            Unit::Rounds => "communication rounds (iterations)",
         }
     }
 }
@@ -77,6 +80,9 @@ pub enum Job {
     /// Theorem 5.2's adversarial term εW·d^{1/q}/√n (constant 1) of the model one run of `curve`
     /// trains, W = max_k ‖w_k‖_p (see [`theory::adversarial_term`]), ε the training radius.
     Bound { sc: Scenario, curve: Curve, p: f64 },
+    /// The communication rounds (iterations) one run of `curve` takes until its training accuracy
+    /// first reaches `target` (evaluated every 10 iterations; +∞ if not within T).
+    Reach { sc: Scenario, curve: Curve, target: f64 },
     /// A measure comparing two runs of `curve`, `a` and `b`, seed by seed.
     Pair { a: Scenario, b: Box<Scenario>, curve: Curve, measure: PairMeasure },
     /// A closed-form value (theory).
@@ -101,6 +107,7 @@ impl Job {
             Job::Final { sc, .. }
             | Job::Spread { sc, .. }
             | Job::Bound { sc, .. }
+            | Job::Reach { sc, .. }
             | Job::Pair { a: sc, .. }
             | Job::Escape { sc, .. }
             | Job::Slope { sc, .. } => Some(sc),
@@ -199,13 +206,14 @@ pub fn format_value(unit: Unit, v: f64) -> String {
         return "–".into();
     }
     if v.is_infinite() {
-        return "diverged".into();
+        return if unit == Unit::Rounds { "not reached" } else { "diverged" }.into();
     }
     match unit {
         Unit::Accuracy => format!("{:.1}", 100.0 * v),
         Unit::Misclass | Unit::Probability | Unit::Gap => format!("{v:.3}"),
         Unit::Error | Unit::Spread | Unit::Distance => format!("{v:.3e}"),
         Unit::Slope | Unit::Ratio => format!("{v:.2}"),
+        Unit::Rounds => format!("{v:.0}"),
     }
 }
 
@@ -276,8 +284,10 @@ pub fn all() -> &'static [Preset] {
         out.push(nbs_breakpoint_spambase());
         out.push(diversity_fig22());
         out.push(stability_fig23());
+        out.push(speedup_table21());
         out.push(adv_fig52());
         out.push(adv_fig53());
+        out.push(adv_fig54());
         out.push(stuck());
         out.push(rates());
         out
@@ -737,6 +747,47 @@ fn diversity_fig22() -> Preset {
     }
 }
 
+/// Table 2.1: the communication rounds the CNN trained by 2 workers takes to 90, 95 and 99 %
+/// training accuracy, mini-batch SGD against DropConnect, each at the thesis's best batch size.
+fn speedup_table21() -> Preset {
+    let q = "problem=cnn&m=2&n=2000&alpha=0&beta=0&attack=none&agg=mean&eta=0.1&T=1500";
+    // The thesis's seconds (5 runs): mini-batch SGD at its best B = 256, DropConnect at B = 512.
+    let configs: [(f64, usize, [&'static str; 3]); 3] = [
+        (0.0, 256, ["46.97 s", "57.39 s", "361.52 s"]),
+        (0.4, 512, ["24.88 s (−46.98 %)", "39.12 s (−31.83 %)", "313.60 s (−13.25 %)"]),
+        (0.5, 512, ["29.68 s (−36.76 %)", "43.24 s (−24.66 %)", "317.79 s (−12.09 %)"]),
+    ];
+    let mut rows = Vec::new();
+    for (p, b, paper) in configs {
+        let sc = parse(&format!("{q}&batch={}&drop={p}", b / 2));
+        for (target, paper) in [0.9, 0.95, 0.99].into_iter().zip(paper) {
+            let name = if p > 0.0 { format!("DropConnect p = {p}") } else { "mini-batch SGD".into() };
+            let label = format!("{name}, B = {b}: rounds to {}% training accuracy (× {b} = updates)", 100.0 * target);
+            rows.push(row(label, Paper::Text(paper), Job::Reach { curve: curve(&sc, "mean"), sc: sc.clone(), target }));
+        }
+    }
+    Preset {
+        id: "yin-thesis-table2.1",
+        short: "Thesis ch. 2 · Table 2.1",
+        title: "Yin's thesis, Table 2.1: communication rounds of 2 workers' CNN to 90/95/99 % training accuracy, mini-batch SGD against DropConnect",
+        source: "Dong Yin's thesis, ch. 2 (Yin et al., AISTATS 2018), §2.6 and Table 2.1",
+        scenario: parse(&format!("{q}&batch=256&drop=0.4")),
+        view: view("curves"),
+        unit: Unit::Rounds,
+        seeds: 3,
+        rows,
+        orders: vec![
+            unreproduced(3, 0, "DropConnect (p = 0.4) reaches 90 % sooner"),
+            unreproduced(4, 1, "DropConnect (p = 0.4) reaches 95 % sooner"),
+            unreproduced(5, 2, "DropConnect (p = 0.4) reaches 99 % sooner"),
+            unreproduced(6, 0, "DropConnect (p = 0.5) reaches 90 % sooner"),
+            unreproduced(8, 2, "DropConnect (p = 0.5) reaches 99 % sooner"),
+        ],
+        matches: "The thesis's times grow like ours from 90 % to 99 % (by 7.7× for mini-batch SGD; ours 9.3× in rounds), and p = 0.5 is slower than p = 0.4 in both. Its DropConnect gains are not reproduced in communication rounds: at twice the batch, DropConnect takes about as many rounds to 90 % (70 and 87 against 67) and more to 95 % and 99 % (727 and 873 against 623 rounds to 99 %), every difference within the spread over 3 seeds; per gradient update it is twice as slow.",
+        differs: "The thesis reports wall-clock seconds on a cluster (averaged over 5 runs) and names no step size or architecture; a simulation has no clock, so ours are communication rounds (iterations), and gradient updates are rounds × B; we add no communication-cost model. Ours: the lab's CNN (5994 weights), 2 workers with 2000 of the subset's 4000 training images each, batches of B/2 per worker, step η = 0.1 on the mean gradient, at most 1500 rounds, 3 seeds (mean and range); training accuracy on 1000 of the training images every 10 rounds, so a count is a multiple of 10. We do not search the batch size: we take the thesis's best ones (256 for mini-batch SGD, 512 with DropConnect). DropConnect masks each coordinate of each example's gradient with probability p, unscaled, as the thesis defines it, so at one η its expected step is (1 − p) times mini-batch SGD's: a round moves less, and a larger B only lowers the noise. The thesis's gain is in seconds: we think it comes from its per-round costs (a larger batch means fewer synchronisations per pass on its cluster, and DropConnect tolerates the larger batch because it raises B_D), which a count of rounds does not see. The preset takes about 10 minutes natively on 2 threads.",
+    }
+}
+
 /// Figure 2.3(a): the distance between the models mini-batch SGD trains on two data sets that differ
 /// in one example, after the same number of passes, against the batch size (softmax regression on
 /// MNIST in place of a CNN on CIFAR-10).
@@ -829,6 +880,30 @@ fn adv_fig52() -> Preset {
 }
 
 /// Figure 5.3: the adversarial generalization gap against ε and the input dimension d (λ = 0).
+fn adv_fig54() -> Preset {
+    // One learner on the subset's 4000 training images, 5 passes of batches of 50, PGD-10 at ε = 0.1.
+    let q = "problem=cnn&m=1&n=4000&alpha=0&beta=0&attack=none&agg=mean&batch=50&eta=0.1&T=400&adv=0.1&shift=linf&shift_eps=0.1&pgd=10";
+    let lambdas = [0.0, 0.0005, 0.001, 0.002, 0.005];
+    let rows = lambdas.iter().map(|l| row(format!("λ = {l}"), Paper::Text("falls with λ"), fin(&format!("{q}&l1={l}"), "mean"))).collect();
+    Preset {
+        id: "yin-thesis-fig5.4",
+        short: "Thesis ch. 5 · Fig. 5.4",
+        title: "Yin's thesis, Figure 5.4: the CNN's adversarial generalization gap under PGD against the ℓ1 penalty λ (PGD adversarial training)",
+        source: "Dong Yin's thesis, ch. 5 (Yin, Ramchandran, Bartlett, ICML 2019), §5.6, Figure 5.4",
+        scenario: parse(&format!("{q}&l1=0.002")),
+        view: view("curves"),
+        unit: Unit::Gap,
+        seeds: 3,
+        rows,
+        orders: vec![
+            unreproduced(4, 0, "a larger λ gives a smaller gap (0 vs 0.005)"),
+            unreproduced(2, 0, "a larger λ gives a smaller gap (0 vs 0.001)"),
+        ],
+        matches: "The mean gap falls from λ = 0 to every λ > 0 (0.014 to 0.007–0.009), the direction the thesis reports, but by less than the spread over 3 seeds: with 5 passes over 4000 images our small network hardly overfits (a gap of about one point), so there is little for the penalty to remove.",
+        differs: "The thesis trains a four-layer ReLU network (two convolutional, two dense layers; no sizes given) on the full 60 000 MNIST images and gives the figure as a plot without its ε, PGD settings or λ grid. Ours: the lab's CNN (two convolutional layers and one dense, 5994 weights) on the subset's 4000 training images, one learner, batches of 50, η = 0.1, 400 steps (5 passes), PGD with 10 steps of 2.5ε/10 from x at ε = 0.1, each projected on the ℓ∞ ball (not clipped to [0, 1]), the same attack on the training accuracy (1000 training images) and on the 1000 test images; the ℓ1 penalty's subgradient λ·sign(w) on every weight; 3 seeds (mean and range), for time: a row takes about 20 s natively.",
+    }
+}
+
 fn adv_fig53() -> Preset {
     let dims = [196, 784, 3136];
     let mut rows = Vec::new();
@@ -869,7 +944,7 @@ fn adv_fig53() -> Preset {
         matches: "From 196 to 784 pixels the gap grows, as Theorem 5.2's p = 2 term does (like √d times W₂); the p = 1 term has no d factor.",
         differs: concat!(
             "Ours: the gap grows from d = 196 to 784 (0.078 to 0.109 at ε = 0.02) but not to 3136 (0.091), and at ε = 0.05 the 3136-pixel gap is the smallest (0.043). ",
-            "The up-sampled problem is the harder one, which shows in its errors rather than its gap: a 56 × 56 image's pixels are halved, so the ball of radius ε around it moves a 784-pixel equivalent model as a ball of 2ε would, and at ε = 0.05 the model fits about 57% of its training images robustly: both errors are large. ",
+            "The up-sampled problem is the harder one, which shows in its errors rather than its gap: a 56 × 56 image's pixels are halved, so the ball of radius ε around it moves a 784-pixel equivalent model as a ball of 2ε would (exactly, for a linear model trained by SGD from 0: the 3136-pixel run at ε is the 784-pixel run at 2ε up to rounding, which the adversarial-gap view shows), and at ε = 0.05 the model fits about 57% of its training images robustly: both errors are large. ",
             "The thesis gives Figures 5.2–5.4 as plots only, without their ε grid, step sizes or epochs; ours: λ = 0, B = 50, η = 0.1, 50 epochs, 10 seeds per row as in the thesis (each draws its own 1000 training images; ± is one standard deviation), the 1000 test images of the shipped subset. ",
             "The adversarial examples are the closed form (each class pair's margin loses ε‖w_y − w_k‖₁): the 0–1 errors are exact, the trained loss is the cross-entropy of those worst-case margins, an upper bound of the worst cross-entropy (exact for two classes). The ball is not clipped to [0, 1]. ",
             "The bound rows are Theorem 5.2's term with constant 1 and W the trained model's largest row norm: a scale, not a prediction of the gap."
@@ -1006,7 +1081,7 @@ impl Check {
 /// Iterations a job takes at most (runs may stop early), for the progress estimate.
 fn cost(job: &Job, seeds: u64) -> usize {
     match job {
-        Job::Final { sc, .. } | Job::Spread { sc, .. } | Job::Bound { sc, .. } => seeds as usize * sc.t,
+        Job::Final { sc, .. } | Job::Spread { sc, .. } | Job::Bound { sc, .. } | Job::Reach { sc, .. } => seeds as usize * sc.t,
         Job::Pair { a, b, .. } => seeds as usize * (a.t + b.t),
         Job::Escape { sc, seeds, .. } => *seeds as usize * sc.t,
         Job::Slope { sc, axis, seeds, .. } => axis.len() * *seeds as usize * sc.t,
@@ -1167,14 +1242,16 @@ impl PresetRun {
                 self.values[self.next] = *v;
                 None
             }
-            Job::Final { sc, curve } | Job::Spread { sc, curve } | Job::Bound { sc, curve, .. } => Some(Active::Runs {
-                run: Self::run_of(sc, *curve, 0, None, problems)?,
-                sc: sc.clone(),
-                curve: *curve,
-                got: Vec::new(),
-                pair: None,
-                first: None,
-            }),
+            Job::Final { sc, curve } | Job::Spread { sc, curve } | Job::Bound { sc, curve, .. } | Job::Reach { sc, curve, .. } => {
+                Some(Active::Runs {
+                    run: Self::run_of(sc, *curve, 0, self.evals_of(job), problems)?,
+                    sc: sc.clone(),
+                    curve: *curve,
+                    got: Vec::new(),
+                    pair: None,
+                    first: None,
+                })
+            }
             Job::Pair { a, b, curve, measure } => Some(Active::Runs {
                 run: Self::run_of(a, *curve, 0, Self::pair_evals(a, *measure), problems)?,
                 sc: a.clone(),
@@ -1199,9 +1276,26 @@ impl PresetRun {
         })
     }
 
+    /// How often a job's runs evaluate (None: at the start, at events and at the end).
+    fn evals_of(&self, job: &Job) -> Option<usize> {
+        match job {
+            Job::Reach { sc, .. } => Some(sc.t / 10),
+            _ => None,
+        }
+    }
+
+    /// Whether the current row's run can stop before T: a Reach row's target is reached.
+    fn reached(&self, r: &Run) -> bool {
+        match &self.preset.rows[self.next].job {
+            Job::Reach { target, .. } => r.last().is_some_and(|x| x.train_acc >= *target),
+            _ => false,
+        }
+    }
+
     /// The value a finished run gives its row.
     fn value_of(&self, r: &Run) -> f64 {
         match &self.preset.rows[self.next].job {
+            Job::Reach { target, .. } => r.trace.records().find(|x| x.train_acc >= *target).map_or(f64::INFINITY, |x| x.t as f64),
             Job::Spread { .. } => r.trace.records().filter(|x| x.spread.is_finite()).last().map_or(f64::NAN, |x| x.spread),
             Job::Bound { p, .. } => theory::adversarial_term(r.sc.adv, &r.w, r.sc.problem.classes(), r.sc.m * r.sc.n, *p),
             _ if self.preset.unit == Unit::Accuracy => {
@@ -1238,7 +1332,7 @@ impl PresetRun {
             let finished: Option<(f64, Option<(f64, f64)>)> = match &mut active {
                 Active::Runs { sc, curve, got, run, pair, first } => {
                     done += 1;
-                    if run.step() {
+                    if run.step() && !self.reached(run) {
                         None
                     } else if let (Some((b, measure)), None) = (pair.as_ref(), first.as_ref()) {
                         // A pair's first run is done: the same seed's second run next.
@@ -1257,7 +1351,10 @@ impl PresetRun {
                         };
                         got.push(v);
                         if (got.len() as u64) < self.preset.seeds {
-                            let evals = pair.as_ref().and_then(|(_, m)| Self::pair_evals(sc, *m));
+                            let evals = pair
+                                .as_ref()
+                                .and_then(|(_, m)| Self::pair_evals(sc, *m))
+                                .or(self.evals_of(&self.preset.rows[self.next].job));
                             match Self::run_of(sc, *curve, got.len() as u64, evals, problems) {
                                 Ok(r) => *run = r,
                                 Err(e) => {
@@ -1491,6 +1588,28 @@ mod tests {
             assert!(matches!(r.status, crate::engine::Status::Diverged(_)), "{id}: {:?}", r.status);
             assert_eq!(table.value_of(&r), worst, "{id}");
         }
+    }
+
+    /// A Reach row (Table 2.1) counts the rounds to the first evaluation (every 10th iteration) at
+    /// the target training accuracy, stops its run there, and is +∞ ("not reached") past T.
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))] // reads the data from disk
+    fn a_reach_row_counts_rounds_to_the_target_and_stops_there() {
+        let sc = parse("problem=binary&m=2&n=200&alpha=0&beta=0&attack=none&agg=mean&batch=10&eta=0.1&T=200");
+        let reach = |target| row("r", Paper::Text(""), Job::Reach { curve: curve(&sc, "mean"), sc: sc.clone(), target });
+        let preset = Preset { id: "t", rows: vec![reach(0.8), reach(1.01)], orders: Vec::new(), seeds: 1, unit: Unit::Rounds, ..table2() };
+        let mut cache = Cache::with_data(crate::engine::data::Datasets::load(&[DataSource::Subset]).unwrap());
+        let mut full = PresetRun::run_of(&sc, curve(&sc, "mean"), 0, Some(20), &mut cache).unwrap();
+        while full.step() {}
+        let first = full.trace.records().find(|r| r.train_acc >= 0.8).expect("reaches 80 % in 200 rounds").t;
+        let mut table = PresetRun::new(preset);
+        let spent = table.advance(usize::MAX, &mut cache);
+        assert!(table.is_done(), "{:?}", table.error);
+        assert_eq!(table.values[0], first as f64);
+        assert!(first % 10 == 0 && first > 0 && first < 200, "{first}");
+        assert!(table.values[1].is_infinite() && table.preset.format(table.values[1]) == "not reached");
+        // A run that ends says so on one more call (T + 1 in all).
+        assert_eq!(spent, first + 201, "the first run stops at its target, the second runs to T");
     }
 
     /// Table 2's checks on chosen numbers: an order within the spread over seeds is "not

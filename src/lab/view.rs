@@ -41,6 +41,10 @@ pub trait View {
     fn csv(&self, lab: &Shared) -> String;
     /// What the view shows, with its formula and source.
     fn explain(&self, sc: &Scenario) -> ViewText;
+    /// Whether the view can show this scenario (else it shows a message saying what it needs).
+    fn applies(&self, _sc: &Scenario) -> bool {
+        true
+    }
     /// The view's own settings (a menu each).
     fn options(&self, _sc: &Scenario) -> Vec<ViewOption> {
         Vec::new()

@@ -42,6 +42,8 @@ pub struct Breakdown {
     pub x_label: String,
     /// Log x axis (the rates view) or linear (α in the breakdown view).
     pub log_x: bool,
+    /// Log y axis (errors and losses) or linear (a gap, which may be negative).
+    pub log_y: bool,
 }
 
 /// The figure of a breakdown or rates plot.
@@ -86,7 +88,7 @@ pub fn figure(data: &Breakdown) -> Figure {
         x_label: data.x_label.clone(),
         y_label: data.y_label.clone(),
         x_log: data.log_x,
-        y_log: true,
+        y_log: data.log_y,
         x_range: Some(data.x_range),
         items,
         legend,

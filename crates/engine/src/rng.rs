@@ -17,6 +17,8 @@ pub mod stream {
     pub const INIT: u64 = 5;
     pub const LABELS: u64 = 6;
     pub const DROPCONNECT: u64 = 7;
+    pub const SGLD: u64 = 8;
+    pub const QUANTIZE: u64 = 9;
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -203,6 +203,8 @@ impl Run {
             dro: if honest { self.dro } else { None },
             adv: if honest { self.sc.adv } else { 0.0 },
             drop: if honest { self.sc.drop } else { 0.0 },
+            sgld: if honest { self.sc.sgld } else { 0.0 },
+            quant: honest && self.sc.quant,
             key: rng::key(self.sc.seed, self.t as u64, i as u64),
         }
     }

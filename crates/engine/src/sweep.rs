@@ -1,6 +1,7 @@
 //! Sweeps: a grid of (axis value × curve × seed) runs, advanced a bounded number of iterations at
 //! a time so a UI can show progress, reporting the final error of each cell with its spread. The
-//! breakdown view sweeps α; the rates view sweeps n or m.
+//! breakdown view sweeps α; the rates view sweeps n or m; the batch-size view sweeps the mini-batch
+//! at a fixed number of gradient updates ([`Axis::batch_at`]).
 
 use super::problem::Cache;
 use super::run::Run;
@@ -11,6 +12,12 @@ use super::scenario::{param, Curve, Param, Scenario};
 pub struct Axis {
     pub params: Vec<&'static Param>,
     pub values: Vec<f64>,
+    /// A fixed number U of gradient updates per worker, as in Lemma 2.1 of Yin's thesis: at each
+    /// point the run takes T = ⌈U / b⌉ iterations of the base's serial step size η on the sum of the
+    /// b gradients of a mini-batch (the thesis's mini-batch SGD), that is η·b on their mean, b the
+    /// point's mini-batch (0 = all n). The lemma compares the training loss at equal updates
+    /// ([`Measure::TrainLoss`]).
+    pub updates: Option<usize>,
 }
 
 impl Axis {
@@ -20,14 +27,14 @@ impl Axis {
         let params = keys
             .split('+')
             .map(|k| match param(k) {
-                Some(p) if p.is_numeric() => Ok(p),
+                Some(p) if p.is_numeric() || numeric_choice(p) => Ok(p),
                 Some(_) => Err(format!("“{k}” is not a numeric parameter")),
                 None => Err(format!("unknown parameter “{k}”")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Axis { params, values })
+        Ok(Axis { params, values, updates: None })
     }
-    fn known(keys: &str, values: Vec<f64>) -> Axis {
+    pub(crate) fn known(keys: &str, values: Vec<f64>) -> Axis {
         Axis::on(keys, values).expect("a numeric parameter of the table")
     }
     /// Samples per worker n.
@@ -42,6 +49,11 @@ impl Axis {
     pub fn alpha_range(lo: f64, hi: f64, step: f64) -> Axis {
         let k = (((hi - lo) / step) + 1e-9).floor().max(0.0) as usize;
         Axis::known("alpha", (0..=k).map(|i| ((lo + i as f64 * step) * 1e12).round() / 1e12).collect())
+    }
+    /// The mini-batch per worker at a fixed number of gradient updates per worker (see
+    /// [`Axis::updates`]).
+    pub fn batch_at(updates: usize, values: Vec<f64>) -> Axis {
+        Axis { updates: Some(updates.max(1)), ..Axis::known("batch", values) }
     }
     pub fn len(&self) -> usize {
         self.values.len()
@@ -60,9 +72,79 @@ impl Axis {
     pub fn apply(&self, base: &Scenario, i: usize) -> Scenario {
         let mut s = base.clone();
         for p in &self.params {
-            p.set_num(&mut s, self.values[i]);
+            if p.is_numeric() {
+                p.set_num(&mut s, self.values[i]);
+            } else {
+                let _ = p.set(&mut s, &super::scenario::fmt_f64(self.values[i]));
+            }
+        }
+        if let Some(u) = self.updates {
+            let b = if s.batch == 0 { s.n } else { s.batch }.max(1);
+            s.t = u.div_ceil(b).clamp(1, super::scenario::T_MAX);
+            s.eta = base.eta * b as f64;
         }
         s
+    }
+}
+
+/// A choice parameter whose options are numbers (`pix=196|784|3136`): an axis can take its values.
+fn numeric_choice(p: &Param) -> bool {
+    let options = p.domain.options();
+    matches!(p.domain, super::scenario::Domain::Choice(_)) && options.iter().all(|(k, _)| k.parse::<f64>().is_ok())
+}
+
+/// What a sweep reports of each run: one value, or a few (the first is the plotted one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// The final headline error ([`super::trace::Record::headline`]).
+    Headline,
+    /// The final training loss (+∞ if the run diverged).
+    TrainLoss,
+    /// A linear classifier's generalization gap, training − test accuracy (under adversarial
+    /// training and an ℓ∞ test shift, the adversarial gap of Yin's thesis ch. 5), then Theorem 5.2's
+    /// term εW·d^{1/q}/√n for p = 1 and for p = 2 on the trained weights
+    /// ([`super::theory::adversarial_term`]).
+    Gap,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 3] = [Measure::Headline, Measure::TrainLoss, Measure::Gap];
+
+    /// Its name in a job's spec.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Headline => "headline",
+            Measure::TrainLoss => "train_loss",
+            Measure::Gap => "gap",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.key() == key)
+    }
+
+    /// The CSV names of the values after the first.
+    pub fn extras(self) -> &'static [&'static str] {
+        match self {
+            Measure::Gap => &["bound_p1", "bound_p2"],
+            _ => &[],
+        }
+    }
+
+    /// This measure of a finished run (+∞ first if it diverged).
+    pub fn of(self, run: &Run) -> Vec<f64> {
+        let last = run.trace.last();
+        let diverged = run.final_metric().is_infinite();
+        match self {
+            Measure::Headline => vec![run.final_metric()],
+            _ if diverged => std::iter::once(f64::INFINITY).chain(self.extras().iter().map(|_| f64::NAN)).collect(),
+            Measure::TrainLoss => vec![last.map_or(f64::NAN, |r| r.train_loss)],
+            Measure::Gap => {
+                let sc = &run.sc;
+                let term = |p| super::theory::adversarial_term(sc.adv, &run.w, sc.problem.classes(), sc.m * sc.n, p);
+                vec![last.map_or(f64::NAN, |r| r.train_acc - r.acc), term(1.0), term(2.0)]
+            }
+        }
     }
 }
 
@@ -106,8 +188,10 @@ pub struct Sweep {
     jobs: Vec<(usize, usize, usize)>,
     next: usize,
     current: Option<Run>,
-    /// results[axis][curve] = final metric of each finished seed.
-    results: Vec<Vec<Vec<f64>>>,
+    /// What each run reports.
+    pub measure: Measure,
+    /// results[axis][curve] = the measure's values of each finished seed.
+    results: Vec<Vec<Vec<Vec<f64>>>>,
     error: Option<String>,
 }
 
@@ -122,7 +206,12 @@ impl Sweep {
             }
         }
         let results = vec![vec![Vec::new(); curves.len()]; axis.len()];
-        Sweep { base: base.clone(), axis, curves, seeds, jobs, next: 0, current: None, results, error: None }
+        Sweep { base: base.clone(), axis, curves, seeds, jobs, next: 0, current: None, measure: Measure::Headline, results, error: None }
+    }
+
+    /// The same sweep, reporting `measure` of each run.
+    pub fn measuring(self, measure: Measure) -> Sweep {
+        Sweep { measure, ..self }
     }
 
     /// (finished runs, total runs).
@@ -167,7 +256,7 @@ impl Sweep {
                 }
             }
             done += 1;
-            if let Some(v) = Sweep::step_job(self.current.as_mut().expect("current run")) {
+            if let Some(v) = Sweep::step_job(self.current.as_mut().expect("current run"), self.measure) {
                 self.current = None;
                 self.record(&[v]);
             }
@@ -196,34 +285,34 @@ impl Sweep {
         Ok(run)
     }
 
-    /// One step of a job's run (or of its problem's preparation); the final metric, the job's
-    /// result, once the run is over.
-    pub fn step_job(run: &mut Run) -> Option<f64> {
+    /// One step of a job's run (or of its problem's preparation); the job's result, its `measure`,
+    /// once the run is over.
+    pub fn step_job(run: &mut Run, measure: Measure) -> Option<Vec<f64>> {
         if !run.problem().prepare(1) || run.step() {
             return None;
         }
-        Some(run.final_metric())
+        Some(measure.of(run))
     }
 
     /// The final metric of job i's run, run to the end (what [`Sweep::advance`] records for it).
-    pub fn run_job(sc: &Scenario, curve: Curve, problems: &mut Cache) -> Result<f64, String> {
+    pub fn run_job(sc: &Scenario, curve: Curve, measure: Measure, problems: &mut Cache) -> Result<Vec<f64>, String> {
         let mut run = Sweep::start_job(sc, curve, problems)?;
         loop {
-            if let Some(v) = Sweep::step_job(&mut run) {
+            if let Some(v) = Sweep::step_job(&mut run, measure) {
                 return Ok(v);
             }
         }
     }
 
-    /// Records the results of jobs `next..next + values.len()`, run elsewhere, in job order: the
-    /// sweep then is exactly as if it had run them itself.
-    pub fn record(&mut self, values: &[f64]) {
-        for &v in values {
+    /// Records the results of jobs `next..next + values.len()` (each job's values of the measure),
+    /// run elsewhere, in job order: the sweep then is exactly as if it had run them itself.
+    pub fn record(&mut self, values: &[Vec<f64>]) {
+        for v in values {
             if self.is_done() {
                 break;
             }
             let (a, g, _) = self.jobs[self.next];
-            self.results[a][g].push(v);
+            self.results[a][g].push(v.clone());
             self.next += 1;
         }
         self.current = None;
@@ -236,10 +325,11 @@ impl Sweep {
         use rayon::prelude::*;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| e.to_string())?;
         let jobs: Vec<(Scenario, Curve)> = (self.next..self.jobs.len()).map(|i| self.job(i)).collect();
-        let values: Vec<f64> = pool.install(|| {
+        let measure = self.measure;
+        let values: Vec<Vec<f64>> = pool.install(|| {
             jobs.par_iter()
-                .map_init(|| Cache::with_data(data.clone()), |cache, (sc, c)| Sweep::run_job(sc, *c, cache))
-                .collect::<Result<Vec<f64>, String>>()
+                .map_init(|| Cache::with_data(data.clone()), |cache, (sc, c)| Sweep::run_job(sc, *c, measure, cache))
+                .collect::<Result<Vec<Vec<f64>>, String>>()
         })?;
         self.record(&values);
         Ok(())
@@ -254,17 +344,26 @@ impl Sweep {
 
     /// The summary of cell (axis point a, curve g), once at least one seed has finished.
     pub fn cell(&self, a: usize, g: usize) -> Option<Cell> {
-        Cell::of(&self.results[a][g])
+        self.cell_of(a, g, 0)
+    }
+
+    /// The summary of value k of the measure at cell (a, g).
+    pub fn cell_of(&self, a: usize, g: usize, k: usize) -> Option<Cell> {
+        Cell::of(&self.results[a][g].iter().filter_map(|v| v.get(k).copied()).collect::<Vec<f64>>())
     }
 
     /// CSV: axis value, curve, seed count, mean, min, max, diverged.
     pub fn csv(&self) -> String {
-        let mut out = format!("{},agg,runs,mean,min,max,diverged\n", self.axis.name());
+        let extras: String = self.measure.extras().iter().map(|e| format!(",{e}")).collect();
+        let mut out = format!("{},agg,runs,mean,min,max,diverged{extras}\n", self.axis.name());
         for a in 0..self.axis.len() {
             for (g, curve) in self.curves.iter().enumerate() {
                 if let Some(c) = self.cell(a, g) {
+                    let extras: String = (1..=self.measure.extras().len())
+                        .map(|k| format!(",{:e}", self.cell_of(a, g, k).map_or(f64::NAN, |c| c.mean)))
+                        .collect();
                     out.push_str(&format!(
-                        "{},{},{},{:e},{:e},{:e},{}\n",
+                        "{},{},{},{:e},{:e},{:e},{}{extras}\n",
                         self.axis.value(a),
                         curve.key(),
                         c.count,

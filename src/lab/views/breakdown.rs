@@ -26,33 +26,10 @@ impl View for Breakdown {
         }
     }
 
-    fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
-        self.prepare(lab);
-        match &mut self.sweep {
-            Some(s) if !s.is_done() => s.advance(steps, &mut lab.problems),
-            _ => 0,
-        }
-    }
-
-    fn sweep_mut(&mut self, lab: &mut Shared) -> Option<&mut Sweep> {
-        self.prepare(lab);
-        self.sweep.as_mut()
-    }
-
-    fn is_done(&self, _lab: &Shared) -> bool {
-        self.sweep.as_ref().is_some_and(|s| s.is_done())
-    }
-
-    fn progress(&self, _lab: &Shared) -> usize {
-        self.sweep.as_ref().map_or(0, super::sweep_points)
-    }
+    sweep_view_methods!();
 
     fn unit(&self) -> &'static str {
         "α points"
-    }
-
-    fn status(&self, _lab: &Shared) -> String {
-        super::sweep_status(self.sweep.as_ref())
     }
 
     fn plot(&self, lab: &Shared) -> Plot {
@@ -69,11 +46,8 @@ impl View for Breakdown {
             refs: Vec::new(),
             x_label: "Byzantine fraction α".into(),
             log_x: false,
+            log_y: true,
         })
-    }
-
-    fn csv(&self, _lab: &Shared) -> String {
-        self.sweep.as_ref().map_or_else(String::new, |s| s.csv())
     }
 
     fn explain(&self, sc: &Scenario) -> ViewText {

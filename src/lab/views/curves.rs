@@ -249,19 +249,26 @@ fn diversity_text(sc: &Scenario, mut lines: Vec<String>) -> ViewText {
     if sc.rep > 1 {
         lines.push(format!("Replication r = {}: each worker keeps a random 1/{} of its examples and repeats them {} times. Copies add to Σ‖∇fᵢ‖² as often as to the sum, so Δ_D falls (replicating every example r times divides it by exactly r).", sc.rep, sc.rep, sc.rep));
     }
+    let s_n = "With S = Σᵢ‖∇fᵢ‖² and N = ‖Σᵢ∇fᵢ‖², B_D = nS/N and";
     if sc.drop > 0.0 {
-        lines.push(format!(
-            "DropConnect p = {}: each honest example's gradient keeps each coordinate with probability 1 − p. Then E‖Dᵢ∇fᵢ‖² = (1 − p)‖∇fᵢ‖² and E Dᵢ∇fᵢ = (1 − p)∇fᵢ, so B_D grows by 1/(1 − p) = {:.2} (Theorem 2.7); the curve shows that B^drop.",
-            fmt(sc.drop),
-            1.0 / (1.0 - sc.drop)
-        ));
+        let p = fmt(sc.drop);
+        lines.push(format!("DropConnect p = {p}: each honest example's gradient keeps each coordinate with probability 1 − p (Dᵢ∇fᵢ, not rescaled). E‖Dᵢ∇fᵢ‖² = (1 − p)‖∇fᵢ‖² and E⟨Dⱼ∇fⱼ, Dₖ∇fₖ⟩ = (1 − p)²⟨∇fⱼ, ∇fₖ⟩, so {s_n} B^drop = nS / (S + (1 − p)(N − S)), the curve shown: above B_D while B_D ≤ n (Theorem 2.7, (2.11))."));
+    }
+    if sc.sgld > 0.0 {
+        lines.push(format!("Langevin noise σ = {}: each honest example's gradient gets ξᵢ ~ N(0, σ²I), d the model's dimension, so {s_n} B^sgld = n(S + ndσ²) / (N + ndσ²), the curve shown (Theorem 2.7, (2.12)).", fmt(sc.sgld)));
+    }
+    if sc.quant {
+        lines.push(format!("Quantized gradients: each honest example's gradient v is sent as Q(v), [Q(v)]ₗ = ‖v‖₂·sign(vₗ)·ηₗ, ηₗ ~ Bernoulli(|vₗ|/‖v‖₂): unbiased, with E‖Q(v)‖² = ‖v‖₂‖v‖₁. So {s_n} B^quant = nQ / (Q + N − S), Q = Σᵢ‖∇fᵢ‖₂‖∇fᵢ‖₁, the curve shown (Theorem 2.7)."));
+    }
+    if [sc.drop > 0.0, sc.sgld > 0.0, sc.quant].iter().filter(|x| **x).count() > 1 {
+        lines.push("With more than one mechanism on, the bound has no closed form and is not plotted.".into());
     }
     let per_round = (sc.m - sc.byzantine()) * if sc.batch > 0 { sc.batch } else { sc.n };
     ViewText {
         lines,
         why: vec![
             format!("Why it bounds the batch size (Lemma 2.1, Theorem 2.1): with B ≤ δB_D + 1 on every iterate, mini-batch SGD with the serial step size reaches a (1 + δ/2)ε-suboptimal point after the same number of gradient updates as serial SGD, that is T/B iterations: a linear speed-up. Past the bound (Theorem 2.6) a batch of B costs up to a factor (1 + δ) in accuracy, and the speed-up saturates. Here every round uses {per_round} honest examples."),
-            "Try: raise the replication factor and watch B_D fall; turn on DropConnect and watch it rise.".into(),
+            "Try: raise the replication factor and watch B_D fall; turn on DropConnect, Langevin noise or quantized gradients and watch it rise.".into(),
         ],
         mathml: r#"<math display="block"><msub><mi>Δ</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><mo>=</mo><mfrac><mrow><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><mo>‖</mo><mo>∇</mo><msub><mi>f</mi><mi>i</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><msup><mo>‖</mo><mn>2</mn></msup></mrow><mrow><mo>‖</mo><munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><mo>∇</mo><msub><mi>f</mi><mi>i</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><msup><mo>‖</mo><mn>2</mn></msup></mrow></mfrac><mo>,</mo><mspace width="1em"></mspace><msub><mi>B</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo><mo>=</mo><mi>n</mi><msub><mi>Δ</mi><mi>D</mi></msub><mo>(</mo><mi>w</mi><mo>)</mo></math>"#,
         source: "Yin's thesis ch. 2 (Yin, Pananjady, Lam, Papailiopoulos, Ramchandran, Bartlett, AISTATS 2018): Definition 2.4, Lemma 2.1, Theorems 2.1, 2.6 and 2.7",

@@ -3,6 +3,45 @@
 
 use super::view::ViewInfo;
 
+/// The [`super::view::View`] methods every sweep view shares (breakdown, rates, batch size,
+/// adversarial gap): a field `sweep: Option<Sweep>` that its `prepare` builds, advanced, shared
+/// out, reported and exported the same way.
+macro_rules! sweep_view_methods {
+    () => {
+        fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
+            self.prepare(lab);
+            match &mut self.sweep {
+                Some(s) if !s.is_done() => s.advance(steps, &mut lab.problems),
+                _ => 0,
+            }
+        }
+
+        fn sweep_mut(&mut self, lab: &mut Shared) -> Option<&mut Sweep> {
+            self.prepare(lab);
+            self.sweep.as_mut()
+        }
+
+        fn is_done(&self, lab: &Shared) -> bool {
+            !self.applies(&lab.sc) || self.sweep.as_ref().is_some_and(|s| s.is_done())
+        }
+
+        fn progress(&self, _lab: &Shared) -> usize {
+            self.sweep.as_ref().map_or(0, super::sweep_points)
+        }
+
+        fn status(&self, lab: &Shared) -> String {
+            if !self.applies(&lab.sc) {
+                return "not for this problem".into();
+            }
+            super::sweep_status(self.sweep.as_ref())
+        }
+
+        fn csv(&self, _lab: &Shared) -> String {
+            self.sweep.as_ref().map_or_else(String::new, |s| s.csv())
+        }
+    };
+}
+
 macro_rules! register {
     ($($view:ident),* $(,)?) => {
         $(mod $view;)*
@@ -17,6 +56,8 @@ register! {
     breakdown,
     master,
     rates,
+    batch,
+    gap,
 }
 
 /// What the final error of a sweep's runs is, by problem (the breakdown and rates views' y axis).

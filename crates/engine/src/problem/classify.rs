@@ -34,18 +34,20 @@ pub struct Classify {
     pix: Pixels,
     /// The ℓ∞ radius of adversarial training, under which the training accuracy is measured.
     adv: f64,
-    /// DropConnect's drop probability (for the diversity it induces).
+    /// The diversity-inducing mechanisms (for the diversity they induce): DropConnect's p,
+    /// Langevin noise's σ, quantization.
     drop: f64,
+    sgld: f64,
+    quant: bool,
 }
 
-/// Honest training examples the training accuracy is measured on, at most.
-pub const TRAIN_EVAL: usize = 1000;
+pub use super::labeled::TRAIN_EVAL;
 
 impl Classify {
     pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
         let pix = if data.features == PIXELS { s.pix } else { Pixels::Orig };
         let f = if data.features == PIXELS { pix.features() } else { data.features };
-        Classify { kind: s.problem, f, pix, adv: s.adv, drop: s.drop, l: Labeled::new(s, data) }
+        Classify { kind: s.problem, f, pix, adv: s.adv, drop: s.drop, sgld: s.sgld, quant: s.quant, l: Labeled::new(s, data) }
     }
 
     /// Example j's features at the problem's resolution, written into `out` (`f` long).
@@ -71,13 +73,6 @@ impl Classify {
             }
         }
         out
-    }
-
-    /// Up to [`TRAIN_EVAL`] of the honest workers' (q..m) examples, one from each worker in turn.
-    fn train_sample(&self, q: usize) -> Vec<usize> {
-        let honest = &self.l.assign[q.min(self.l.m)..];
-        let longest = honest.iter().map(Vec::len).max().unwrap_or(0);
-        (0..longest).flat_map(|k| honest.iter().filter_map(move |a| a.get(k).map(|&j| j as usize))).take(TRAIN_EVAL).collect()
     }
 
     /// Weights as f32 rows plus biases.
@@ -260,16 +255,20 @@ impl Classify {
                 st.loss -= p[y].max(1e-300).ln();
                 st.correct += (predicted(p) == y) as usize;
                 let x2: f64 = xs[s].iter().map(|&v| (v as f64) * (v as f64)).sum();
-                st.sq += (0..c).map(|k| r[k][s] * r[k][s]).sum::<f64>() * (x2 + 1.0);
+                let x1: f64 = xs[s].iter().map(|&v| (v as f64).abs()).sum();
+                let r2 = (0..c).map(|k| r[k][s] * r[k][s]).sum::<f64>();
+                st.sq += r2 * (x2 + 1.0);
+                // ‖∇fᵢ‖₂‖∇fᵢ‖₁ of the outer product (r ⊗ [x, 1]).
+                st.l2l1 += (r2 * (x2 + 1.0)).sqrt() * (0..c).map(|k| r[k][s].abs()).sum::<f64>() * (x1 + 1.0);
             }
-            if !sc.pair.is_empty() && opts.drop == 0.0 {
+            if !sc.pair.is_empty() && !opts.per_example() {
                 (0..c).filter(|&k| k != y).for_each(|k| sc.coef[y * c + k] += p[k]);
             }
         }
-        if opts.drop > 0.0 {
+        if opts.per_example() {
             for s in 0..S {
                 let rs: [f64; MAX_CLASSES] = std::array::from_fn(|k| if k < c { r[k][s] } else { 0.0 });
-                self.add_masked(wf, &rs[..c], ys[s], xs[s], opts, (&mut sc.gs, &mut sc.count), g, gb);
+                self.add_mechanised(wf, &rs[..c], ys[s], xs[s], opts, (&mut sc.gs, &mut sc.count), g, gb);
             }
             return;
         }
@@ -282,12 +281,14 @@ impl Classify {
         }
     }
 
-    /// DropConnect (thesis §2.4): adds D·∇f of one example to (g, gb), D a fresh 0/1 mask that drops
-    /// each coordinate with probability p. ∇f is (p_k − [k = y])·[x, 1] per class row (`r`), plus
-    /// under adversarial training the margin cuts' ε·p̃_k·sign(w_k − w_y) (rows k and y). The mask of
-    /// the call's s-th example comes from stream (key, s): 16 bits per coordinate, p rounded to 2⁻¹⁶.
+    /// Adds one example's gradient ∇f through the per-example mechanisms of thesis §2.4 to (g, gb):
+    /// DropConnect's D·∇f, D a fresh 0/1 mask dropping each coordinate with probability p; then
+    /// stochastic quantization Q(v), [Q(v)]ₗ = ‖v‖₂·sign(vₗ)·ηₗ, ηₗ ~ Bernoulli(|vₗ|/‖v‖₂). ∇f is
+    /// (p_k − [k = y])·[x, 1] per class row (`r`), plus under adversarial training the margin cuts'
+    /// ε·p̃_k·sign(w_k − w_y) (rows k and y). The call's s-th example draws from streams (key, s):
+    /// 16 bits per coordinate for the mask (p rounded to 2⁻¹⁶), 32 for quantization.
     #[allow(clippy::too_many_arguments)]
-    fn add_masked(
+    fn add_mechanised(
         &self,
         wf: &[f32],
         r: &[f64],
@@ -308,30 +309,37 @@ impl Classify {
             // r[k] = p̃_k for k ≠ y.
             (0..c).filter(|&k| k != y).for_each(|k| self.add_cut(wf, k, y, (opts.adv * r[k]) as f32, gs));
         }
-        let threshold = (opts.drop * 65536.0).round() as u64;
-        let mut rng = crate::rng::rng(opts.key, crate::rng::stream::DROPCONNECT, *count);
+        let mut rb: [f64; MAX_CLASSES] = std::array::from_fn(|k| if k < c { r[k] } else { 0.0 });
+        let index = *count;
         *count += 1;
-        let (mut bits, mut left) = (0u64, 0);
-        let mut keep = || {
-            if left == 0 {
-                bits = crate::rng::bits(&mut rng);
-                left = 4;
-            }
-            let u = bits & 0xFFFF;
-            bits >>= 16;
-            left -= 1;
-            u >= threshold
-        };
-        for (o, v) in g[..c * f].iter_mut().zip(gs.iter()) {
-            if keep() {
-                *o += v;
-            }
+        if opts.drop > 0.0 {
+            let mut mask = super::DropMask::new(opts, index);
+            gs.iter_mut().for_each(|v| *v = if mask.keep() { *v } else { 0.0 });
+            rb[..c].iter_mut().for_each(|v| *v = if mask.keep() { *v } else { 0.0 });
         }
-        for k in 0..c {
-            if keep() {
-                gb[k] += r[k];
-            }
+        if opts.quant {
+            let norm = (gs.iter().map(|&v| v as f64 * v as f64).sum::<f64>() + rb[..c].iter().map(|v| v * v).sum::<f64>()).sqrt();
+            let mut rng = crate::rng::rng(opts.key, crate::rng::stream::QUANTIZE, index);
+            let (mut bits, mut left) = (0u64, 0);
+            let mut q = |v: f64| {
+                if left == 0 {
+                    bits = crate::rng::bits(&mut rng);
+                    left = 2;
+                }
+                let u = (bits & 0xFFFF_FFFF) as f64 / 4_294_967_296.0;
+                bits >>= 32;
+                left -= 1;
+                if norm > 0.0 && u < v.abs() / norm {
+                    norm.copysign(v)
+                } else {
+                    0.0
+                }
+            };
+            gs.iter_mut().for_each(|v| *v = q(*v as f64) as f32);
+            rb[..c].iter_mut().for_each(|v| *v = q(*v));
         }
+        g[..c * f].iter_mut().zip(gs.iter()).for_each(|(o, v)| *o += v);
+        gb[..c].iter_mut().zip(&rb[..c]).for_each(|(o, v)| *o += v);
     }
 }
 
@@ -366,7 +374,9 @@ struct Scratch {
 struct TrainStats {
     loss: f64,
     correct: usize,
+    /// Σᵢ‖∇fᵢ‖², and Σᵢ‖∇fᵢ‖₂‖∇fᵢ‖₁ (quantization's E‖Q(∇fᵢ)‖²).
     sq: f64,
+    l2l1: f64,
 }
 
 impl Scratch {
@@ -460,11 +470,17 @@ impl Problem for Classify {
         for (o, v) in out[c * self.f..].iter_mut().zip(&gb) {
             *o = v * inv;
         }
+        if opts.sgld > 0.0 {
+            // Σᵢ ξᵢ / b ~ N(0, σ²/b·I) over the b examples: one draw per coordinate.
+            let mut rng = crate::rng::rng(opts.key, crate::rng::stream::SGLD, 0);
+            let sd = opts.sgld * inv.sqrt();
+            out.iter_mut().for_each(|o| *o += sd * crate::rng::normal(&mut rng));
+        }
     }
     fn eval(&self, w: &[f64], q: usize) -> Eval {
         let (loss, acc) = self.test_metrics(w);
         let (wf, bf) = self.unpack(w);
-        let (train_loss, train_acc, diversity) = self.train_metrics(&wf, &bf, &self.train_sample(q));
+        let (train_loss, train_acc, diversity) = self.train_metrics(&wf, &bf, &self.l.train_sample(q));
         Eval { loss, acc, train_acc, train_loss, diversity, ..Eval::NONE }
     }
 }
@@ -478,7 +494,7 @@ impl Classify {
         let c = self.l.classes;
         if opts.adv > 0.0 {
             scratch.pair = self.pair_l1(wf, opts.adv);
-            scratch.coef = if opts.drop > 0.0 { Vec::new() } else { vec![0.0; c * c] };
+            scratch.coef = if opts.per_example() { Vec::new() } else { vec![0.0; c * c] };
         }
         let mut rest = samples;
         while !rest.is_empty() {
@@ -513,9 +529,12 @@ impl Classify {
 
     /// Loss and accuracy on the training examples `js` (true labels, under the training radius),
     /// and gradient diversity's batch-size bound on them: B_D = nΔ_D, Δ_D = Σᵢ‖∇fᵢ‖² / ‖Σᵢ∇fᵢ‖²
-    /// (thesis ch. 2, Definition 2.4), ∇fᵢ = (p − e_y) ⊗ [xᵢ, 1] so ‖∇fᵢ‖² = ‖p − e_y‖²(‖xᵢ‖² + 1);
-    /// under DropConnect its B^drop = B_D/(1 − p) (E‖Dᵢ∇fᵢ‖² = (1 − p)‖∇fᵢ‖², E Dᵢ∇fᵢ = (1 − p)∇fᵢ).
-    /// NaN under adversarial training, whose per-example gradients are not measured.
+    /// (thesis ch. 2, Definition 2.4), ∇fᵢ = (p − e_y) ⊗ [xᵢ, 1] so ‖∇fᵢ‖² = ‖p − e_y‖²(‖xᵢ‖² + 1).
+    /// Under a diversity-inducing mechanism M it is B^M = n Σᵢ E‖M(∇fᵢ)‖² / E‖Σᵢ M(∇fᵢ)‖², in closed
+    /// form from S = Σᵢ‖∇fᵢ‖², N = ‖Σᵢ∇fᵢ‖² (the proof of Theorem 2.7, (2.11) and (2.12)):
+    /// DropConnect nS / (S + (1 − p)(N − S)); SGLD n(S + n·dσ²) / (N + n·dσ²); quantization
+    /// nQ / (Q + N − S), Q = Σᵢ‖∇fᵢ‖₂‖∇fᵢ‖₁. NaN under adversarial training, whose per-example
+    /// gradients are not measured, and under more than one mechanism (no closed form).
     fn train_metrics(&self, wf: &[f32], bf: &[f32], js: &[usize]) -> (f64, f64, f64) {
         let c = self.l.classes;
         let mut sc = Scratch::new(false, BLOCK, self.f);
@@ -525,7 +544,15 @@ impl Classify {
         let st = sc.stats.take().unwrap_or_default();
         let n = js.len().max(1) as f64;
         let sum2: f64 = g.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>() + gb.iter().map(|v| v * v).sum::<f64>();
-        let b_d = if self.adv > 0.0 { f64::NAN } else { n * st.sq / sum2 / (1.0 - self.drop) };
+        let (s, d) = (st.sq, self.dim() as f64);
+        let b_d = match (self.drop > 0.0, self.sgld > 0.0, self.quant) {
+            _ if self.adv > 0.0 => f64::NAN,
+            (false, false, false) => n * s / sum2,
+            (true, false, false) => n * s / (s + (1.0 - self.drop) * (sum2 - s)),
+            (false, true, false) => n * (s + n * d * self.sgld * self.sgld) / (sum2 + n * d * self.sgld * self.sgld),
+            (false, false, true) => n * st.l2l1 / (st.l2l1 + sum2 - s),
+            _ => f64::NAN,
+        };
         (st.loss / n, st.correct as f64 / n, b_d)
     }
 }
@@ -677,14 +704,55 @@ mod tests {
             sum.iter_mut().zip(&g).for_each(|(s, v)| *s += v);
         }
         let delta = sq / sum.iter().map(|v| v * v).sum::<f64>();
-        let (_, _, b4) = p4.train_metrics(&wf, &bf, &p4.train_sample(0));
+        let (_, _, b4) = p4.train_metrics(&wf, &bf, &p4.l.train_sample(0));
         assert!((b4 / 4.0 - delta).abs() < 1e-5 * delta, "Δ_D {} vs direct {delta}", b4 / 4.0);
-        let (_, _, b12) = p12.train_metrics(&wf, &bf, &p12.train_sample(0));
+        let (_, _, b12) = p12.train_metrics(&wf, &bf, &p12.l.train_sample(0));
         assert!((b12 / 12.0 - delta / 3.0).abs() < 1e-5 * delta, "replicated: Δ_D {} vs {}", b12 / 12.0, delta / 3.0);
         assert!(delta >= 1.0 / 4.0, "Δ_D ≥ 1/n (Cauchy–Schwarz): {delta}");
-        // DropConnect's B^drop = B_D/(1 − p).
-        let pd = Classify::new(&Scenario { problem: kind, m: 1, n: 4, drop: 0.75, ..Scenario::defaults_for(kind) }, data.clone());
-        assert!((pd.train_metrics(&wf, &bf, &pd.train_sample(0)).2 - 4.0 * b4).abs() < 1e-9 * b4);
+    }
+
+    /// Each diversity-inducing mechanism's B^M (DropConnect, SGLD, quantization) against a Monte Carlo
+    /// estimate of n·E Σᵢ‖M(∇fᵢ)‖² / E‖Σᵢ M(∇fᵢ)‖² on 4 examples, and Theorem 2.7: B^M ≥ B_D where
+    /// B_D ≤ n.
+    #[test]
+    fn diversity_inducing_mechanisms_raise_the_batch_size_bound() {
+        let kind = ProblemKind::Mnist;
+        let (f, count, n) = (5, 18, 4);
+        let data = {
+            let mut r = crate::rng::rng(7, 0, 0);
+            let values = (0..count * f).map(|_| crate::rng::normal(&mut r) as f32).collect();
+            Arc::new(Dataset::table(f, values, (0..count).map(|j| (j % 2) as u8).collect(), 6))
+        };
+        let build = |drop, sgld, quant| {
+            Classify::new(&Scenario { problem: kind, m: 1, n, drop, sgld, quant, ..Scenario::defaults_for(kind) }, data.clone())
+        };
+        let plain = build(0.0, 0.0, false);
+        let w = random_weights(&plain, 5);
+        let (wf, bf) = plain.unpack(&w);
+        let b_d = plain.train_metrics(&wf, &bf, &plain.l.train_sample(0)).2;
+        assert!(b_d <= n as f64, "the theorem's case: B_D = {b_d} ≤ n");
+        let draws = 4000;
+        for (drop, sgld, quant) in [(0.5, 0.0, false), (0.0, 0.2, false), (0.0, 0.0, true)] {
+            let p = build(drop, sgld, quant);
+            let formula = p.train_metrics(&wf, &bf, &p.l.train_sample(0)).2;
+            let (mut num, mut den) = (0.0, 0.0);
+            let mut g = vec![0.0; p.dim()];
+            for draw in 0..draws {
+                let mut sum = vec![0.0; p.dim()];
+                for k in 0..n {
+                    let opts = GradOpts { batch: Some(&[k]), drop, sgld, quant, key: (draw * n + k) as u64, ..GradOpts::default() };
+                    p.grad(0, &w, &opts, &mut g);
+                    num += g.iter().map(|v| v * v).sum::<f64>();
+                    sum.iter_mut().zip(&g).for_each(|(s, v)| *s += v);
+                }
+                den += sum.iter().map(|v| v * v).sum::<f64>();
+            }
+            let mc = n as f64 * num / den;
+            println!("drop {drop}, sgld {sgld}, quant {quant}: B^M = {formula:.4} (Monte Carlo {mc:.4}), B_D = {b_d:.4}");
+            assert!((mc - formula).abs() < 0.04 * formula, "closed form {formula} vs Monte Carlo {mc}");
+            assert!(formula > b_d, "Theorem 2.7: {formula} ≥ {b_d}");
+        }
+        assert!(build(0.5, 0.0, true).train_metrics(&wf, &bf, &plain.l.train_sample(0)).2.is_nan(), "two mechanisms: no closed form");
     }
 
     /// `swap`: a neighbouring data set, worker 0's first example (every copy of it) replaced by an
@@ -796,7 +864,7 @@ mod tests {
         let data = Arc::new(Dataset::load(DataSource::Subset).unwrap());
         let s = Scenario { m: 20, n: 100, ..Scenario::defaults_for(ProblemKind::Mnist) };
         let p = Classify::new(&s, data.clone());
-        let sample = p.train_sample(5);
+        let sample = p.l.train_sample(5);
         assert_eq!(sample.len(), 1000);
         assert!(
             sample.iter().all(|j| !p.l.assign[..5].iter().any(|a| a.contains(&(*j as u32)))),

@@ -25,7 +25,7 @@ use super::{Eval, GradOpts, Poison, Problem};
 use crate::data::{Dataset, PIXELS};
 use crate::kernels::{axpy32, axpy32_taps, dot32};
 use crate::rng::{self, stream};
-use crate::scenario::{ProblemKind, Scenario};
+use crate::scenario::{ProblemKind, Scenario, ShiftKind};
 use std::sync::Arc;
 
 /// Kernel side, image side.
@@ -56,6 +56,8 @@ pub const BACKWARD_FLOP: usize = 2 * (2 * C1 * P1 * P1 * K * K + 2 * C2 * P2 * P
 pub struct Cnn {
     l: Labeled,
     seed: u64,
+    /// The ℓ∞ radius of adversarial training (PGD), under which the training accuracy is measured.
+    adv: f64,
     /// Where each kernel tap reads its input row, relative to the output row's start: (dy, dx)
     /// in the image, and (c, dy, dx) in the first layer's pooled planes.
     taps1: Vec<usize>,
@@ -118,7 +120,7 @@ impl Cnn {
     pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
         let taps1 = (0..K * K).map(|t| (t / K) * SIDE + t % K).collect();
         let taps2 = (0..C1 * K * K).map(|t| (t / (K * K)) * P1 * P1 + (t / K % K) * P1 + t % K).collect();
-        Cnn { l: Labeled::new(s, data), seed: s.seed, taps1, taps2 }
+        Cnn { l: Labeled::new(s, data), seed: s.seed, adv: s.adv, taps1, taps2 }
     }
 
     fn c(&self) -> usize {
@@ -244,10 +246,15 @@ impl Problem for Cnn {
         let mut g = vec![0.0f32; self.dim()];
         let mut s = Acts::new();
         let mut image = vec![0.0f32; PIXELS];
-        let (mut z, mut gz, mut scratch) =
-            if opts.dro.is_some() { (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS], vec![0.0f32; self.dim()]) } else { Default::default() };
+        let (mut z, mut gz, mut scratch) = if opts.dro.is_some() || opts.adv > 0.0 {
+            (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS], vec![0.0f32; self.dim()])
+        } else {
+            Default::default()
+        };
         let local = &self.l.assign[i];
         let mut count = 0usize;
+        // DropConnect: each example's gradient on its own, masked as it is added.
+        let mut one = if opts.drop > 0.0 { vec![0.0f32; self.dim()] } else { Vec::new() };
         let mut visit = |j: usize| {
             let y = self.l.label(j, opts.poison);
             let mut x = self.l.data.image(j, &mut image);
@@ -262,9 +269,24 @@ impl Problem for Cnn {
                     }
                 }
                 x = &z;
+            } else if opts.adv > 0.0 {
+                // Adversarial training (thesis (5.8)): the gradient at the PGD attack's x′.
+                self.l.linf_attack(x, opts.adv as f32, &mut z, &mut gz, |zz, gx| self.input_grad(&wf, zz, y, &mut s, &mut scratch, gx));
+                x = &z;
             }
             self.forward(&wf, x, &mut s);
-            self.backward(&wf, x, y, &mut s, &mut g, None);
+            if opts.drop > 0.0 {
+                one.iter_mut().for_each(|v| *v = 0.0);
+                self.backward(&wf, x, y, &mut s, &mut one, None);
+                let mut mask = super::DropMask::new(opts, count as u64);
+                g.iter_mut().zip(&one).for_each(|(o, v)| {
+                    if mask.keep() {
+                        *o += v;
+                    }
+                });
+            } else {
+                self.backward(&wf, x, y, &mut s, &mut g, None);
+            }
             count += 1;
         };
         match opts.batch {
@@ -274,18 +296,22 @@ impl Problem for Cnn {
         let inv = 1.0 / count.max(1) as f64;
         out.iter_mut().zip(&g).for_each(|(o, v)| *o = *v as f64 * inv);
     }
-    fn eval(&self, w: &[f64], _q: usize) -> Eval {
+    fn eval(&self, w: &[f64], q: usize) -> Eval {
         let wf: Vec<f32> = w.iter().map(|&v| v as f32).collect();
         let mut s = Acts::new();
         let (mut loss, mut correct) = (0.0, 0usize);
         let (mut image, mut gx, mut xs) = (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS], vec![0.0f32; PIXELS]);
-        let mut scratch = if self.l.shifted() { vec![0.0f32; self.dim()] } else { Vec::new() };
+        let mut scratch = if self.l.shifted() || self.adv > 0.0 { vec![0.0f32; self.dim()] } else { Vec::new() };
         let data = &self.l.data;
         let c = self.c();
         for j in data.n_train()..data.len() {
             let y = self.l.label(j, Poison::None);
             let x = data.image(j, &mut image);
-            if self.l.shifted() {
+            if self.l.shifted() && self.l.shift == ShiftKind::Linf {
+                self.l
+                    .linf_attack(x, self.l.shift_eps as f32, &mut xs, &mut gx, |z, g| self.input_grad(&wf, z, y, &mut s, &mut scratch, g));
+                self.forward(&wf, &xs, &mut s);
+            } else if self.l.shifted() {
                 self.input_grad(&wf, x, y, &mut s, &mut scratch, &mut gx);
                 self.l.shift_input(x, &gx, &mut xs);
                 self.forward(&wf, &xs, &mut s);
@@ -297,7 +323,24 @@ impl Problem for Cnn {
             correct += (pred == y) as usize;
         }
         let nt = data.n_test as f64;
-        Eval { loss: loss / nt, acc: correct as f64 / nt, ..Eval::NONE }
+        // The training metrics, on up to TRAIN_EVAL of the honest workers' examples, true labels,
+        // under the training radius.
+        let js = self.l.train_sample(q);
+        let (mut train_loss, mut train_correct) = (0.0, 0usize);
+        for &j in &js {
+            let y = self.l.label(j, Poison::None);
+            let x = data.image(j, &mut image);
+            if self.adv > 0.0 {
+                self.l.linf_attack(x, self.adv as f32, &mut xs, &mut gx, |z, g| self.input_grad(&wf, z, y, &mut s, &mut scratch, g));
+                self.forward(&wf, &xs, &mut s);
+            } else {
+                self.forward(&wf, x, &mut s);
+            }
+            train_loss -= s.prob[y].max(1e-300).ln();
+            train_correct += (super::classify::predicted(&s.prob[..c]) == y) as usize;
+        }
+        let k = js.len().max(1) as f64;
+        Eval { loss: loss / nt, acc: correct as f64 / nt, train_loss: train_loss / k, train_acc: train_correct as f64 / k, ..Eval::NONE }
     }
 }
 
@@ -344,6 +387,41 @@ mod tests {
     }
 
     /// The input gradient (for DRO and the test-time shifts) against finite differences in x.
+    /// The ℓ∞ attack (PGD): it stays in the ball, one step is FGSM's x + ε·sign(∇ₓℓ) bit for bit,
+    /// and ten steps raise the loss over 20 examples more than one does.
+    #[test]
+    fn pgd_stays_in_the_ball_and_beats_fgsm() {
+        let eps = 0.1f32;
+        let build = |pgd| {
+            Cnn::new(
+                &Scenario { m: 40, n: 20, pgd, ..Scenario::defaults_for(ProblemKind::Cnn) },
+                Arc::new(Dataset::load_default().unwrap()),
+            )
+        };
+        let (fgsm, pgd) = (build(1), build(10));
+        let wf: Vec<f32> = fgsm.init().iter().map(|&v| v as f32).collect();
+        let (mut s, mut scratch) = (Acts::new(), vec![0.0f32; fgsm.dim()]);
+        let (mut x, mut a, mut b, mut gx) = (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS], vec![0.0f32; PIXELS], vec![0.0f32; PIXELS]);
+        let (mut l0, mut l1, mut l10) = (0.0, 0.0, 0.0);
+        for k in 0..20 {
+            let j = fgsm.l.assign[k][0] as usize;
+            let y = fgsm.l.label(j, Poison::None);
+            fgsm.l.data.image(j, &mut x);
+            fgsm.l.linf_attack(&x, eps, &mut a, &mut gx, |z, g| fgsm.input_grad(&wf, z, y, &mut s, &mut scratch, g));
+            let g1 = gx.clone();
+            let want: Vec<f32> = x.iter().zip(&g1).map(|(xi, g)| xi + eps * g.signum() * (*g != 0.0) as u8 as f32).collect();
+            assert_eq!(a, want, "one step is FGSM");
+            pgd.l.linf_attack(&x, eps, &mut b, &mut gx, |z, g| pgd.input_grad(&wf, z, y, &mut s, &mut scratch, g));
+            assert!(b.iter().zip(&x).all(|(v, xi)| (v - xi).abs() <= eps * (1.0 + 1e-6)), "PGD left the ball (up to rounding)");
+            let mut loss = |z: &[f32]| {
+                fgsm.forward(&wf, z, &mut s);
+                -s.prob[y].max(1e-300).ln()
+            };
+            (l0, l1, l10) = (l0 + loss(&x), l1 + loss(&a), l10 + loss(&b));
+        }
+        assert!(l0 < l1 && l1 < l10, "losses: clean {l0}, FGSM {l1}, PGD-10 {l10}");
+    }
+
     #[test]
     fn input_gradient_matches_finite_differences() {
         let p = cnn();

@@ -14,6 +14,9 @@ use crate::rng::{self, stream};
 use crate::scenario::{ProblemKind, Scenario, ShiftKind, Split};
 use std::sync::Arc;
 
+/// Honest training examples the training metrics are measured on, at most.
+pub const TRAIN_EVAL: usize = 1000;
+
 pub struct Labeled {
     pub classes: usize,
     /// Whether the label is the digit's parity (the odd/even task).
@@ -26,6 +29,8 @@ pub struct Labeled {
     rand_label: Vec<u8>,
     pub shift: ShiftKind,
     pub shift_eps: f64,
+    /// Steps of the networks' ℓ∞ attacks ([`Labeled::linf_attack`]).
+    pub pgd: usize,
 }
 
 impl Labeled {
@@ -53,7 +58,7 @@ impl Labeled {
         }
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
-        Labeled { classes, parity, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps }
+        Labeled { classes, parity, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps, pgd: s.pgd.max(1) }
     }
 
     /// The (possibly poisoned) label of training example j.
@@ -67,8 +72,33 @@ impl Labeled {
     }
 
     /// Whether a test-time shift is configured.
+    /// Up to [`TRAIN_EVAL`] of the honest workers' (q..m) examples, one from each worker in turn:
+    /// the examples the training metrics are measured on.
+    pub fn train_sample(&self, q: usize) -> Vec<usize> {
+        let honest = &self.assign[q.min(self.m)..];
+        let longest = honest.iter().map(Vec::len).max().unwrap_or(0);
+        (0..longest).flat_map(|k| honest.iter().filter_map(move |a| a.get(k).map(|&j| j as usize))).take(TRAIN_EVAL).collect()
+    }
+
     pub fn shifted(&self) -> bool {
         self.shift != ShiftKind::None && self.shift_eps > 0.0
+    }
+
+    /// The networks' ℓ∞ attack of radius ε on x, into `out`: projected gradient ascent on the loss
+    /// (PGD, Madry et al. 2018) from x, `pgd` steps of 2.5ε/k, each projected on the ball
+    /// ‖out − x‖∞ ≤ ε (not clipped to [0, 1]); with one step, FGSM's x + ε·sign(∇ₓℓ).
+    /// `grad(z, gx)` writes the loss gradient at z into gx.
+    pub fn linf_attack(&self, x: &[f32], eps: f32, out: &mut [f32], gx: &mut [f32], mut grad: impl FnMut(&[f32], &mut [f32])) {
+        out.copy_from_slice(x);
+        let k = self.pgd.max(1);
+        let step = if k == 1 { eps } else { 2.5 * eps / k as f32 };
+        for _ in 0..k {
+            grad(out, gx);
+            for ((o, &g), &xi) in out.iter_mut().zip(gx.iter()).zip(x) {
+                let moved = *o + step * g.signum() * (g != 0.0) as u8 as f32;
+                *o = moved.clamp(xi - eps, xi + eps);
+            }
+        }
     }
 
     /// Moves x (copied into `out`) by the shift budget along the loss gradient `gx`: for ℓ2 along

@@ -11,7 +11,7 @@ use super::{Eval, GradOpts, Poison, Problem};
 use crate::data::{Dataset, PIXELS};
 use crate::kernels::{axpy32, dot32};
 use crate::rng::{self, stream};
-use crate::scenario::{ProblemKind, Scenario};
+use crate::scenario::{ProblemKind, Scenario, ShiftKind};
 use std::sync::Arc;
 
 /// Hidden units.
@@ -207,7 +207,13 @@ impl Problem for Mlp {
             let y = self.l.label(j, Poison::None);
             let x = data.image(j, &mut image);
             let mut f = self.forward(&p, x);
-            if self.l.shifted() {
+            if self.l.shifted() && self.l.shift == ShiftKind::Linf {
+                self.l.linf_attack(x, self.l.shift_eps as f32, &mut xs, &mut gx, |z, g| {
+                    let fz = self.forward(&p, z);
+                    self.input_grad(&p, &fz, y, g)
+                });
+                f = self.forward(&p, &xs);
+            } else if self.l.shifted() {
                 self.input_grad(&p, &f, y, &mut gx);
                 self.l.shift_input(x, &gx, &mut xs);
                 f = self.forward(&p, &xs);

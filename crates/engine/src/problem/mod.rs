@@ -43,10 +43,48 @@ pub struct GradOpts<'a> {
     /// ℓ∞ adversarial training (thesis ch. 5): the radius ε of the ball each input may move in; 0 =
     /// natural training. The linear classifiers only.
     pub adv: f64,
-    /// DropConnect's drop probability (thesis §2.4; 0 = off) and the seed of this call's masks (one
-    /// per worker and iteration). The linear classifiers only.
+    /// The diversity-inducing mechanisms of thesis §2.4, on every example's gradient (the linear
+    /// classifiers; DropConnect also the CNN): DropConnect's drop probability (0 = off), Langevin
+    /// noise's σ (SGLD; 0 = off), stochastic quantization; and the seed of this call's randomness (one per worker and
+    /// iteration).
     pub drop: f64,
+    pub sgld: f64,
+    pub quant: bool,
     pub key: u64,
+}
+
+/// DropConnect's mask for one example (thesis §2.4): `keep()` is false with probability p, from
+/// stream (key, index), 16 bits a coordinate (p rounded to 2⁻¹⁶): the same bits on every platform.
+pub(super) struct DropMask {
+    rng: crate::rng::Rng,
+    threshold: u64,
+    bits: u64,
+    left: u32,
+}
+
+impl DropMask {
+    pub(super) fn new(opts: &GradOpts, index: u64) -> DropMask {
+        let rng = crate::rng::rng(opts.key, crate::rng::stream::DROPCONNECT, index);
+        DropMask { rng, threshold: (opts.drop * 65536.0).round() as u64, bits: 0, left: 0 }
+    }
+
+    pub(super) fn keep(&mut self) -> bool {
+        if self.left == 0 {
+            self.bits = crate::rng::bits(&mut self.rng);
+            self.left = 4;
+        }
+        let u = self.bits & 0xFFFF;
+        self.bits >>= 16;
+        self.left -= 1;
+        u >= self.threshold
+    }
+}
+
+impl GradOpts<'_> {
+    /// Whether each example's gradient is formed on its own (DropConnect, quantization).
+    pub fn per_example(&self) -> bool {
+        self.drop > 0.0 || self.quant
+    }
 }
 
 impl Eval {
@@ -64,7 +102,7 @@ impl Eval {
 
 impl Default for GradOpts<'_> {
     fn default() -> Self {
-        GradOpts { poison: Poison::None, batch: None, dro: None, adv: 0.0, drop: 0.0, key: 0 }
+        GradOpts { poison: Poison::None, batch: None, dro: None, adv: 0.0, drop: 0.0, sgld: 0.0, quant: false, key: 0 }
     }
 }
 
@@ -84,8 +122,8 @@ pub struct Eval {
     /// Training loss on the same examples (the adversarial loss under adversarial training).
     pub train_loss: f64,
     /// The batch-size bound B_D(w) = nΔ_D(w) of gradient diversity (thesis ch. 2) on those n
-    /// examples, times 1/(1 − p) under DropConnect (Theorem 2.7's B^drop); NaN under adversarial
-    /// training.
+    /// examples, or under a diversity-inducing mechanism its B^drop, B^sgld or B^quant (Theorem 2.7);
+    /// NaN under adversarial training or more than one mechanism.
     pub diversity: f64,
     /// ‖∇F(w)‖ where the population gradient is known.
     pub grad_norm: f64,

@@ -97,12 +97,12 @@ scenario_table! {
             Control { sym: "λ", sub: "1", label: "ℓ1 regulariser", slider: Some((0.0, 0.01, 0.0001)), show: |s| s.problem.is_classification(), ..BASE };
         /// ℓ∞ adversarial training (thesis (5.8)): every honest gradient is taken at the worst inputs in
         /// the ℓ∞ ball of radius ε around each example: each class pair's margin loses ε‖w_y − w_k‖₁
-        /// (the linear classifiers' closed form); 0 = natural training. The training accuracy is measured
-        /// under the same ε.
+        /// (the linear classifiers' closed form; the CNN's: `pgd` steps of PGD); 0 = natural training.
+        /// The training accuracy is measured under the same ε.
         adv: f64 = 0.0;
             "adv" [data], Num { lo: 0.0, hi: 10.0 },
             Control { sym: "ε", sub: "adv", label: "ℓ∞ adversarial training", slider: Some((0.0, 0.3, 0.005)),
-                      show: |s| s.problem.is_linear_classifier(), ..BASE };
+                      show: |s| s.problem.is_linear_classifier() || s.problem == ProblemKind::Cnn, ..BASE };
         /// Data replication (thesis §2.6): each worker keeps a random 1/r of its n examples and repeats
         /// them r times, so n is unchanged and gradient diversity falls; 1 = none.
         rep: usize = 1;
@@ -114,10 +114,22 @@ scenario_table! {
             "swap" [data], Flag, Control { group: Data, label: "swap one training example", show: |s| s.problem.is_classification(), ..BASE };
         /// DropConnect (thesis §2.4): every honest example's gradient is masked coordinate by coordinate,
         /// each coordinate dropped with probability p (gᵢ = Dᵢ∇fᵢ, not rescaled), which raises
-        /// gradient diversity by 1/(1 − p) (Theorem 2.7); 0 = off. The linear classifiers only.
+        /// gradient diversity (Theorem 2.7); 0 = off. The linear classifiers and the CNN.
         drop: f64 = 0.0;
             "drop" [data], Num { lo: 0.0, hi: 0.95 },
-            Control { sym: "p", sub: "drop", label: "DropConnect", slider: Some((0.0, 0.9, 0.05)), show: |s| s.problem.is_linear_classifier(), ..BASE };
+            Control { sym: "p", sub: "drop", label: "DropConnect", slider: Some((0.0, 0.9, 0.05)),
+                      show: |s| s.problem.is_linear_classifier() || s.problem == ProblemKind::Cnn, ..BASE };
+        /// Langevin noise (SGLD, thesis §2.4): every honest example's gradient gets its own ξᵢ ~ N(0, σ²I)
+        /// (a mini-batch mean of b of them gets N(0, σ²/b·I), the same in distribution), which raises
+        /// gradient diversity (Theorem 2.7); 0 = off. The linear classifiers only.
+        sgld: f64 = 0.0;
+            "sgld" [data], Num { lo: 0.0, hi: 10.0 },
+            Control { sym: "σ", sub: "sgld", label: "Langevin noise", slider: Some((0.0, 0.5, 0.005)), show: |s| s.problem.is_linear_classifier(), ..BASE };
+        /// Stochastic quantization (thesis §2.4): every honest example's gradient v is sent as Q(v),
+        /// [Q(v)]ₗ = ‖v‖₂·sign(vₗ)·ηₗ with ηₗ ~ Bernoulli(|vₗ|/‖v‖₂), unbiased and more diverse
+        /// (Theorem 2.7). The linear classifiers only.
+        quant: bool = false;
+            "quant" [data], Flag, Control { label: "quantized gradients", show: |s| s.problem.is_linear_classifier(), ..BASE };
         /// How the data are split over the workers: i.i.d., or heterogeneous (sorted by label; a shifted
         /// target per worker for linear regression and mean estimation).
         split: Split = Split::Iid;
@@ -141,6 +153,14 @@ scenario_table! {
             "shift_eps" [data], Num { lo: 0.0, hi: 100.0 },
             Control { group: Data, sym: "ε", sub: "shift", label: "shift budget", slider: Some((0.0, 2.0, 0.05)),
                       show: |s| s.problem.is_classification() && s.shift != ShiftKind::None, ..BASE };
+        /// Steps of the MLP's and the CNN's ℓ∞ attack, in the CNN's adversarial training and in the ℓ∞
+        /// test shift: projected gradient ascent on the loss (PGD, Madry et al. 2018) from x, step
+        /// 2.5ε/k, each step projected on the ball; 1 = one FGSM step x + ε·sign(∇ₓℓ). The linear
+        /// classifiers use their exact worst case instead.
+        pgd: usize = 1;
+            "pgd" [data], Int { lo: 1, hi: 100 },
+            Control { group: Data, label: "ℓ∞ attack steps (PGD; 1 = FGSM)", slider: Some((1.0, 20.0, 1.0)),
+                      show: |s| matches!(s.problem, ProblemKind::Mlp | ProblemKind::Cnn) && (s.adv > 0.0 || s.shift == ShiftKind::Linf), ..BASE };
         /// Random seed of the data, the attack's randomness, the perturbations and the mini-batches.
         seed: u64 = 1;
             "seed" [data], Seed, Control { group: Run, label: "seed", ..BASE };
