@@ -128,6 +128,9 @@ enum Compute {
 pub struct App {
     scenario: Scenario,
     view: ViewId,
+    /// The views' own settings the user chose (view, menu id, value), latest first per menu: in
+    /// the hash (`#rates:axis=m`) for the shown view, and replayed to a restarted lab.
+    view_options: Vec<(ViewId, String, String)>,
     compute: Compute,
     /// The last command's sequence number.
     seq: u32,
@@ -161,9 +164,19 @@ pub struct App {
     offline: Option<bool>,
 }
 
-fn view_from_hash() -> Option<ViewId> {
+/// The view in the address bar's hash, with its settings: `#rates` or `#rates:axis=m,…` (keys and
+/// values of letters, digits and `_` only; anything else is ignored).
+fn view_from_hash() -> Option<(ViewId, Vec<(String, String)>)> {
     let h = browser::window().location().hash().unwrap_or_default();
-    ViewId::from_key(h.trim_start_matches('#'))
+    let (key, opts) = h.trim_start_matches('#').split_once(':').unwrap_or((h.trim_start_matches('#'), ""));
+    let plain = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let opts = opts
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, v)| plain(k) && plain(v))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ViewId::from_key(key).map(|v| (v, opts))
 }
 
 impl App {
@@ -216,7 +229,9 @@ impl App {
         if push {
             self.last_push = now;
         }
-        browser::set_query(&format!("{}#{}", self.scenario.to_query(), self.view.key()), push);
+        let opts: Vec<String> = self.view_options.iter().filter(|o| o.0 == self.view).map(|(_, k, v)| format!("{k}={v}")).collect();
+        let hash = if opts.is_empty() { self.view.key().to_string() } else { format!("{}:{}", self.view.key(), opts.join(",")) };
+        browser::set_query(&format!("{}#{hash}", self.scenario.to_query()), push);
     }
 
     /// The data files the scenario and the loaded preset need.
@@ -326,8 +341,18 @@ impl App {
             self.send(ctx, Command::Scenario { query });
             self.playing = true;
         }
-        if let Some(v) = view_from_hash() {
+        if let Some((v, opts)) = view_from_hash() {
             self.show_view(ctx, v);
+            self.set_view_options(ctx, v, opts);
+        }
+    }
+
+    /// Sets settings of view `v` (remembered for the hash and a restarted lab).
+    fn set_view_options(&mut self, ctx: &Context<Self>, v: ViewId, opts: Vec<(String, String)>) {
+        for (id, value) in opts {
+            self.view_options.retain(|o| !(o.0 == v && o.1 == id));
+            self.view_options.push((v, id.clone(), value.clone()));
+            self.send(ctx, Command::Option { view: v.0 as u32, id, value });
         }
     }
 
@@ -364,6 +389,9 @@ impl App {
             let query = self.scenario.to_query();
             self.send(ctx, Command::Scenario { query });
             self.send(ctx, Command::View { view: self.view.0 as u32 });
+        }
+        for (v, id, value) in self.view_options.clone() {
+            self.send(ctx, Command::Option { view: v.0 as u32, id, value });
         }
         if !self.playing {
             self.send(ctx, Command::Pause);
@@ -482,7 +510,8 @@ impl Component for App {
         let hash = EventListener::new(&browser::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
         let pop = EventListener::new(&browser::window(), "popstate", move |_| link.send_message(Msg::PopState));
-        let view = view_from_hash().unwrap_or(ViewId(0));
+        let (view, view_options) =
+            view_from_hash().map_or((ViewId(0), Vec::new()), |(v, o)| (v, o.into_iter().map(|(k, x)| (v, k, x)).collect()));
         let link = ctx.link().clone();
         let mut notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
         let compute = match Pool::new(pool::default_size(), move |e| match e {
@@ -498,6 +527,7 @@ impl Component for App {
         let mut app = App {
             scenario: sc,
             view,
+            view_options,
             compute,
             seq: 0,
             fresh_from: 0,
@@ -570,14 +600,17 @@ impl Component for App {
                         self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
                     }
                 }
-                if let Some(v) = view_from_hash().filter(|v| *v != self.view) {
-                    self.show_view(ctx, v);
+                if let Some((v, opts)) = view_from_hash() {
+                    if v != self.view {
+                        self.show_view(ctx, v);
+                    }
+                    self.set_view_options(ctx, v, opts);
                 }
             }
             Msg::PopState => self.load_from_url(ctx),
             Msg::ViewOption(id, value) => {
-                let view = self.view.0 as u32;
-                self.send(ctx, Command::Option { view, id, value });
+                self.set_view_options(ctx, self.view, vec![(id, value)]);
+                self.sync_url(false);
             }
             Msg::Lecture => self.lecture = !self.lecture,
             Msg::Help(on) => self.help = on,

@@ -721,6 +721,11 @@ await test('the thesis\'s chapters 2 and 5: the gap and B_D curves explain thems
   const gapText = await page.$eval('section.explain', e => e.textContent);
   assert(gapText.includes('Theorem 5.2') && gapText.includes('p = 2'), `gap view: ${gapText.slice(0, 300)}`);
   assert((await canvasInfo(page)).ink > 0.02, 'the adversarial-gap plot looks blank');
+  // The view's own setting is in the link, and the link restores it.
+  assert(page.url().endsWith('#gap:gap_axis=d'), `the view's setting is not in the link: ${page.url()}`);
+  await page.reload();
+  await waitForCounter(page, /sweep 9 \/ 9 runs/, 120000);
+  assert(await page.$eval('#gap_axis', s => s.value) === 'd', 'the reloaded link lost the view\'s setting');
   // Chapter 2: the batch-size bound B_D, raised by DropConnect.
   await page.goto(`${base}?problem=binary&m=4&n=200&batch=20&T=40&drop=0.5&rep=2&attack=none&alpha=0&agg=mean#curves`);
   await waitForCounter(page, /t = 40 \/ 40/, 60000);
