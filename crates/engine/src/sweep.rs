@@ -34,7 +34,8 @@ impl Axis {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Axis { params, values, updates: None })
     }
-    pub(crate) fn known(keys: &str, values: Vec<f64>) -> Axis {
+    /// An axis over parameters of the table, known to be numeric (else a panic).
+    pub fn known(keys: &str, values: Vec<f64>) -> Axis {
         Axis::on(keys, values).expect("a numeric parameter of the table")
     }
     /// Samples per worker n.

@@ -34,7 +34,7 @@ pub struct Gap {
 
 impl Gap {
     fn axis(&self, sc: &Scenario) -> Axis {
-        let known = |keys: &str, values: Vec<f64>| Axis::on(keys, values).expect("parameters of the table");
+        let known = Axis::known;
         match self.against {
             Against::Eps => known("adv+shift_eps", vec![0.0, 0.01, 0.02, 0.05, 0.1]),
             Against::Lambda => known("l1", vec![0.0, 0.0005, 0.001, 0.002, 0.005]),
