@@ -223,3 +223,39 @@ fn the_adversarial_gap_view_draws_theorem_5_2_beside_the_gap() {
     let dim = terms(&mut lab);
     assert!(dim[1].windows(2).all(|w| w[1] > w[0]), "the p = 2 term grows with d: {:?}", dim[1]);
 }
+
+/// Every lesson file parses; every step's scenario shows in its view (no step opens a dimmed
+/// view), its settings exist, it says something, points at a plausible id, and its task is not
+/// already done by the scenario it opens with.
+#[test]
+fn every_lesson_parses_and_every_step_shows_its_view() {
+    use byzlab::engine::data::Datasets;
+    let (lessons, errors) = byzlab::lab::lessons::all_with_errors();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(lessons.len() >= 7, "{} lessons", lessons.len());
+    let mut ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), lessons.len(), "lesson ids repeat");
+    for l in &lessons {
+        assert!(!l.summary.is_empty(), "{}: no summary", l.id);
+        for (i, s) in l.steps.iter().enumerate() {
+            let at = format!("{} step {} ({})", l.id, i + 1, s.title);
+            let sc = s.scenario();
+            let (v, opts) = s.view();
+            let data = sc.data_source().map(|d| Datasets::load(&[d]).unwrap()).unwrap_or_default();
+            let mut lab = Lab::with_data(sc.clone(), data);
+            for (id, x) in &opts {
+                assert!(lab.set_option(v, id, x), "{at}: {id}={x}");
+            }
+            assert!(lab.applies(v), "{at}: the {} view does not show this scenario", v.key());
+            assert!(lab.work(v, 50) > 0 || lab.is_done(v), "{at}: nothing to compute");
+            assert!(lab.error().is_none(), "{at}: {:?}", lab.error());
+            assert!(!s.text.is_empty(), "{at}: no text");
+            if let Some(p) = &s.point {
+                assert!(p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{at}: point “{p}”");
+            }
+            assert!(s.checks.is_empty() || !s.done(&sc, v), "{at}: the task is done before the reader starts");
+        }
+    }
+}

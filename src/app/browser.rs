@@ -1,7 +1,7 @@
 //! Thin wrappers over the browser APIs the app uses: the address bar, downloads, the clipboard,
 //! fetching the data file, timing, drawing a lab view on a canvas, and the panic banner.
 
-use crate::plots::{Plot, PlotError, Style};
+use crate::plots::{Palette, Plot, PlotError, Style};
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
@@ -473,10 +473,15 @@ impl SizeWatch {
     }
 }
 
+/// Whether the reader's system asks for dark colours (`prefers-color-scheme: dark`).
+pub fn prefers_dark() -> bool {
+    window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches())
+}
+
 /// Draws a plot on a canvas at the device's pixel density; `size` is the canvas' size if known
 /// (see [`SizeWatch`]); `ready` says the plot is the lab's (not a loading message). The drawing
 /// time goes to `window.byzlabDrawMs`.
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot: &Plot, ready: bool, lecture: bool) {
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot: &Plot, ready: bool, lecture: bool, palette: Palette) {
     let t0 = now();
     let raw_dpr = window().device_pixel_ratio();
     let dpr = raw_dpr.clamp(1.0, 3.0);
@@ -494,7 +499,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
         canvas.set_width(pw);
         canvas.set_height(ph);
     }
-    let style = Style::for_width(w, dpr, lecture);
+    let style = Style::for_width(w, dpr, lecture).with_palette(palette);
     if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
         let root = Measured::on_canvas(Target::Canvas(backend), ctx).into_drawing_area();
         match crate::plots::draw(&root, plot, &style) {

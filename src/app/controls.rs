@@ -5,6 +5,7 @@
 use crate::engine::scenario::param::Domain;
 use crate::engine::scenario::rules::list_items;
 use crate::engine::scenario::{Edit, Group, Param, Scenario, PARAMS};
+use crate::lab::page::Page;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -237,11 +238,15 @@ fn control(p: &'static Param, sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
     }
 }
 
-/// Every control the scenario shows, in fieldsets by group, in table order.
-pub fn scenario_controls(sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
+/// Every control the scenario shows, in fieldsets by group, in table order, but for the groups
+/// and controls the page hides (`hide=group-run,alpha`).
+pub fn scenario_controls(sc: &Scenario, on_edit: &Callback<Edit>, page: &Page) -> Html {
     html! {
-        { for Group::ALL.iter().map(|&g| {
-            let shown: Vec<&'static Param> = PARAMS.iter().filter(|p| p.control.group == g && (p.control.show)(sc)).collect();
+        { for Group::ALL.iter().filter(|g| !page.hides(&format!("group-{}", g.key()))).map(|&g| {
+            let shown: Vec<&'static Param> = PARAMS.iter().filter(|p| p.control.group == g && (p.control.show)(sc) && !page.hides(p.key)).collect();
+            if shown.is_empty() {
+                return html! {};
+            }
             html! {
                 <fieldset class={format!("group-{}", g.key())}>
                     <legend>{ g.label() }</legend>

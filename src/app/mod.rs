@@ -5,6 +5,7 @@
 //! worker can start, the same lab runs here, in slices between frames.
 
 pub mod browser;
+mod classroom;
 mod controls;
 mod pool;
 pub mod worker;
@@ -13,8 +14,10 @@ use crate::engine::data::data_url;
 use crate::engine::scenario::DataSource;
 use crate::engine::scenario::{Edit, Notice, Scenario};
 use crate::lab::host::{Command, Host, Snapshot, ToPage};
+use crate::lab::lessons::{self, Lesson};
+use crate::lab::page::{self, Page, Theme};
 use crate::lab::{presets, ViewId};
-use crate::plots::Plot;
+use crate::plots::{Palette, Plot};
 use controls::scenario_controls;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::AnimationFrame;
@@ -53,6 +56,17 @@ pub enum Msg {
     ViewOption(String, String),
     Lecture,
     Help(bool),
+    /// Open a lesson (at its first step) or close it (None).
+    Lesson(Option<String>),
+    /// Go to a step of the open lesson.
+    GoStep(usize),
+    /// One step on (+1) or back (−1) in the open lesson.
+    LessonMove(i32),
+    /// Hide (true) or show a panel or control.
+    Hide(String, bool),
+    /// The single controls to hide, as typed (comma-separated keys).
+    HideKeys(String),
+    Theme(Theme),
     CopyLink,
     Export(Export),
     Dismiss(usize),
@@ -150,7 +164,14 @@ pub struct App {
     csv_pending: Option<String>,
     /// When the lab worker died, recently.
     crashes: Vec<f64>,
-    lecture: bool,
+    /// The page's own settings in the link: lesson and step, hidden panels, embed, theme, lecture.
+    page: Page,
+    /// The lessons built in.
+    lessons: Vec<Lesson>,
+    /// The element the lesson step points at, marked.
+    pointed: Option<String>,
+    /// The pointed element is scrolled into view once, after a step opens.
+    scroll_to_point: bool,
     help: bool,
     notices: Vec<String>,
     share: Option<String>,
@@ -231,7 +252,7 @@ impl App {
         }
         let opts: Vec<String> = self.view_options.iter().filter(|o| o.0 == self.view).map(|(_, k, v)| format!("{k}={v}")).collect();
         let hash = if opts.is_empty() { self.view.key().to_string() } else { format!("{}:{}", self.view.key(), opts.join(",")) };
-        browser::set_query(&format!("{}#{hash}", self.scenario.to_query()), push);
+        browser::set_query(&format!("{}#{hash}", page::join(&self.scenario.to_query(), &self.page)), push);
     }
 
     /// The data files the scenario and the loaded preset need.
@@ -332,8 +353,11 @@ impl App {
 
     /// The scenario and view the address bar holds now (after Back, or an edited link).
     fn load_from_url(&mut self, ctx: &Context<Self>) {
-        let (sc, notices) = Scenario::from_query(&browser::query());
+        let (query, page, mut notices) = page::split(&browser::query());
+        let (sc, more) = Scenario::from_query(&query);
+        notices.extend(more);
         self.notify(notices);
+        self.page = page;
         if sc != self.scenario {
             self.scenario = sc;
             self.fetch_data_if_needed(ctx);
@@ -457,7 +481,7 @@ impl App {
         self.schedule_frame(ctx);
     }
 
-    fn on_key(link: &yew::html::Scope<Self>, e: &web_sys::KeyboardEvent) {
+    fn on_key(link: &yew::html::Scope<Self>, e: &web_sys::KeyboardEvent, in_lesson: bool) {
         if e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
@@ -478,6 +502,9 @@ impl App {
         let msg = match (key.as_str(), view) {
             (_, Some(v)) => Msg::View(v),
             (" ", _) => Msg::TogglePlay,
+            // In a lesson the arrows (and a presenter's PageDown / PageUp) move through its steps.
+            ("ArrowRight" | "PageDown", _) if in_lesson => Msg::LessonMove(1),
+            ("ArrowLeft" | "PageUp", _) if in_lesson => Msg::LessonMove(-1),
             ("ArrowRight", _) => Msg::Step,
             ("r" | "R", _) => Msg::Reset,
             ("l" | "L", _) => Msg::Lecture,
@@ -495,13 +522,17 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         browser::startup_mark("app");
-        let (sc, notices) = Scenario::from_query(&browser::query());
+        let (query, page, mut notices) = page::split(&browser::query());
+        let (sc, more) = Scenario::from_query(&query);
+        notices.extend(more);
         let link = ctx.link().clone();
         // Not passive: a shortcut cancels the key's default (space would scroll the page).
         let keys =
             EventListener::new_with_options(&browser::document(), "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                 if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                    App::on_key(&link, e);
+                    // Whether a lesson is open: the page marks it on the app's root.
+                    let in_lesson = browser::document().get_element_by_id("lesson").is_some();
+                    App::on_key(&link, e, in_lesson);
                 }
             });
         let link = ctx.link().clone();
@@ -539,7 +570,10 @@ impl Component for App {
             preset: None,
             csv_pending: None,
             crashes: Vec::new(),
-            lecture: false,
+            page,
+            lessons: lessons::all(),
+            pointed: None,
+            scroll_to_point: false,
             help: false,
             notices,
             share: None,
@@ -555,6 +589,13 @@ impl Component for App {
             "#panic-test" => panic!("deliberate panic requested by #panic-test"),
             "#worker-panic-test" => app.send(ctx, Command::Panic),
             _ => {}
+        }
+        // A link with only a lesson's keys opens its step with the step's scenario and view.
+        if app.page.lesson.is_some() && query.is_empty() {
+            app.enter_step(ctx, app.page.step, false);
+        } else if app.page.lesson.is_some() && app.lesson().is_none() {
+            app.notices.push(format!("no lesson “{}”: see the list of lessons", app.page.lesson.clone().unwrap_or_default()));
+            app.page.lesson = None;
         }
         // Start playing at once: the first plot fills in without a click.
         app.replay(ctx);
@@ -589,6 +630,15 @@ impl Component for App {
                 self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
             }
             Msg::View(v) => {
+                // A view about one problem only (the saddle toy) loads it: the panel then holds the
+                // controls of what is shown, and Back returns to the scenario before.
+                let own = crate::lab::views::VIEWS[v.0].problem.filter(|p| *p != self.scenario.problem);
+                if let (Some(p), Some(param)) = (own, crate::engine::scenario::param("problem")) {
+                    let notices = self.scenario.apply(&Edit::Set(param, p.key().into()));
+                    self.notify(notices);
+                    self.view = v;
+                    self.scenario_changed(ctx, true);
+                }
                 self.show_view(ctx, v);
                 self.sync_url(false);
             }
@@ -612,7 +662,47 @@ impl Component for App {
                 self.set_view_options(ctx, self.view, vec![(id, value)]);
                 self.sync_url(false);
             }
-            Msg::Lecture => self.lecture = !self.lecture,
+            Msg::Lecture => {
+                self.page.lecture = !self.page.lecture;
+                self.sync_url(false);
+            }
+            Msg::Lesson(id) => {
+                self.page.lesson = id;
+                if self.page.lesson.is_some() {
+                    self.enter_step(ctx, 0, true);
+                } else {
+                    self.sync_url(false);
+                }
+            }
+            Msg::GoStep(k) => self.enter_step(ctx, k, true),
+            Msg::LessonMove(d) => {
+                let last = self.lesson().map_or(0, |l| l.steps.len().saturating_sub(1));
+                let k = (self.page.step as i64 + d as i64).clamp(0, last as i64) as usize;
+                if k == self.page.step {
+                    return false;
+                }
+                self.enter_step(ctx, k, true);
+            }
+            Msg::Hide(name, hidden) => {
+                self.page.set_hidden(&name, hidden);
+                self.sync_url(false);
+            }
+            Msg::HideKeys(text) => {
+                let is_key = |h: &str| crate::engine::scenario::PARAMS.iter().any(|p| p.key == h);
+                self.page.hide.retain(|h| !is_key(h));
+                for k in text.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    if is_key(k) {
+                        self.page.set_hidden(k, true);
+                    } else {
+                        self.notices.push(format!("hide: no control “{}” (see byzlab-cli keys)", crate::engine::scenario::shorten(k)));
+                    }
+                }
+                self.sync_url(false);
+            }
+            Msg::Theme(t) => {
+                self.page.theme = t;
+                self.sync_url(false);
+            }
             Msg::Help(on) => self.help = on,
             Msg::CopyLink => {
                 let link = browser::href();
@@ -744,6 +834,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first: bool) {
+        self.mark_pointed();
         if let Some(c) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
             if self.canvas_size.is_none() {
                 let link = ctx.link().clone();
@@ -752,7 +843,7 @@ impl Component for App {
             let size = self.canvas_size.as_ref().and_then(|s| s.size());
             let plot = self.plot();
             let ready = !matches!(plot, Plot::Message(_));
-            browser::draw(&c, size, &plot, ready, self.lecture);
+            browser::draw(&c, size, &plot, ready, self.page.lecture, self.palette());
         }
     }
 
@@ -763,67 +854,109 @@ impl Component for App {
             Some(s) => (s.text.clone(), s.notes.clone()),
             None => (Default::default(), Vec::new()),
         };
-        html! {
-            <div id="app" class={classes!("app", self.lecture.then_some("lecture"))}>
-                <header>
-                    <h1>{"byzlab"}</h1>
-                    <p class="tagline">{"Byzantine-robust distributed learning, live: one master, m workers, ⌊αm⌋ of them Byzantine."}</p>
-                    <div class="header-buttons">
-                        <button id="lecture" aria-pressed={self.lecture.to_string()} onclick={link.callback(|_| Msg::Lecture)} title="Large type and thick lines for a projector (L)">{"Lecture mode"}</button>
-                        <button id="help" onclick={link.callback(|_| Msg::Help(true))} title="Keyboard shortcuts (?)">{"Keys ?"}</button>
-                        <button id="offline" disabled={self.offline.is_some()} onclick={link.callback(|_| Msg::Offline)} title="Keep a copy in this browser to present with no network">
-                            { match self.offline { None => "Available offline", Some(false) => "Saving…", Some(true) => "✓ Works offline" } }
-                        </button>
-                        { self.pool_html(link) }
-                    </div>
-                </header>
-                { self.notices_html(link) }
-                <div class="layout">
+        let shown = |name: &str| !self.page.hides(name);
+        let theme = match self.palette() {
+            Palette::Light => "light",
+            Palette::Dark => "dark",
+            Palette::Contrast => "contrast",
+        };
+        let class = classes!("app", self.page.lecture.then_some("lecture"), self.page.embed.then_some("embed"), format!("theme-{theme}"));
+        // The canvas' text for screen readers: what it shows and its key numbers, kept current.
+        let summary = self.plot().summary();
+        let plot = html! {
+            <div class="plot-wrap">
+                <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())} aria-describedby="plot-summary"></canvas>
+                <p id="plot-summary" class="sr-only">{ summary }</p>
+            </div>
+        };
+        if self.page.embed {
+            // Chromeless, for an iframe in slides: the plot, the transport, a caption and a way out.
+            let caption = self.lesson_step().map_or_else(|| text.lines.first().cloned().unwrap_or_default(), |(_, s)| s.text.join(" "));
+            return html! {
+                <div id="app" {class}>
                     <div class="stage">
-                        <nav class="views" aria-label="views">
-                            { for ViewId::all().map(|v| {
-                                // A view that cannot show this scenario stays reachable (it says what it needs), dimmed.
-                                let applies = self.snap.as_ref().is_none_or(|s| s.applies.get(v.0) != Some(&false));
-                                let title = format!("{} (key {}){}", v.label(), v.shortcut(), if applies { "" } else { ": not for this problem" });
-                                html! { <button id={format!("view-{}", v.key())} class={classes!("tab", (!applies).then_some("na"))} aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} {title}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
-                            }) }
-                        </nav>
-                        { self.transport(link) }
-                        { self.download_html(link) }
-                        <div class="plot-wrap">
-                            <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())}></canvas>
+                        { plot }
+                        if shown("transport") { { self.transport(link) } }
+                        if shown("caption") && !caption.is_empty() { <p id="caption" class="caption">{ with_symbols(&caption) }</p> }
+                        <a class="open-full" href={format!("?{}#{}", self.scenario.to_query(), self.view.key())} target="_blank" rel="noopener">{"open in byzlab ↗"}</a>
+                    </div>
+                </div>
+            };
+        }
+        html! {
+            <div id="app" {class}>
+                if shown("header") {
+                    <header>
+                        <h1>{"byzlab"}</h1>
+                        <p class="tagline">{"Byzantine-robust distributed learning, live: one master, m workers, ⌊αm⌋ of them Byzantine."}</p>
+                        <div class="header-buttons">
+                            <button id="lecture" aria-pressed={self.page.lecture.to_string()} onclick={link.callback(|_| Msg::Lecture)} title="Large type and thick lines for a projector (L)">{"Lecture mode"}</button>
+                            <button id="help" onclick={link.callback(|_| Msg::Help(true))} title="Keyboard shortcuts (?)">{"Keys ?"}</button>
+                            <button id="offline" disabled={self.offline.is_some()} onclick={link.callback(|_| Msg::Offline)} title="Keep a copy in this browser to present with no network">
+                                { match self.offline { None => "Available offline", Some(false) => "Saving…", Some(true) => "✓ Works offline" } }
+                            </button>
+                            { self.pool_html(link) }
                         </div>
+                    </header>
+                }
+                { self.notices_html(link) }
+                <div class={classes!("layout", (!shown("controls")).then_some("no-controls"))}>
+                    <div class="stage">
+                        { self.lesson_card(link) }
+                        if shown("views") {
+                            <nav class="views" aria-label="views">
+                                { for ViewId::all().map(|v| {
+                                    // A view that cannot show this scenario stays reachable (it says what it needs), dimmed.
+                                    let applies = self.snap.as_ref().is_none_or(|s| s.applies.get(v.0) != Some(&false));
+                                    let title = format!("{} (key {}){}", v.label(), v.shortcut(), if applies { "" } else { ": not for this problem" });
+                                    html! { <button id={format!("view-{}", v.key())} class={classes!("tab", (!applies).then_some("na"))} aria-pressed={(v == self.view).to_string()} onclick={link.callback(move |_| Msg::View(v))} {title}>{ format!("{} {}", v.shortcut(), v.label()) }</button> }
+                                }) }
+                            </nav>
+                        }
+                        if shown("transport") { { self.transport(link) } }
+                        { self.download_html(link) }
+                        { plot }
                         if !notes.is_empty() {
                             <div class="notes" id="assumptions">{ for notes.iter().map(|n| html! { <span class="warn">{ format!("⚠ {n}") }</span> }) }</div>
                         }
-                        { self.view_options(link) }
                     </div>
-                    <aside class="controls" aria-label="scenario controls">{ scenario_controls(&self.scenario, &on_edit) }</aside>
+                    if shown("controls") {
+                        <aside class="controls" aria-label="scenario controls">
+                            if shown("options") { { self.view_options(link) } }
+                            { scenario_controls(&self.scenario, &on_edit, &self.page) }
+                        </aside>
+                    }
                     <div class="below">
                         { self.preset_table(link) }
-                        <section class="explain" aria-label="what this view shows">
-                            { for text.lines.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
-                            if !text.why.is_empty() {
-                                <div class="why" id="why">
-                                    <h3>{"Why"}</h3>
-                                    { for text.why.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
-                                </div>
-                            }
-                            <div class="formula">{ Html::from_html_unchecked(AttrValue::from(text.mathml.clone())) }</div>
-                            if !text.source.is_empty() {
-                                <p class="source">{ format!("Source: {}", text.source) }</p>
-                            }
-                        </section>
-                        <div class="export">
-                            <button id="export-png" title="The plot as a PNG picture" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
-                            <button id="export-svg" title="The plot as an SVG drawing" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
-                            <button id="export-csv" title="The data behind the plot" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
-                            <button id="copy-link" title="A link that reproduces this run exactly" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
-                            if let Some(s) = &self.share {
-                                <input id="share-link" class="share" readonly=true value={s.clone()} aria-label="link to this run" />
-                            }
-                        </div>
-                        { self.papers(link) }
+                        if shown("explain") {
+                            <section class="explain" aria-label="what this view shows">
+                                { for text.lines.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
+                                if !text.why.is_empty() {
+                                    <div class="why" id="why">
+                                        <h3>{"Why"}</h3>
+                                        { for text.why.iter().map(|l| html! { <p>{ with_symbols(l) }</p> }) }
+                                    </div>
+                                }
+                                <div class="formula">{ Html::from_html_unchecked(AttrValue::from(text.mathml.clone())) }</div>
+                                if !text.source.is_empty() {
+                                    <p class="source">{ format!("Source: {}", text.source) }</p>
+                                }
+                            </section>
+                        }
+                        if shown("export") {
+                            <div class="export">
+                                <button id="export-png" title="The plot as a PNG picture" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
+                                <button id="export-svg" title="The plot as an SVG drawing" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
+                                <button id="export-csv" title="The data behind the plot" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
+                                <button id="copy-link" title="A link that reproduces this run exactly" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                                if let Some(s) = &self.share {
+                                    <input id="share-link" class="share" readonly=true value={s.clone()} aria-label="link to this run" />
+                                }
+                            </div>
+                        }
+                        if shown("lessons") { { self.lesson_list(link) } }
+                        if shown("papers") { { self.papers(link) } }
+                        if shown("classroom") { { self.classroom_menu(link) } }
                     </div>
                 </div>
                 if self.help { { self.help_html(link) } }
@@ -922,25 +1055,27 @@ impl App {
         }
     }
 
-    /// The view's own menus (what the error curves plot, what the rates are against).
+    /// The view's own settings (what the error curves plot, what the rates are against, seeds,
+    /// grid), first in the panel: the panel always holds the controls of what is shown.
     fn view_options(&self, link: &yew::html::Scope<Self>) -> Html {
         let Some(menus) = self.snap.as_ref().filter(|s| s.view == self.view.0 as u32).map(|s| &s.menus).filter(|m| !m.is_empty()) else {
             return html! {};
         };
         html! {
-            <div class="view-options">
+            <fieldset class="view-options" id="view-options">
+                <legend>{ format!("This view: {}", self.view.label()) }</legend>
                 { for menus.iter().map(|o| {
                     let id = o.id.clone();
                     html! {
-                        <>
+                        <div class="ctl">
                             <label for={id.clone()}>{ o.label.clone() }</label>
-                            <select id={id.clone()} title={format!("what the plot shows: {}", o.label)} onchange={link.callback(move |e: Event| Msg::ViewOption(id.clone(), e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
+                            <select id={id.clone()} title={format!("the view's setting: {}", o.label)} onchange={link.callback(move |e: Event| Msg::ViewOption(id.clone(), e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))}>
                                 { for o.choices.iter().map(|(k, l)| html! { <option value={k.clone()} selected={*k == o.value}>{ l.clone() }</option> }) }
                             </select>
-                        </>
+                        </div>
                     }
                 }) }
-            </div>
+            </fieldset>
         }
     }
 

@@ -10,6 +10,7 @@
 //!   byzlab-cli preset <id>             runs a preset's table: the paper's numbers beside ours
 //!   byzlab-cli reproduce [--md FILE]   runs every preset (writes docs/reproduction.md)
 //!   byzlab-cli keys                    every query key with its default and meaning
+//!   byzlab-cli lessons [<id>]          the guided lessons, or one lesson's steps with their links
 //!   byzlab-cli normalize "<query>"     the canonical form of a query, with the notices
 //!
 //! An unknown flag, a missing value or a stray argument is an error that prints the usage.
@@ -44,7 +45,7 @@ mod cli {
   byzlab-cli views | view <key> \"<query>\" [--svg FILE] [--csv FILE] [--size WxH]
   byzlab-cli presets | preset <id> [--jobs N] | reproduce [--md FILE] [--url BASE] [--jobs N]
   (--jobs: threads, default all cores; the output is the same for every N)
-  byzlab-cli keys
+  byzlab-cli keys | lessons [<id>]
   byzlab-cli normalize \"<query>\"";
 
     type Res<T> = Result<T, String>;
@@ -96,8 +97,11 @@ mod cli {
         }
     }
 
+    /// A scenario from a query; a page's link works as it is (its page keys are left out).
     fn parse(query: &str) -> Scenario {
-        let (s, notices) = Scenario::from_query(query);
+        let (query, _, mut notices) = byzlab::lab::page::split(query);
+        let (s, more) = Scenario::from_query(&query);
+        notices.extend(more);
         for n in &notices {
             eprintln!("note: {n}");
         }
@@ -160,7 +164,15 @@ mod cli {
                 for (k, v, doc) in Scenario::key_table() {
                     println!("{k:<10} {v:<22} {doc}");
                 }
+                println!("\nThe page's own keys (how it looks, not what it computes):");
+                for (k, v, doc) in byzlab::lab::page::KEYS {
+                    println!("{k:<10} {v:<22} {doc}");
+                }
                 Ok(())
+            }
+            "lessons" => {
+                let n = args.len().min(1);
+                lessons(Args::parse(args, n, &[], &[])?)
             }
             "normalize" => {
                 let a = Args::parse(args, 1, &[], &[])?;
@@ -260,6 +272,33 @@ mod cli {
                 print!("{md}");
                 Ok(())
             }
+        }
+    }
+
+    /// Lists the lessons, or prints one lesson's steps with the link of each.
+    fn lessons(a: Args) -> Res<()> {
+        let (all, errors) = byzlab::lab::lessons::all_with_errors();
+        for e in &errors {
+            eprintln!("error: {e}");
+        }
+        match a.positional.first() {
+            None => {
+                for l in &all {
+                    println!("{:<16} {} ({} steps)", l.id, l.title, l.steps.len());
+                }
+            }
+            Some(id) => {
+                let l = all.iter().find(|l| &l.id == id).ok_or_else(|| format!("no lesson “{id}” (see `byzlab-cli lessons`)"))?;
+                println!("{}\n{}\n", l.title, l.summary);
+                for (i, s) in l.steps.iter().enumerate() {
+                    println!("{}. {}  ?lesson={}&step={}  ({} view; {})", i + 1, s.title, l.id, i + 1, s.view, s.query);
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} lesson file(s) do not parse", errors.len()))
         }
     }
 

@@ -6,6 +6,8 @@
 pub mod glossary;
 pub mod host;
 pub mod jobs;
+pub mod lessons;
+pub mod page;
 pub mod presets;
 mod runs;
 pub mod view;

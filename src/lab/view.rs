@@ -70,6 +70,9 @@ pub struct ViewInfo {
     /// The URL hash (`#breakdown`) and the element ids' suffix.
     pub key: &'static str,
     pub label: &'static str,
+    /// The problem the view is about, if it shows only one: the page loads it when the view is
+    /// chosen for another problem, so the panel's controls are always those of what is shown.
+    pub problem: Option<crate::engine::scenario::ProblemKind>,
     pub make: fn() -> Box<dyn View>,
 }
 

@@ -74,7 +74,7 @@ pub struct Figure {
     pub items: Vec<Item>,
     pub legend: Legend,
     pub top_row: Option<TopRow>,
-    /// A note in the top-left corner of the drawing (a sweep's progress).
+    /// A note in the bottom-left corner of the drawing (a sweep's progress).
     pub note: Option<String>,
     /// Major grid lines.
     pub grid: bool,
@@ -101,12 +101,15 @@ fn range(vs: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Tick positions over [lo, hi]: 1-2-5 steps on a linear axis; decades on a log axis (in log₁₀),
 /// with 2 and 5 in between when the range spans less than three decades.
-fn ticks(lo: f64, hi: f64, log: bool) -> Vec<f64> {
+fn ticks(lo: f64, hi: f64, log: bool, max: usize) -> Vec<f64> {
     if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return vec![lo];
     }
     if log {
-        let mut out: Vec<f64> = (lo.ceil() as i64..=hi.floor() as i64).map(|d| d as f64).collect();
+        // Every decade, or every k-th (multiples of k) when more would not fit the axis' length.
+        let decades = (hi.floor() - lo.ceil()).max(0.0) as usize + 1;
+        let k = decades.div_ceil(max.max(2)).max(1) as i64;
+        let mut out: Vec<f64> = (lo.ceil() as i64..=hi.floor() as i64).filter(|d| d.rem_euclid(k) == 0).map(|d| d as f64).collect();
         if out.len() < 3 {
             out = (lo.floor() as i64..=hi.ceil() as i64)
                 .flat_map(|d| [1.0f64, 2.0, 5.0].map(|m| d as f64 + m.log10()))
@@ -133,8 +136,9 @@ struct Ticked {
 }
 
 impl Ticked {
-    fn new(r: (f64, f64), log: bool) -> Ticked {
-        Ticked { lo: r.0, hi: r.1, ticks: ticks(r.0, r.1, log), log }
+    /// At most about `max` ticks on a log axis.
+    fn new(r: (f64, f64), log: bool, max: usize) -> Ticked {
+        Ticked { lo: r.0, hi: r.1, ticks: ticks(r.0, r.1, log, max), log }
     }
 }
 
@@ -204,13 +208,13 @@ impl Figure {
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, style: &Style) -> Result<Layout, PlotError> {
         // Log axes are drawn as linear axes over log₁₀ of the values, with decade ticks: one
         // coordinate type for every figure keeps the drawing code once in the wasm.
-        let t = self.transformed();
+        let t = self.transformed().toned(style);
         let xr = t.x_range.unwrap_or_else(|| range(t.data_points().map(|p| p.0)));
         let yr = t.y_range.unwrap_or_else(|| range(t.data_points().map(|p| p.1)));
         let mut top = yr;
         let mut layout = Layout::default();
         for attempt in 0..3 {
-            area.fill(&WHITE)?;
+            area.fill(&style.paper())?;
             let place = if attempt == 2 { Place::Outside } else { Place::Inside };
             let (free, need) = t.render(area, style, xr, top, yr.1, place, &mut layout)?;
             if free {
@@ -221,6 +225,22 @@ impl Figure {
             top = headroom(yr, false, need * (attempt + 1) as f64);
         }
         Ok(layout)
+    }
+
+    /// The figure with every colour as `style`'s palette draws it.
+    fn toned(mut self, style: &Style) -> Figure {
+        let t = |c: &mut RGBAColor| *c = style.tone(*c);
+        for i in &mut self.items {
+            match i {
+                Item::Line { color, .. }
+                | Item::Marks { color, .. }
+                | Item::Band { color, .. }
+                | Item::VLine { color, .. }
+                | Item::Label { color, .. }
+                | Item::Edge { color, .. } => t(color),
+            }
+        }
+        self
     }
 
     /// The figure with log axes' values replaced by their log₁₀ (non-positive ones become NaN).
@@ -322,7 +342,11 @@ impl Figure {
             .margin_right(right)
             .x_label_area_size(style.font * 2.8)
             .y_label_area_size(style.font * 4.6)
-            .build_cartesian_2d(Ticked::new(x, xl), Ticked::new(y, yl))?;
+            // As many log ticks as fit: one per 1.8 lines of tick text up the axis, one per 4 across.
+            .build_cartesian_2d(
+                Ticked::new(x, xl, (body.dim_in_pixel().0 as f64 / (style.small_px() * 4.0)) as usize),
+                Ticked::new(y, yl, (body.dim_in_pixel().1 as f64 / (style.small_px() * 1.8)) as usize),
+            )?;
         let label = |log: bool| move |v: &f64| if log { log_tick(&10f64.powf(*v)) } else { lin_tick(v) };
         let (xf, yf) = (label(xl), label(yl));
         let mut mesh = c.configure_mesh();
@@ -330,6 +354,8 @@ impl Figure {
             .y_desc(&self.y_label)
             .label_style(style.small())
             .axis_desc_style(style.text())
+            .axis_style(style.ink())
+            .bold_line_style(style.ink().mix(0.2))
             .x_label_formatter(&xf)
             .y_label_formatter(&yf);
         if self.grid {
@@ -454,20 +480,33 @@ impl Figure {
         }
         if let Some(row) = self.top_row.as_ref().filter(|r| !r.marks.is_empty()) {
             let y = title_h + row_h / 2;
-            let font = style.small().color(&GREY).pos(Pos::new(HPos::Right, VPos::Center));
+            let grey = style.tone(GREY.to_rgba());
+            let font = style.small().color(&grey).pos(Pos::new(HPos::Right, VPos::Center));
             area.draw(&Text::new(row.label.clone(), (plot[0] - root_origin.0 - style.px(6.0), y), font))?;
-            area.draw(&PathElement::new(vec![(plot[0] - root_origin.0, y), (plot[2] - root_origin.0, y)], GREY.mix(0.4).stroke_width(1)))?;
+            area.draw(&PathElement::new(
+                vec![(plot[0] - root_origin.0, y), (plot[2] - root_origin.0, y)],
+                style.tone(GREY.to_rgba()).mix(0.4).stroke_width(1),
+            ))?;
             for &(x, color, shape, all) in &row.marks {
                 if !ok(&(x, data_top)) {
                     continue;
                 }
                 let px = c.backend_coord(&(x, data_top)).0 - root_origin.0;
+                let color = style.tone(color);
                 let fill = if all { color } else { color.mix(0.45) };
                 draw_shape(area, (px, y), shape, style.marker as i32, fill, style.line.max(2))?;
             }
         }
         if let Some(note) = &self.note {
-            area.draw(&Text::new(note.clone(), (style.px(8.0), style.px(6.0)), style.small().color(&GREY)))?;
+            // The bottom-left corner, under the y axis' ticks: the title (centred at the top) may be
+            // as wide as the drawing.
+            let grey = style.tone(GREY.to_rgba());
+            let h = area.dim_in_pixel().1 as i32;
+            area.draw(&Text::new(
+                note.clone(),
+                (style.px(8.0), h - style.px(4.0)),
+                style.small().color(&grey).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))?;
         }
         if let Some(r) = legend_place {
             layout.legend = Some(self.legend.draw_at(area, (r[0] - root_origin.0, r[1] - root_origin.1), style)?);

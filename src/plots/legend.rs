@@ -150,14 +150,15 @@ impl Legend {
     pub fn draw_at<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, at: (i32, i32), style: &Style) -> Result<Rect, PlotError> {
         let m = self.metrics(area, style)?;
         let (x0, y0) = at;
-        area.draw(&Rectangle::new([(x0, y0), (x0 + m.box_w, y0 + m.box_h)], WHITE.mix(0.9).filled()))?;
-        area.draw(&Rectangle::new([(x0, y0), (x0 + m.box_w, y0 + m.box_h)], GREY.stroke_width(1)))?;
+        area.draw(&Rectangle::new([(x0, y0), (x0 + m.box_w, y0 + m.box_h)], style.paper().mix(0.9).filled()))?;
+        area.draw(&Rectangle::new([(x0, y0), (x0 + m.box_w, y0 + m.box_h)], style.tone(GREY.to_rgba()).stroke_width(1)))?;
         let font = style.small().pos(Pos::new(HPos::Left, VPos::Center));
         for (k, (label, glyph)) in self.entries.iter().enumerate() {
             let yc = y0 + m.pad + m.row_h * k as i32 + m.row_h / 2;
             let (xa, xb) = (x0 + m.pad, x0 + m.pad + m.sample);
             match *glyph {
                 Glyph::Line { color, width, dash, marker } => {
+                    let color = style.tone(color);
                     let width = style.width(width);
                     let st = color.stroke_width(width);
                     match dash.pattern() {
@@ -177,10 +178,10 @@ impl Legend {
                     }
                 }
                 Glyph::Patch(color) => {
-                    area.draw(&Rectangle::new([(xa, yc - m.row_h / 3), (xb, yc + m.row_h / 3)], color.filled()))?;
+                    area.draw(&Rectangle::new([(xa, yc - m.row_h / 3), (xb, yc + m.row_h / 3)], style.tone(color).filled()))?;
                 }
                 Glyph::Marker { shape, color, size } => {
-                    draw_shape(area, ((xa + xb) / 2, yc), shape, style.size(size), color, style.line.max(2))?
+                    draw_shape(area, ((xa + xb) / 2, yc), shape, style.size(size), style.tone(color), style.line.max(2))?
                 }
             }
             area.draw(&Text::new(label.clone(), (xb + m.gap, yc), font.clone()))?;

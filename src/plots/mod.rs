@@ -89,6 +89,8 @@ impl Dash {
 /// Sizes for one rendering: normal or lecture mode, scaled by the device pixel ratio.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Style {
+    /// The colours it is drawn in.
+    pub palette: Palette,
     /// Base font size in device pixels.
     pub font: f64,
     /// Line width in device pixels.
@@ -101,11 +103,23 @@ pub struct Style {
 
 impl Style {
     pub fn normal(scale: f64) -> Style {
-        Style { font: 15.0 * scale, line: (2.0 * scale).round().max(1.0) as u32, marker: (5.0 * scale).round() as u32, scale }
+        Style {
+            palette: Palette::Light,
+            font: 15.0 * scale,
+            line: (2.0 * scale).round().max(1.0) as u32,
+            marker: (5.0 * scale).round() as u32,
+            scale,
+        }
     }
     /// Large type and thick lines for projection: the smallest text (ticks, legend) is 24.6 CSS px.
     pub fn lecture(scale: f64) -> Style {
-        Style { font: 29.0 * scale, line: (4.0 * scale).round() as u32, marker: (9.0 * scale).round() as u32, scale }
+        Style {
+            palette: Palette::Light,
+            font: 29.0 * scale,
+            line: (4.0 * scale).round() as u32,
+            marker: (9.0 * scale).round() as u32,
+            scale,
+        }
     }
     /// The style for a plot `css_width` CSS pixels wide: type shrinks on narrow plots (a phone),
     /// but never below 10 CSS px for the smallest text, nor in lecture mode below 24.
@@ -128,20 +142,72 @@ impl Style {
     pub fn px(&self, v: f64) -> i32 {
         (v * self.scale).round() as i32
     }
+    /// In `palette`; the high-contrast palette draws lines half as thick again.
+    pub fn with_palette(mut self, palette: Palette) -> Style {
+        if palette == Palette::Contrast && self.palette != Palette::Contrast {
+            self.line = (self.line as f64 * 1.5).round() as u32;
+        }
+        self.palette = palette;
+        self
+    }
+    /// The colour of text and axes.
+    pub fn ink(&self) -> RGBColor {
+        match self.palette {
+            Palette::Dark => RGBColor(232, 232, 232),
+            Palette::Light | Palette::Contrast => BLACK,
+        }
+    }
+    /// The background.
+    pub fn paper(&self) -> RGBColor {
+        match self.palette {
+            Palette::Dark => RGBColor(21, 23, 26),
+            Palette::Light | Palette::Contrast => WHITE,
+        }
+    }
+    /// A data colour as this palette draws it: on dark paper greys are mirrored (black lines turn
+    /// light) and hues lifted by 30 % towards white; in high contrast greys and hues darkened (to
+    /// at least 4.5 : 1 against white for the Okabe–Ito set's lightest, orange and sky blue).
+    /// Hue order, and so the colour-blind-safe distinctions, are kept; shapes and dashes stay.
+    pub fn tone(&self, c: RGBAColor) -> RGBAColor {
+        let RGBAColor(r, g, b, a) = c;
+        let grey = r.max(g).max(b) - r.min(g).min(b) < 16;
+        let f = |x: u8| -> u8 {
+            let x = x as f64;
+            (match (self.palette, grey) {
+                (Palette::Light, _) => x,
+                (Palette::Dark, true) => (255.0 - x).max(120.0),
+                (Palette::Dark, false) => x + (255.0 - x) * 0.3,
+                (Palette::Contrast, true) => x * 0.5,
+                (Palette::Contrast, false) => x * 0.62,
+            })
+            .round() as u8
+        };
+        RGBAColor(f(r), f(g), f(b), a)
+    }
     pub fn text(&self) -> TextStyle<'static> {
-        ("sans-serif", self.font).into_font().color(&BLACK)
+        ("sans-serif", self.font).into_font().color(&self.ink())
     }
     /// Ticks, legends, notes: the smallest text on a plot.
     pub fn small(&self) -> TextStyle<'static> {
-        ("sans-serif", self.small_px()).into_font().color(&BLACK)
+        ("sans-serif", self.small_px()).into_font().color(&self.ink())
     }
     /// The smallest text's size in device pixels.
     pub fn small_px(&self) -> f64 {
         self.font * 0.85
     }
     pub fn title(&self) -> TextStyle<'static> {
-        ("sans-serif", self.font * 1.15).into_font().color(&BLACK)
+        ("sans-serif", self.font * 1.15).into_font().color(&self.ink())
     }
+}
+
+/// The colours of a plot: light paper (the default, and every export's), dark paper, or high
+/// contrast for a washed-out projector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Palette {
+    #[default]
+    Light,
+    Dark,
+    Contrast,
 }
 
 /// Why a plot could not be drawn.
@@ -179,6 +245,76 @@ pub enum Plot {
     Breakdown(breakdown::Breakdown),
     Master(master::MasterView),
     Message(String),
+}
+
+/// A number for a sentence: 3 significant digits, scientific beyond 10⁴ or below 10⁻³.
+fn say(v: f64) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() { "not a number".into() } else { "infinite".into() };
+    }
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e4).contains(&a) {
+        format!("{v:.2e}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+impl Plot {
+    /// What the plot shows, in words, with its key numbers: the text a screen reader reads for
+    /// the canvas (kept current as the plot changes), e.g. "mean diverged at t = 4; median 0.08".
+    pub fn summary(&self) -> String {
+        match self {
+            Plot::Message(m) => m.clone(),
+            Plot::Curves(d) => {
+                let each: Vec<String> = d
+                    .series
+                    .iter()
+                    .map(|s| match s.points.last() {
+                        Some(&(t, _)) if s.diverged => format!("{} diverged at t = {}", s.label, say(t)),
+                        Some(&(t, v)) => format!("{} {} at t = {}", s.label, say(v), say(t)),
+                        None => format!("{}: no point yet", s.label),
+                    })
+                    .collect();
+                format!("{}. {}: {}.", d.title, d.y_label, each.join("; "))
+            }
+            Plot::Breakdown(d) => {
+                let each: Vec<String> = d
+                    .series
+                    .iter()
+                    .map(|s| {
+                        let last = s.points.iter().rev().find(|p| p.1.is_finite());
+                        let from = s
+                            .points
+                            .iter()
+                            .find(|p| !p.1.is_finite())
+                            .map(|p| format!(", diverges from {} = {}", d.x_label, say(p.0)))
+                            .unwrap_or_default();
+                        let mark = s.mark.map(|m| format!(", breakdown point {}", say(m))).unwrap_or_default();
+                        match last {
+                            Some(p) => format!("{}: {} at {}{from}{mark}", s.label, say(p.1), say(p.0)),
+                            None => format!("{}: no finite point{from}{mark}", s.label),
+                        }
+                    })
+                    .collect();
+                format!("{}. {} against {} ({}): {}.", d.title, d.y_label, d.x_label, d.progress, each.join("; "))
+            }
+            Plot::Master(d) => {
+                let outs: Vec<String> =
+                    d.outputs.iter().map(|(l, _, _, dist)| format!("{l} {} from the honest mean", say(*dist))).collect();
+                format!(
+                    "{}. {} honest and {} Byzantine messages{}; {}.",
+                    d.title,
+                    d.honest.len(),
+                    d.byzantine.len() + d.non_finite,
+                    if d.non_finite > 0 { format!(" ({} not finite)", d.non_finite) } else { String::new() },
+                    outs.join("; ")
+                )
+            }
+            Plot::Saddle(d) => format!("{}. {}", d.title, d.counter.replace('\n', ". ")),
+        }
+    }
 }
 
 /// Draws a plot on any plotters backend; returns where everything went.
@@ -230,7 +366,7 @@ pub fn draw_shape<DB: DrawingBackend, CT: CoordTranslate>(
 
 /// Draws a centred message (used while a view has no data yet).
 pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: &Style, msg: &str) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
+    area.fill(&style.paper())?;
     let (w, h) = area.dim_in_pixel();
     let t = style.text().pos(Pos::new(HPos::Center, VPos::Center));
     area.draw(&Text::new(msg.to_string(), (w as i32 / 2, h as i32 / 2), t))?;
@@ -252,7 +388,7 @@ pub fn draw_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str
         let n = text.chars().count();
         text = text.chars().take(n - 2).collect::<String>() + "…";
     }
-    let font = ("sans-serif", size).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    let font = ("sans-serif", size).into_font().color(&style.ink()).pos(Pos::new(HPos::Center, VPos::Top));
     area.draw(&Text::new(text, (w as i32 / 2, style.px(8.0)), font))?;
     Ok(style.px(8.0) + (size * 1.35) as i32)
 }
@@ -327,4 +463,32 @@ pub fn to_svg_with_layout(width: u32, height: u32, plot: &Plot, style: &Style) -
 /// Renders a plot to an SVG string.
 pub fn to_svg(width: u32, height: u32, plot: &Plot, style: &Style) -> Result<String, PlotError> {
     to_svg_with_layout(width, height, plot, style).map(|r| r.0)
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::error_curves::{ErrorCurves, Series};
+    use super::*;
+
+    #[test]
+    fn a_summary_names_each_curve_with_its_last_value_or_divergence() {
+        let series = |label: &str, points: Vec<(f64, f64)>, diverged: bool| Series {
+            label: label.into(),
+            id: 0,
+            dash: Dash::Solid,
+            points,
+            diverged,
+        };
+        let plot = Plot::Curves(ErrorCurves {
+            title: "Error curves".into(),
+            y_label: "‖w − w*‖".into(),
+            log_y: true,
+            series: vec![series("mean", vec![(0.0, 1.0), (4.0, 1e9)], true), series("median", vec![(0.0, 1.0), (100.0, 0.08)], false)],
+            floor: None,
+            t_max: 100.0,
+        });
+        assert_eq!(plot.summary(), "Error curves. ‖w − w*‖: mean diverged at t = 4; median 0.08 at t = 100.");
+        assert_eq!(say(12345.0), "1.23e4");
+        assert_eq!(say(0.5), "0.5");
+    }
 }

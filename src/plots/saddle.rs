@@ -157,7 +157,9 @@ fn circle(c: (f64, f64), r: f64) -> Vec<(f64, f64)> {
 /// Draws the saddle view. The legend and the escape counter sit beside the plot (below it on a
 /// narrow screen), where they can hide neither a trajectory nor a minimum.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView, style: &Style) -> Result<Layout, PlotError> {
-    area.fill(&WHITE)?;
+    area.fill(&style.paper())?;
+    let ink = style.ink();
+    let tone = |c: RGBColor| style.tone(c.to_rgba());
     let title_h = super::draw_title(area, &data.title, style)?;
     let (_, body) = area.split_vertically(title_h);
     let lw = style.line;
@@ -213,6 +215,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         .y_desc("w₂ (escape direction)")
         .label_style(style.small())
         .axis_desc_style(style.text())
+        .axis_style(ink)
         .x_label_formatter(&super::lin_tick)
         .y_label_formatter(&super::lin_tick)
         .disable_mesh()
@@ -238,7 +241,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         let shade = |b: usize| {
             let t = (b as f64 + 0.5) / (LEVELS + 1) as f64;
             let c = (255.0 - 70.0 * t) as u8;
-            RGBColor(c, c, (255.0 - 40.0 * t) as u8)
+            style.tone(RGBColor(c, c, (255.0 - 40.0 * t) as u8).to_rgba())
         };
         let dx = (x1 - x0) / (nx - 1) as f64;
         let dy = (y1 - y0) / (ny - 1) as f64;
@@ -260,23 +263,23 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         chart.draw_series(runs)?;
         for &level in &levels {
             let lines = contour_lines(&grid, nx, ny, extent, level);
-            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, GREY.mix(0.6).stroke_width(1))))?;
+            chart.draw_series(lines.into_iter().map(|l| PathElement::new(l, tone(GREY).mix(0.6).stroke_width(1))))?;
         }
     }
     if let Some(b) = data.band {
-        chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], BYZANTINE.mix(0.18).filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new([(x0, -b), (x1, b)], tone(BYZANTINE).mix(0.18).filled())))?;
     }
     // Perturbation ball and escape radius.
-    chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), BLACK.stroke_width(lw))))?;
+    chart.draw_series(std::iter::once(PathElement::new(circle(data.center, data.r), ink.stroke_width(lw))))?;
     let thin_px = style.width(thin);
     chart.draw_series(DashedLineSeries::new(
         circle(data.center, data.big_r),
         style.px(9.0) as u32,
         style.px(5.0) as u32,
-        BLACK.stroke_width(thin_px),
+        ink.stroke_width(thin_px),
     ))?;
     for (a, _) in data.algos.iter().enumerate() {
-        let col = color(if a == 0 { 1 } else { 0 });
+        let col = tone(color(if a == 0 { 1 } else { 0 }));
         for tr in data.trajectories.iter().filter(|t| t.algo == a) {
             let pts: Vec<(f64, f64)> = tr.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
             layout.lines.push(pts.iter().map(|p| chart.backend_coord(p)).collect());
@@ -300,7 +303,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SaddleView
         layout.points.push(chart.backend_coord(p));
         chart.draw_series(std::iter::once(
             EmptyElement::at(*p)
-                + TriangleMarker::new((0, 0), style.marker as i32, BLACK.filled())
+                + TriangleMarker::new((0, 0), style.marker as i32, ink.filled())
                 + Text::new(label.clone(), (style.px(8.0), -style.px(18.0)), style.small()),
         ))?;
     }

@@ -295,9 +295,9 @@ await test('a rule keeps its colour whatever the other rules on the plot', async
 });
 
 await test('Step advances the saddle, breakdown and rates views by one unit', async page => {
-  await page.goto(base + '?T=60');
-  await waitForCounter(page, /t = 60 \/ 60/);
-  for (const [key, unit] of [['2', /t = (\d+)/], ['3', /sweep (\d+)/], ['5', /sweep (\d+)/]]) {
+  for (const [query, key, unit] of [['?problem=saddle&T=60', '2', /t = (\d+)/], ['?T=60', '3', /sweep (\d+)/], ['?T=60', '5', /sweep (\d+)/]]) {
+    await page.goto(base + query);
+    await waitForCounter(page, /t = 60 \/ 60/);
     await page.keyboard.press(key);
     await page.waitForTimeout(300);
     if ((await page.textContent('#play')).includes('Pause')) await page.click('#play');
@@ -839,6 +839,154 @@ await test('the built dist/ works from a sub-path of a static host (relative URL
   } finally {
     sub.close();
   }
+});
+
+await test('choosing the saddle view loads the saddle toy: the panel shows its parameters; Back returns', async page => {
+  await page.goto(base + '?m=30');
+  await waitForCounter(page, /t = 100 \/ 100/);
+  assert(await page.$eval('#view-saddle', b => b.classList.contains('na')), 'the saddle tab is dimmed on linear regression');
+  await page.click('#view-saddle');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('problem') === 'saddle');
+  for (const id of ['#ctl-r', '#ctl-R', '#ctl-Q', '#ctl-tth', '#ctl-eps', '#ctl-w0', '#seeds']) assert(await page.locator(id).count() === 1, `${id} not in the panel`);
+  assert(await page.locator('aside.controls #seeds').count() === 1, 'the view\'s seeds are in the panel');
+  await page.selectOption('#seeds', '4');
+  await page.waitForFunction(() => location.hash === '#saddle:seeds=4');
+  await page.goBack();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('problem') !== 'saddle');
+  assert(await page.inputValue('#ctl-m') === '30', 'Back restores the scenario before');
+});
+
+// ------------------------------------------------------------------------------------------------
+// Teaching (issue 14): lessons, hide=, embed=1, themes.
+
+const stepOf = page => new URL(page.url()).searchParams.get('step');
+const queryOf = page => new URL(page.url()).searchParams;
+
+await test('a lesson opens from its link, → and ← move through its steps, the URL and the controls follow, a task is checked', async page => {
+  await page.goto(`${base}?lesson=one-worker&step=1`);
+  await page.waitForSelector('#lesson');
+  assert((await page.textContent('#lesson-step')).includes('Forty honest workers'), 'step 1 title');
+  assert(await page.getAttribute('#view-curves', 'aria-pressed') === 'true', 'step 1 shows the error curves');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '2');
+  assert(await page.getAttribute('#view-master', 'aria-pressed') === 'true', 'step 2 shows the master\'s view');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '3');
+  // Step 3 sets α = 0.025 (one Byzantine worker of 40) and points at the attack's c.
+  assert(queryOf(page).get('alpha') === '0.025', `alpha in the URL: ${page.url()}`);
+  assert(await page.inputValue('.ctl:has(#ctl-alpha) input.num') === '0.025', 'the α control follows the step');
+  await page.waitForSelector('.pointed #ctl-c, #ctl-c.pointed');
+  assert(await page.getAttribute('#lesson', 'data-done') === 'false', 'the task is not done yet');
+  await page.screenshot({ path: path.join(OUT, 'lesson-step.png') });
+  const c = page.locator('#ctl-c').locator('xpath=..').locator('input.num');
+  await c.fill('10000');
+  await c.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#lesson').dataset.done === 'true', null, { timeout: 5000 });
+  assert((await page.textContent('#lesson-task')).includes('Done'), 'the task says done');
+  assert(queryOf(page).get('c') === '10000' && stepOf(page) === '3', `URL after the edit: ${page.url()}`);
+  // A reload keeps the reader's edit and the step.
+  await page.reload();
+  await page.waitForSelector('#lesson');
+  assert(stepOf(page) === '3' && await page.getAttribute('#lesson', 'data-done') === 'true', 'reload keeps the step and the edit');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '2');
+  assert(!queryOf(page).has('alpha') || queryOf(page).get('alpha') === '0', `step 2's own scenario (α = 0): ${page.url()}`);
+  await page.click('#lesson-close');
+  await page.waitForSelector('#lesson', { state: 'detached' });
+  assert(!queryOf(page).has('lesson'), 'closing the lesson takes it out of the URL');
+});
+
+await test('every step of every lesson opens and points at an element that exists', async (page, { errors }) => {
+  await page.goto(base);
+  const ids = await page.$$eval('#lessons button', bs => bs.map(b => b.id.replace(/^lesson-/, '')));
+  assert(ids.length >= 7, `${ids.length} lessons listed`);
+  let steps = 0;
+  for (const id of ids) {
+    await page.goto(`${base}?lesson=${id}&step=1`);
+    await page.waitForSelector('#lesson');
+    for (let k = 1; ; k++) {
+      await page.waitForFunction(k => new URL(location.href).searchParams.get('step') === String(k), k);
+      const point = await page.getAttribute('#lesson', 'data-point');
+      if (point) {
+        await page.waitForFunction(p => document.getElementById(p), point, { timeout: 5000 }).catch(() => { throw new Error(`${id} step ${k}: no element #${point}`); });
+        assert(await page.locator('.pointed').count() === 1, `${id} step ${k}: ${await page.locator('.pointed').count()} marked elements`);
+      }
+      assert(!(await page.getAttribute('nav.views [aria-pressed=true]', 'class')).includes('na'), `${id} step ${k} opens a view that does not apply`);
+      steps++;
+      if (await page.isDisabled('#lesson-next')) break;
+      await page.click('#lesson-next');
+    }
+  }
+  figure('lesson steps opened in Chromium', `${steps} in ${ids.length} lessons`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+await test('lecture mode with a lesson open fits 1280×720: the step, the tabs, the transport and the whole plot', async page => {
+  await page.goto(`${base}?lesson=breakdown&step=3&lecture=1`);
+  await page.waitForSelector('#lesson');
+  await page.waitForTimeout(500);
+  for (const sel of ['#lesson', '#plot', 'nav.views', '.transport']) {
+    const b = await page.locator(sel).boundingBox();
+    assert(b.x >= 0 && b.y >= 0 && b.x + b.width <= 1280.5 && b.y + b.height <= 720.5, `${sel} at ${JSON.stringify(b)} leaves the screen`);
+  }
+  assert((await page.locator('#plot').boundingBox()).height >= 250, 'the plot keeps a usable height');
+  await page.screenshot({ path: path.join(OUT, 'lesson-lecture-1280x720.png') });
+}, { width: 1280, height: 720 });
+
+await test('hide= hides exactly what it names, and the classroom menu writes it into the link', async page => {
+  await page.goto(`${base}?hide=papers,alpha,group-run,views`);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  for (const gone of ['#papers', '#ctl-alpha', 'fieldset.group-run', 'nav.views']) assert(await page.locator(gone).count() === 0, `${gone} is shown`);
+  for (const kept of ['#ctl-beta', 'fieldset.group-byzantine', '#lessons', '#export-png', '.transport', '#plot', 'header']) assert(await page.locator(kept).count() === 1, `${kept} is hidden`);
+  await page.click('#classroom summary');
+  await page.check('#hide-export');
+  await page.waitForSelector('#export-png', { state: 'detached' });
+  assert(queryOf(page).get('hide') === 'papers,alpha,group-run,views,export', `hide in the URL: ${queryOf(page).get('hide')}`);
+  await page.fill('#hide-keys', 'beta');
+  await page.press('#hide-keys', 'Enter');
+  await page.waitForSelector('#ctl-beta', { state: 'detached' });
+  assert(await page.locator('#ctl-alpha').count() === 1, 'alpha shows again once it is no longer listed');
+  await page.goto(`${base}?hide=nosuch`);
+  await page.waitForSelector('#notices');
+  assert((await page.textContent('#notices')).includes('nosuch'), 'an unknown name is reported');
+});
+
+await test('embed=1 shows the plot, the transport and a caption, no controls, and still plays', async (page, { errors }) => {
+  await page.goto(`${base}?m=20&embed=1#master`);
+  await page.waitForSelector('#plot');
+  await page.waitForTimeout(300);
+  for (const gone of ['aside.controls', 'header', 'nav.views', '#papers', '.explain']) assert(await page.locator(gone).count() === 0, `${gone} in the embedded page`);
+  assert(await page.locator('#caption').count() === 1, 'no caption');
+  await page.click('#reset');
+  await waitForCounter(page, /t = 100 \/ 100/);
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas');
+  const overflow = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+  assert(overflow <= 1, `the embedded page scrolls by ${overflow}px`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  await page.screenshot({ path: path.join(OUT, 'embed.png') });
+}, { width: 800, height: 560 });
+
+await test('theme=dark and theme=contrast recolour page and plot; auto follows prefers-color-scheme', async page => {
+  const paper = () => page.evaluate(() => {
+    const c = document.querySelector('#plot');
+    const d = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+    return [d[0], d[1], d[2], getComputedStyle(document.querySelector('#app')).backgroundColor];
+  });
+  await page.goto(`${base}?theme=dark`);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  let [r, g, b, bg] = await paper();
+  assert(r < 60 && g < 60 && b < 60, `dark plot paper ${r},${g},${b}`);
+  assert(bg !== 'rgb(255, 255, 255)', `dark page background ${bg}`);
+  await page.screenshot({ path: path.join(OUT, 'theme-dark.png') });
+  await page.goto(`${base}?theme=contrast`);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  [r, g, b] = await paper();
+  assert(r > 240 && g > 240 && b > 240, `contrast paper ${r},${g},${b}`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  [r, g, b] = await paper();
+  assert(r < 60, `auto under a dark system: paper ${r},${g},${b}`);
 });
 
 // Sizes of what a reader downloads.

@@ -9,7 +9,7 @@ use crate::engine::sweep::{Axis, Measure, Sweep};
 use crate::plots::breakdown::{Breakdown, Reference};
 use crate::plots::{Dash, Plot};
 
-pub const INFO: ViewInfo = ViewInfo { key: "batch", label: "Batch size", make: || Box::new(Batch::default()) };
+pub const INFO: ViewInfo = ViewInfo { key: "batch", label: "Batch size", problem: None, make: || Box::new(Batch::default()) };
 
 /// The most gradient updates per worker the view spends on a point (T = U at b = 1).
 pub const UPDATES_MAX: usize = 10_000;

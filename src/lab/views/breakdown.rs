@@ -8,11 +8,20 @@ use crate::engine::theory;
 use crate::plots::breakdown::Breakdown as Plotted;
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "breakdown", label: "Breakdown", make: || Box::new(Breakdown::default()) };
+pub const INFO: ViewInfo = ViewInfo {
+    key: "breakdown",
+    label: "Breakdown",
+    problem: None,
+    make: || Box::new(Breakdown { sweep: None, seeds: super::SEEDS_MENU, grid: GRID }),
+};
 
-#[derive(Default)]
+/// The sweep's step in α.
+const GRID: super::Menu = super::Menu { id: "grid", label: "α step", choices: &[("0.05", "0.05"), ("0.02", "0.02"), ("0.01", "0.01")], at: 1 };
+
 pub struct Breakdown {
     sweep: Option<Sweep>,
+    seeds: super::Menu,
+    grid: super::Menu,
 }
 
 impl View for Breakdown {
@@ -22,11 +31,27 @@ impl View for Breakdown {
 
     fn prepare(&mut self, lab: &mut Shared) {
         if self.sweep.is_none() {
-            self.sweep = Some(super::sweep(&lab.sc, Axis::alpha_range(0.0, 0.5, 0.02)));
+            self.sweep = Some(super::sweep_with_seeds(&lab.sc, Axis::alpha_range(0.0, 0.5, self.grid.num()), self.seeds.num() as u64));
         }
     }
 
     sweep_view_methods!();
+
+    fn options(&self, _sc: &Scenario) -> Vec<super::super::ViewOption> {
+        vec![self.seeds.option(), self.grid.option()]
+    }
+
+    fn set_option(&mut self, id: &str, value: &str) -> bool {
+        match self.seeds.set(id, value).or_else(|| self.grid.set(id, value)) {
+            Some(changed) => {
+                if changed {
+                    self.sweep = None;
+                }
+                true
+            }
+            None => false,
+        }
+    }
 
     fn unit(&self) -> &'static str {
         "α points"

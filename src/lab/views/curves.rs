@@ -9,7 +9,7 @@ use crate::engine::ProblemKind;
 use crate::plots::error_curves::{ErrorCurves, Series};
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "curves", label: "Error curves", make: || Box::new(Curves { metric: Metric::Error }) };
+pub const INFO: ViewInfo = ViewInfo { key: "curves", label: "Error curves", problem: None, make: || Box::new(Curves { metric: Metric::Error }) };
 
 /// The quantity the view plots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::engine::sweep::{Axis, Measure, Sweep};
 use crate::plots::breakdown::{Breakdown, Reference};
 use crate::plots::{Dash, Plot};
 
-pub const INFO: ViewInfo = ViewInfo { key: "gap", label: "Adversarial gap", make: || Box::new(Gap::default()) };
+pub const INFO: ViewInfo = ViewInfo { key: "gap", label: "Adversarial gap", problem: None, make: || Box::new(Gap::default()) };
 
 /// What the x axis sweeps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::engine::scenario::Scenario;
 use crate::plots::master::MasterView;
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", make: || Box::new(Master) };
+pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", problem: None, make: || Box::new(Master) };
 
 pub struct Master;
 

@@ -89,14 +89,52 @@ pub fn style_of(c: &crate::engine::Curve) -> (usize, crate::plots::Dash) {
 
 /// Seeds per breakdown and rates cell.
 pub const SWEEP_SEEDS: u64 = 3;
+/// One of a view's own menus over fixed choices (in the page's panel, and in the link's hash:
+/// `#breakdown:seeds=5`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Menu {
+    pub id: &'static str,
+    pub label: &'static str,
+    /// (value, label) pairs.
+    pub choices: &'static [(&'static str, &'static str)],
+    /// The chosen one.
+    pub at: usize,
+}
+
+/// The seeds per point of a sweep view.
+pub(super) const SEEDS_MENU: Menu =
+    Menu { id: "seeds", label: "seeds per point", choices: &[("1", "1"), ("3", "3"), ("5", "5"), ("10", "10")], at: 1 };
+
+impl Menu {
+    pub fn option(&self) -> super::ViewOption {
+        super::ViewOption { id: self.id, label: self.label, choices: self.choices.to_vec(), value: self.choices[self.at].0 }
+    }
+    /// The chosen value as a number (the menus here are numeric).
+    pub fn num(&self) -> f64 {
+        self.choices[self.at].0.parse().unwrap_or(f64::NAN)
+    }
+    /// Sets it from a view option: None for another id or an unknown value, else whether it changed.
+    pub fn set(&mut self, id: &str, value: &str) -> Option<bool> {
+        let at = self.choices.iter().position(|c| id == self.id && c.0 == value)?;
+        let changed = at != self.at;
+        self.at = at;
+        Some(changed)
+    }
+}
+
 /// Iterations cap of sweep runs (each cell is one run).
 pub const SWEEP_T_MAX: usize = 1000;
 
 /// A sweep of the scenario's curves over `axis`, SWEEP_SEEDS seeds from the scenario's, T capped.
 pub(super) fn sweep(sc: &crate::engine::Scenario, axis: crate::engine::sweep::Axis) -> crate::engine::sweep::Sweep {
+    sweep_with_seeds(sc, axis, SWEEP_SEEDS)
+}
+
+/// A sweep as [`sweep`], with `k` seeds per point.
+pub(super) fn sweep_with_seeds(sc: &crate::engine::Scenario, axis: crate::engine::sweep::Axis, k: u64) -> crate::engine::sweep::Sweep {
     let mut base = sc.clone();
     base.t = base.t.min(SWEEP_T_MAX);
-    let seeds = (0..SWEEP_SEEDS).map(|k| sc.seed.wrapping_add(k)).collect();
+    let seeds = (0..k.max(1)).map(|k| sc.seed.wrapping_add(k)).collect();
     crate::engine::sweep::Sweep::new(&base, axis, sc.curves(), seeds)
 }
 

@@ -10,12 +10,13 @@ use crate::plots::breakdown::{Breakdown, Reference};
 use crate::plots::Dash;
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "rates", label: "Rates", make: || Box::new(Rates { against_m: false, sweep: None }) };
+pub const INFO: ViewInfo = ViewInfo { key: "rates", label: "Rates", problem: None, make: || Box::new(Rates { against_m: false, sweep: None, seeds: super::SEEDS_MENU }) };
 
 pub struct Rates {
     /// The x axis: workers m, or samples per worker n.
     against_m: bool,
     sweep: Option<Sweep>,
+    seeds: super::Menu,
 }
 
 impl Rates {
@@ -37,7 +38,7 @@ impl View for Rates {
 
     fn prepare(&mut self, lab: &mut Shared) {
         if self.sweep.is_none() {
-            self.sweep = Some(super::sweep(&lab.sc, self.axis(&lab.sc)));
+            self.sweep = Some(super::sweep_with_seeds(&lab.sc, self.axis(&lab.sc), self.seeds.num() as u64));
         }
     }
 
@@ -114,10 +115,16 @@ impl View for Rates {
 
     fn options(&self, _sc: &Scenario) -> Vec<ViewOption> {
         let choices = vec![("n", "samples per worker n"), ("m", "workers m")];
-        vec![ViewOption { id: "axis", label: "against", choices, value: if self.against_m { "m" } else { "n" } }]
+        vec![ViewOption { id: "axis", label: "against", choices, value: if self.against_m { "m" } else { "n" } }, self.seeds.option()]
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
+        if let Some(changed) = self.seeds.set(id, value) {
+            if changed {
+                self.sweep = None;
+            }
+            return true;
+        }
         let against_m = match (id, value) {
             ("axis", "m") => true,
             ("axis", "n") => false,

@@ -10,15 +10,16 @@ use crate::engine::{problem, theory};
 use crate::plots::saddle::{SaddleView, Trajectory};
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "saddle", label: "Saddle escape", make: || Box::new(Saddle::default()) };
+pub const INFO: ViewInfo =
+    ViewInfo { key: "saddle", label: "Saddle escape", problem: Some(ProblemKind::Saddle), make: || Box::new(Saddle { exp: None, seeds: SEEDS }) };
 
-/// Seeds per algorithm.
-pub const SEEDS: u64 = 12;
+/// Seeds per algorithm (a view setting, `#saddle:seeds=24`).
+const SEEDS: super::Menu = super::Menu { id: "seeds", label: "seeds", choices: &[("4", "4"), ("8", "8"), ("12", "12"), ("24", "24")], at: 2 };
 
-#[derive(Default)]
 pub struct Saddle {
     /// The experiment, set up on first use.
     exp: Option<Experiment>,
+    seeds: super::Menu,
 }
 
 struct Experiment {
@@ -29,20 +30,22 @@ struct Experiment {
     /// P_stuck of each seed (from its measured stuck band), for 1 − P_stuck^Q.
     p_stuck: Vec<f64>,
     band: Option<(f64, f64)>,
+    /// Seeds to run.
+    seeds: u64,
     /// Seeds set up so far: each costs a stuck-band measurement (a few ms), so they are added one
     /// per unit of work rather than all at once, which would block the page for a frame.
     seeds_added: u64,
 }
 
 impl Experiment {
-    fn new(sc: &Scenario) -> Experiment {
+    fn new(sc: &Scenario, seeds: u64) -> Experiment {
         let sc = if sc.problem == ProblemKind::Saddle { sc.clone() } else { Scenario { seed: sc.seed, ..Scenario::defaults_for(ProblemKind::Saddle) } };
         let rule = sc.rules[0];
-        Experiment { sc, rule, gd: Vec::new(), bpgd: Vec::new(), p_stuck: Vec::new(), band: None, seeds_added: 0 }
+        Experiment { sc, rule, gd: Vec::new(), bpgd: Vec::new(), p_stuck: Vec::new(), band: None, seeds, seeds_added: 0 }
     }
 
     fn is_set_up(&self) -> bool {
-        self.seeds_added >= SEEDS
+        self.seeds_added >= self.seeds
     }
 
     /// Sets up the next seed: its stuck band and its robust GD and ByzantinePGD runs.
@@ -80,9 +83,30 @@ impl View for Saddle {
         self.exp = None;
     }
 
+    /// The saddle toy only: chosen for another problem, the page loads the toy (see [`INFO`]).
+    fn applies(&self, sc: &Scenario) -> bool {
+        sc.problem == ProblemKind::Saddle
+    }
+
+    fn options(&self, _sc: &Scenario) -> Vec<crate::lab::ViewOption> {
+        vec![self.seeds.option()]
+    }
+
+    fn set_option(&mut self, id: &str, value: &str) -> bool {
+        match self.seeds.set(id, value) {
+            Some(changed) => {
+                if changed {
+                    self.exp = None;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     fn prepare(&mut self, lab: &mut Shared) {
         if self.exp.is_none() {
-            self.exp = Some(Experiment::new(&lab.sc));
+            self.exp = Some(Experiment::new(&lab.sc, self.seeds.num() as u64));
         }
     }
 
@@ -153,7 +177,7 @@ impl View for Saddle {
             counter: if s.is_set_up() {
                 format!("escaped: ByzantinePGD {n_bp}/{k}, robust GD {n_gd}/{}\ntheory for ByzantinePGD: 1 − P(stuck){} = {theory:.2}", s.gd.len(), superscript(q))
             } else {
-                format!("measuring the stuck band of seed {} of {SEEDS}…", s.gd.len() + 1)
+                format!("measuring the stuck band of seed {} of {}…", s.gd.len() + 1, s.seeds)
             },
         })
     }
