@@ -596,3 +596,71 @@ fn spambase_logistic_regression_learns_and_screening_survives_the_aggressive_att
     let (s, notices) = Scenario::from_query("problem=mnist&data=spambase");
     assert_eq!((s.data, notices.len()), (DataSource::Subset, 1), "{notices:?}");
 }
+
+/// Be the adversary: from round hand_t on the Byzantine messages are μ + xᵢe₁ + yᵢe₂, exactly where
+/// the master's plane draws them; the rounds before are the attack's, untouched.
+#[test]
+fn messages_placed_by_hand_sit_where_the_plane_draws_them_from_their_round_on() {
+    use byzlab::engine::attack::plane;
+    use byzlab::engine::linalg::dot;
+    let base = sc("m=20&alpha=0.2&agg=median&attack=samevalue&T=12");
+    let hand = [[3.0, -1.5], [0.5, 2.0], [-4.0, 0.0]];
+    let mut s = base.clone();
+    s.hand = hand.to_vec();
+    s.hand_t = 6;
+    let (mut a, mut b) = (build(&base, "median"), build(&s, "median"));
+    for t in 1..=12 {
+        a.step();
+        b.step();
+        let q = b.q;
+        if t < 6 {
+            assert_eq!(a.msgs.data, b.msgs.data, "round {t}: before hand_t the attack's messages");
+            assert!(b.attack_rows.is_none());
+            continue;
+        }
+        let (e1, e2) = plane(&b.msgs, q, &b.honest_mean);
+        let pm = (dot(&b.honest_mean, &e1), dot(&b.honest_mean, &e2));
+        for (i, h) in hand.iter().enumerate() {
+            let p = (dot(b.msgs.row(i), &e1) - pm.0, dot(b.msgs.row(i), &e2) - pm.1);
+            assert!((p.0 - h[0]).abs() < 1e-9 && (p.1 - h[1]).abs() < 1e-9, "round {t}, worker {i}: at {p:?}, placed at {h:?}");
+        }
+        // Worker 3 (past the list) keeps the attack's message c·1; the attack's own rows are kept.
+        assert!(b.msgs.row(3).iter().all(|v| *v == 100.0), "round {t}: worker 3 is the attack's");
+        assert_eq!(b.attack_rows.as_ref().map(|r| r.len()), Some(3 * b.msgs.cols));
+        if t == 6 {
+            assert_eq!(a.msgs.data[3 * a.msgs.cols..], b.msgs.data[3 * b.msgs.cols..], "round 6: the same honest messages");
+        }
+    }
+    println!("hand-placed messages: at their offsets from round 6 on; rounds 1–5 identical to the attack's");
+}
+
+/// The strongest of ALIE and IPM (factor by line search) hurts the rule at least as much as ALIE
+/// with its default z_max and IPM with ε = 0.1 do.
+#[test]
+fn the_strongest_attack_hurts_the_rule_more_than_the_default_factors() {
+    use byzlab::engine::aggregate::Aggregator;
+    use byzlab::engine::attack::strongest;
+    use byzlab::engine::linalg::dist;
+    for rule in ["median", "trmean", "krum"] {
+        let s = sc(&format!("m=30&alpha=0.2&beta=0.2&agg={rule}&attack=alie&T=3"));
+        let mut r = build(&s, rule);
+        r.step();
+        let agg = Aggregator::new(AggSpec::from_key(rule).unwrap(), s.agg, s.assumed_f());
+        let (kind, factor, _, best) = strongest(&r.msgs, r.q, &agg).unwrap();
+        let damage = |msgs: &byzlab::engine::linalg::Mat| {
+            let mut out = vec![0.0; msgs.cols];
+            agg.clone().aggregate(msgs, &mut out);
+            dist(&out, &r.honest_mean)
+        };
+        let alie = damage(&r.msgs);
+        let mut ipm = r.msgs.clone();
+        let mu = r.honest_mean.clone();
+        for i in 0..r.q {
+            ipm.row_mut(i).iter_mut().zip(&mu).for_each(|(o, m)| *o = -0.1 * m);
+        }
+        let ipm = damage(&ipm);
+        println!("{rule}: strongest {kind:?} factor {factor:.3} moves it {best:.4}; ALIE z_max {alie:.4}; IPM ε = 0.1 {ipm:.4}");
+        assert!(best >= alie * 0.999 && best >= ipm * 0.999, "{rule}: {best} < {alie} or {ipm}");
+        assert!(best > alie.min(ipm) * 1.01, "{rule}: the line search found nothing stronger");
+    }
+}

@@ -771,6 +771,15 @@ fn value_of(p: &'static Param) -> BoxedStrategy<String> {
         }
         Domain::Pair { lo, hi } => (num_in(lo, hi), num_in(lo, hi)).prop_map(|(a, b)| format!("{},{}", fmt_f64(a), fmt_f64(b))).boxed(),
         Domain::Auto { lo, hi } => prop_oneof![Just("auto".to_string()), num_in(lo, hi).prop_map(fmt_f64)].boxed(),
+        Domain::Points { lo, hi, max } => proptest::collection::vec((num_in(lo, hi), num_in(lo, hi)), 0..max.min(6))
+            .prop_map(|v| {
+                if v.is_empty() {
+                    "none".into()
+                } else {
+                    v.iter().flat_map(|(a, b)| [fmt_f64(*a), fmt_f64(*b)]).collect::<Vec<_>>().join(",")
+                }
+            })
+            .boxed(),
     }
 }
 

@@ -259,3 +259,50 @@ fn every_lesson_parses_and_every_step_shows_its_view() {
         }
     }
 }
+
+/// Be the adversary in the master's view: a drag (the `hand` setting) moves the rules' outputs and
+/// says by how much; the strongest attack is offered with the keys that set it; a scenario with
+/// messages placed by hand opens at their round.
+#[test]
+fn the_master_view_follows_messages_moved_by_hand() {
+    let v = ViewId::from_key("master").unwrap();
+    let mut lab = Lab::new(Scenario::from_query("m=20&alpha=0.2&agg=mean,median&attack=samevalue&T=30").0);
+    while lab.progress(v) < 8 {
+        lab.work(v, 1);
+    }
+    let Plot::Master(before) = lab.plot(v) else { panic!("no master plot") };
+    assert_eq!(before.hand.len(), 4);
+    assert!(before.readout.contains("drag"), "{}", before.readout);
+    // Move the four Byzantine messages 50 units along e₁ from the honest mean.
+    assert!(lab.set_option(v, "hand", "50,0,50,0,50,0,50,0"));
+    let Plot::Master(after) = lab.plot(v) else { panic!() };
+    for i in 0..4 {
+        let h = after.handle(i).unwrap();
+        assert!((after.offset_at(h).0 - 50.0).abs() < 1e-9, "handle {i} at {h:?}");
+    }
+    let mean_before = before.outputs[0].2;
+    let mean_after = after.outputs[0].2;
+    // The mean moves by about 4/20 of the change (the samevalue message sat elsewhere), the median little.
+    assert!((mean_after.0 - mean_before.0).abs() > 1.0, "the mean did not follow: {mean_before:?} → {mean_after:?}");
+    assert!(after.readout.starts_with("You moved the mean by"), "{}", after.readout);
+    println!("{}", after.readout);
+    // The strongest attack against the median, with the keys that set it.
+    assert!(lab.set_option(v, "strongest", "1"));
+    let Plot::Master(s) = lab.plot(v) else { panic!() };
+    let (label, _, keys) = s.strongest.expect("the strongest attack");
+    assert!(keys.starts_with("attack=alie&z=") || keys.starts_with("attack=ipm&ipm="), "{keys}");
+    assert!(Scenario::from_query(&keys).1.is_empty(), "{keys} does not parse cleanly");
+    println!("{label} ({keys})");
+    // Placed by hand from round 8: the lab opens there, with the messages where they were put.
+    let q = format!(
+        "m=20&alpha=0.2&agg=mean,median&attack=samevalue&T=30&hand={}&hand_t=8",
+        byzlab::plots::master::hand_query(&[(50.0, 0.0); 4])
+    );
+    let mut lab = Lab::new(Scenario::from_query(&q).0);
+    assert_eq!(lab.progress(v), 8, "opens at the round the messages were placed in ({})", lab.status_line(v));
+    let Plot::Master(placed) = lab.plot(v) else { panic!() };
+    assert!(placed.hand.iter().all(|h| (h.0 - 50.0).abs() < 1e-6 && h.1.abs() < 1e-6), "{:?}", placed.hand);
+    assert!((placed.outputs[0].2 .0 - mean_after.0).abs() < 1e-6, "the committed round equals the preview");
+    lab.work(v, 1000);
+    assert!(lab.is_done(v));
+}

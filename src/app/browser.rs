@@ -59,6 +59,11 @@ pub fn plot_layout() -> String {
     LAYOUT.with(|l| l.borrow().to_json())
 }
 
+/// The last drawn plot's layout.
+pub fn last_layout() -> crate::plots::Layout {
+    LAYOUT.with(|l| l.borrow().clone())
+}
+
 /// The full link to the current page.
 pub fn href() -> String {
     window().location().href().unwrap_or_default()

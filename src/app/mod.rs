@@ -4,8 +4,10 @@
 //! ([`pool`], [`worker`]) and answers with [`Snapshot`]s that the page draws on a canvas. Where no
 //! worker can start, the same lab runs here, in slices between frames.
 
+mod adversary;
 pub mod browser;
 mod classroom;
+mod compare;
 mod controls;
 mod pool;
 pub mod worker;
@@ -67,6 +69,12 @@ pub enum Msg {
     /// The single controls to hide, as typed (comma-separated keys).
     HideKeys(String),
     Theme(Theme),
+    /// Be the adversary: a handle over a Byzantine message.
+    Handle(adversary::HandleMsg),
+    /// Compare with a second scenario (its query), or stop (None).
+    Compare(Option<String>),
+    /// The page that embeds this one (compare) moved its transport.
+    Remote(compare::Remote),
     CopyLink,
     Export(Export),
     Dismiss(usize),
@@ -172,6 +180,11 @@ pub struct App {
     pointed: Option<String>,
     /// The pointed element is scrolled into view once, after a step opens.
     scroll_to_point: bool,
+    /// A Byzantine message being dragged.
+    drag: Option<adversary::Drag>,
+    /// The messages gliding to the strongest attack's place.
+    glide: Option<adversary::Glide>,
+    glide_frame: Option<AnimationFrame>,
     help: bool,
     notices: Vec<String>,
     share: Option<String>,
@@ -479,6 +492,9 @@ impl App {
         self.snap = Some(s);
         self.dirty = true;
         self.schedule_frame(ctx);
+        if self.glide.as_ref().is_some_and(|g| g.waiting()) && self.glide_frame.is_none() {
+            self.start_glide(ctx);
+        }
     }
 
     fn on_key(link: &yew::html::Scope<Self>, e: &web_sys::KeyboardEvent, in_lesson: bool) {
@@ -497,6 +513,26 @@ impl App {
         }
         if typing || (tag == "INPUT" && key.starts_with("Arrow")) {
             return;
+        }
+        // Arrow keys on a Byzantine message's handle move it (Shift: five times as far).
+        if let Some(i) = target
+            .as_ref()
+            .filter(|t| t.class_list().contains("byz-handle"))
+            .and_then(|t| t.id().strip_prefix("byz-")?.parse::<usize>().ok())
+        {
+            let step = if e.shift_key() { 0.15 } else { 0.03 };
+            let (dx, dy) = match key.as_str() {
+                "ArrowLeft" => (-step, 0.0),
+                "ArrowRight" => (step, 0.0),
+                "ArrowUp" => (0.0, step),
+                "ArrowDown" => (0.0, -step),
+                _ => (0.0, 0.0),
+            };
+            if dx != 0.0 || dy != 0.0 {
+                e.prevent_default();
+                link.send_message(Msg::Handle(adversary::HandleMsg::Nudge(i, dx, dy)));
+                return;
+            }
         }
         let view = key.chars().next().filter(|_| key.chars().count() == 1).and_then(|c| ViewId::all().find(|v| v.shortcut() == c));
         let msg = match (key.as_str(), view) {
@@ -541,6 +577,12 @@ impl Component for App {
         let hash = EventListener::new(&browser::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
         let pop = EventListener::new(&browser::window(), "popstate", move |_| link.send_message(Msg::PopState));
+        let link = ctx.link().clone();
+        let remote = EventListener::new(&browser::window(), "message", move |e| {
+            if let Some(r) = e.dyn_ref::<web_sys::MessageEvent>().and_then(compare::from_parent) {
+                link.send_message(Msg::Remote(r));
+            }
+        });
         let (view, view_options) =
             view_from_hash().map_or((ViewId(0), Vec::new()), |(v, o)| (v, o.into_iter().map(|(k, x)| (v, k, x)).collect()));
         let link = ctx.link().clone();
@@ -574,13 +616,16 @@ impl Component for App {
             lessons: lessons::all(),
             pointed: None,
             scroll_to_point: false,
+            drag: None,
+            glide: None,
+            glide_frame: None,
             help: false,
             notices,
             share: None,
             canvas: NodeRef::default(),
             raf: None,
             data: Loads::default(),
-            _listeners: vec![keys, resize, hash, pop],
+            _listeners: vec![keys, resize, hash, pop, remote],
             canvas_size: None,
             offline: browser::offline_ready().then_some(true),
         };
@@ -619,17 +664,29 @@ impl Component for App {
                 let cmd = if self.playing { Command::Pause } else { Command::Play };
                 self.playing = !self.playing;
                 self.send(ctx, cmd);
+                self.tell_compare(compare::Remote::Play(self.playing));
             }
             Msg::Step => {
                 self.playing = false;
                 self.send(ctx, Command::Step);
+                self.tell_compare(compare::Remote::Step);
             }
-            Msg::Reset => self.send(ctx, Command::Reset),
+            Msg::Reset => {
+                self.send(ctx, Command::Reset);
+                self.tell_compare(compare::Remote::Reset);
+            }
             Msg::Speed(i) => {
                 self.speed = i.min(SPEEDS.len() - 1);
                 self.send(ctx, Command::Speed { per_second: SPEEDS[self.speed] });
+                self.tell_compare(compare::Remote::Speed(self.speed));
             }
+            Msg::Compare(q) => {
+                self.page.compare = q;
+                self.sync_url(true);
+            }
+            Msg::Remote(r) => self.on_remote(ctx, r),
             Msg::View(v) => {
+                self.glide = None;
                 // A view about one problem only (the saddle toy) loads it: the panel then holds the
                 // controls of what is shown, and Back returns to the scenario before.
                 let own = crate::lab::views::VIEWS[v.0].problem.filter(|p| *p != self.scenario.problem);
@@ -641,6 +698,7 @@ impl Component for App {
                 }
                 self.show_view(ctx, v);
                 self.sync_url(false);
+                self.tell_compare(compare::Remote::View(v));
             }
             Msg::HashChanged => {
                 // A panic of the lab's worker mid-session, with commands still on their way to it.
@@ -699,6 +757,7 @@ impl Component for App {
                 }
                 self.sync_url(false);
             }
+            Msg::Handle(m) => return self.on_handle(ctx, m),
             Msg::Theme(t) => {
                 self.page.theme = t;
                 self.sync_url(false);
@@ -844,6 +903,7 @@ impl Component for App {
             let plot = self.plot();
             let ready = !matches!(plot, Plot::Message(_));
             browser::draw(&c, size, &plot, ready, self.page.lecture, self.palette());
+            self.place_handles();
         }
     }
 
@@ -867,6 +927,7 @@ impl Component for App {
             <div class="plot-wrap">
                 <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())} aria-describedby="plot-summary"></canvas>
                 <p id="plot-summary" class="sr-only">{ summary }</p>
+                { self.adversary_html(link) }
             </div>
         };
         if self.page.embed {
@@ -915,7 +976,8 @@ impl Component for App {
                         }
                         if shown("transport") { { self.transport(link) } }
                         { self.download_html(link) }
-                        { plot }
+                        { self.compare_html(link, plot) }
+                        { self.adversary_readout(link) }
                         if !notes.is_empty() {
                             <div class="notes" id="assumptions">{ for notes.iter().map(|n| html! { <span class="warn">{ format!("⚠ {n}") }</span> }) }</div>
                         }
@@ -949,6 +1011,7 @@ impl Component for App {
                                 <button id="export-svg" title="The plot as an SVG drawing" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
                                 <button id="export-csv" title="The data behind the plot" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
                                 <button id="copy-link" title="A link that reproduces this run exactly" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                                <button id="compare-this" title="Keep this scenario beside the plot as B; then change the controls (A) and compare, with one transport" onclick={{ let q = self.scenario.to_query(); link.callback(move |_| Msg::Compare(Some(q.clone()))) }}>{"Compare with this"}</button>
                                 if let Some(s) = &self.share {
                                     <input id="share-link" class="share" readonly=true value={s.clone()} aria-label="link to this run" />
                                 }

@@ -140,6 +140,10 @@ impl Lab {
             Ok(m) => self.shared.main = m,
             Err(e) => self.error = Some(e),
         }
+        let sc = &self.shared.sc;
+        if !sc.hand.is_empty() && sc.hand_t > 0 {
+            self.shared.main.catch_up(sc.hand_t);
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("embed", "0", "1: a chromeless page for an iframe: the plot, the transport and a caption."),
     ("theme", "auto", "Colours: auto (the system's light or dark), light, dark, contrast (for projectors)."),
     ("lecture", "0", "1: lecture mode (large type and thick lines), as the L key toggles it."),
+    ("compare", "", "A second scenario's query (percent-encoded), drawn beside this one with one transport: compare=alpha%3D0.3."),
 ];
 
 /// The page's settings a link holds.
@@ -78,6 +79,8 @@ pub struct Page {
     pub embed: bool,
     pub theme: Theme,
     pub lecture: bool,
+    /// A second scenario to draw beside this one (its query).
+    pub compare: Option<String>,
 }
 
 /// Whether `name` is something `hide=` can name.
@@ -127,6 +130,10 @@ pub fn split(query: &str) -> (String, Page, Vec<Notice>) {
             }
             "embed" => page.embed = flag("embed", &v, &mut notices),
             "lecture" => page.lecture = flag("lecture", &v, &mut notices),
+            "compare" => {
+                let q = v.trim().trim_start_matches('?').to_string();
+                page.compare = (!q.is_empty()).then_some(q);
+            }
             "theme" => match Theme::ALL.iter().find(|t| t.key() == v) {
                 Some(t) => page.theme = *t,
                 None => notices.push(Notice::new("theme", format!("unknown value “{}”; used auto", shorten(&v)))),
@@ -170,6 +177,9 @@ impl Page {
         if self.lecture {
             out.push("lecture=1".into());
         }
+        if let Some(c) = &self.compare {
+            out.push(format!("compare={}", encode_component(c)));
+        }
         out.join("&")
     }
 }
@@ -190,15 +200,18 @@ mod tests {
 
     #[test]
     fn page_keys_come_out_and_go_back_in() {
-        let (rest, page, notices) = split("?m=20&lesson=mean&step=3&hide=papers,alpha,group-run&embed=1&theme=dark&lecture=1&alpha=0.2");
+        let (rest, page, notices) = split(
+            "?m=20&lesson=mean&step=3&hide=papers,alpha,group-run&embed=1&theme=dark&lecture=1&alpha=0.2&compare=alpha%3D0.3%26agg%3Dmean",
+        );
         assert_eq!(rest, "m=20&alpha=0.2");
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(page.lesson.as_deref(), Some("mean"));
         assert_eq!(page.step, 2);
         assert!(page.hides("papers") && page.hides("alpha") && page.hides("group-run") && !page.hides("beta"));
         assert!(page.embed && page.lecture && page.theme == Theme::Dark);
+        assert_eq!(page.compare.as_deref(), Some("alpha=0.3&agg=mean"));
         let q = page.to_query();
-        assert_eq!(q, "lesson=mean&step=3&hide=papers,alpha,group-run&embed=1&theme=dark&lecture=1");
+        assert_eq!(q, "lesson=mean&step=3&hide=papers,alpha,group-run&embed=1&theme=dark&lecture=1&compare=alpha%3D0.3%26agg%3Dmean");
         assert_eq!(split(&q).1, page);
         assert_eq!(join("m=20", &Page::default()), "m=20");
     }

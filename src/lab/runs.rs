@@ -86,6 +86,17 @@ impl MainRuns {
         done
     }
 
+    /// Advances every run to iteration `t` (or its end) at once: a scenario whose Byzantine
+    /// messages are placed by hand from round t opens there, where the reader placed them.
+    pub fn catch_up(&mut self, t: usize) {
+        if let Some(r) = self.runs.first() {
+            while !r.problem().prepare(1) {}
+        }
+        for r in self.runs.iter_mut().chain(self.clean.iter_mut()) {
+            while r.t < t && r.step() {}
+        }
+    }
+
     /// Whether the workers' data are still being built.
     pub fn building(&self) -> bool {
         self.runs.first().is_some_and(|r| r.t == 0 && !r.problem().prepare(0))

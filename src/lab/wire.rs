@@ -261,7 +261,21 @@ wire_struct!(ErrorCurves { title, y_label, log_y, series, floor, t_max });
 wire_struct!(BandSeries { label, id, dash, points, mark });
 wire_struct!(Reference { label, points, dash, dark });
 wire_struct!(Breakdown { title, y_label, series, x_range, progress, refs, x_label, log_x, log_y });
-wire_struct!(MasterView { title, x_label, y_label, honest, byzantine, non_finite, honest_mean, truth, outputs });
+wire_struct!(MasterView {
+    title,
+    x_label,
+    y_label,
+    honest,
+    byzantine,
+    non_finite,
+    honest_mean,
+    truth,
+    outputs,
+    round,
+    hand,
+    readout,
+    strongest
+});
 wire_struct!(Trajectory { points, algo, escaped });
 wire_struct!(SaddleView { title, landscape, y_range, algos, trajectories, center, r, big_r, band, marks, counter });
 

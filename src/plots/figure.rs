@@ -370,7 +370,9 @@ impl Figure {
         // Log axes hold log₁₀ values already: a value that cannot be drawn is not finite.
         let ok = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
         // Where the data go, before anything is drawn: the legend's place depends on it.
-        *layout = Layout { plot, min_text: style.small_px(), ..Layout::default() };
+        // Linear axes: where the plot's edges are in data coordinates (the page maps a pointer back).
+        let frame = (!self.x_log && !self.y_log).then(|| [c.x_range().start, c.x_range().end, c.y_range().start, c.y_range().end]);
+        *layout = Layout { plot, frame, min_text: style.small_px(), ..Layout::default() };
         let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
         for item in &self.items {
             match item {

@@ -48,6 +48,8 @@ pub struct Layout {
     pub entries: Vec<(String, String)>,
     /// The smallest text on the plot, in device pixels.
     pub min_text: f64,
+    /// A plot with linear axes: the data coordinates of its edges (x left, x right, y bottom, y top).
+    pub frame: Option<[f64; 4]>,
 }
 
 /// Whether the segment a–b meets rectangle `r`.
@@ -77,6 +79,20 @@ fn segment_hits(a: (i32, i32), b: (i32, i32), r: &Rect) -> bool {
 }
 
 impl Layout {
+    /// Where data point (x, y) is drawn, in the plot's pixels (None without a linear frame).
+    pub fn to_pixel(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let [x0, x1, y0, y1] = self.frame?;
+        let [l, t, r, b] = self.plot.map(|v| v as f64);
+        Some((l + (x - x0) / (x1 - x0) * (r - l), b - (y - y0) / (y1 - y0) * (b - t)))
+    }
+
+    /// The data point drawn at pixel (px, py): the inverse of [`Layout::to_pixel`].
+    pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let [x0, x1, y0, y1] = self.frame?;
+        let [l, t, r, b] = self.plot.map(|v| v as f64);
+        Some((x0 + (px - l) / (r - l) * (x1 - x0), y0 + (b - py) / (b - t) * (y1 - y0)))
+    }
+
     /// How many drawn points and line segments `r` covers (a marker of half-size `pad` counts
     /// when its box meets `r`).
     pub fn hits(&self, r: &Rect, pad: i32) -> usize {

@@ -21,6 +21,40 @@ pub struct MasterView {
     pub truth: Option<(f64, f64)>,
     /// (label, series style, position, distance to the honest mean) of each rule's output.
     pub outputs: Vec<(String, usize, (f64, f64), f64)>,
+    /// The round shown (what a message placed by hand starts from: `hand_t`).
+    pub round: usize,
+    /// Each Byzantine worker's message relative to the honest mean, in the plane ((0, 0) for one
+    /// that is not finite): where its handle is, for the reader to move.
+    pub hand: Vec<(f64, f64)>,
+    /// What the reader's moves did ("you moved the mean by 3.2, …"), or how to start.
+    pub readout: String,
+    /// The strongest attack against the shown rule, when asked: (what it is, where every Byzantine
+    /// message goes relative to the honest mean, the scenario's keys that set it).
+    pub strongest: Option<(String, (f64, f64), String)>,
+}
+
+impl MasterView {
+    /// Where Byzantine message i's handle is drawn: the honest mean plus its offset.
+    pub fn handle(&self, i: usize) -> Option<(f64, f64)> {
+        self.hand.get(i).map(|o| (self.honest_mean.0 + o.0, self.honest_mean.1 + o.1))
+    }
+
+    /// The offset of a message placed at plane point `p`.
+    pub fn offset_at(&self, p: (f64, f64)) -> (f64, f64) {
+        (p.0 - self.honest_mean.0, p.1 - self.honest_mean.1)
+    }
+}
+
+/// The `hand` query value of offsets, 4 significant digits each.
+pub fn hand_query(offsets: &[(f64, f64)]) -> String {
+    let f = |v: f64| {
+        if v == 0.0 || !v.is_finite() {
+            "0".to_string()
+        } else {
+            format!("{:.4e}", v).parse::<f64>().map_or("0".into(), |x| format!("{x}"))
+        }
+    };
+    offsets.iter().flat_map(|o| [f(o.0), f(o.1)]).collect::<Vec<_>>().join(",")
 }
 
 /// The frame: the honest messages, the honest mean and the truth, padded; outputs and Byzantine

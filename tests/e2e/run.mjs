@@ -896,6 +896,89 @@ await test('a lesson opens from its link, → and ← move through its steps, th
   assert(!queryOf(page).has('lesson'), 'closing the lesson takes it out of the URL');
 });
 
+await test('be the adversary: dragging a Byzantine message moves the mean\'s landing point and the canvas; arrow keys too; the strongest attack glides there', async page => {
+  await page.goto(`${base}?m=20&alpha=0.2&agg=mean,median&T=40#master`);
+  await waitForCounter(page, /t = 40 \/ 40/);
+  await page.waitForSelector('#byz-0');
+  assert(await page.locator('.byz-handle').count() === 4, 'one handle per Byzantine worker');
+  assert((await page.textContent('#adversary-readout')).includes('drag'), 'the readout says how to start');
+  const before = await canvasInfo(page);
+  const meanAt = async () => (await layoutOf(page)).entries.length && await page.evaluate(() => document.querySelector('#plot-summary').textContent);
+  const summary0 = await meanAt();
+  const box = await page.locator('#byz-0').boundingBox();
+  const plot = await page.locator('#plot').boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  // Towards the middle of the plot, in a few pointer moves.
+  const [tx, ty] = [plot.x + plot.width * 0.5, plot.y + plot.height * 0.3];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let k = 1; k <= 5; k++) await page.mouse.move(x + (tx - x) * k / 5, y + (ty - y) * k / 5);
+  await page.waitForFunction(() => document.querySelector('#adversary-readout').textContent.startsWith('You moved the mean by'), null, { timeout: 5000 });
+  const during = await page.textContent('#adversary-readout');
+  await page.mouse.up();
+  await page.waitForFunction(() => new URL(location.href).searchParams.has('hand'));
+  const q = queryOf(page);
+  assert(q.get('hand_t') === '40' && q.get('hand').split(',').length === 8, `hand in the link: ${page.url()}`);
+  await page.waitForFunction(() => document.querySelector('#iteration').getAttribute('aria-busy') === 'false');
+  await page.waitForTimeout(300);
+  const after = await canvasInfo(page);
+  assert(after.hash !== before.hash, 'the canvas did not change');
+  assert(await meanAt() !== summary0, 'the summary (where the mean lands) did not change');
+  figure('readout while dragging', during);
+  await page.screenshot({ path: path.join(OUT, 'adversary-drag.png') });
+  // The arrow keys move a selected message.
+  const hand0 = queryOf(page).get('hand');
+  await page.focus('#byz-1');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(h => new URL(location.href).searchParams.get('hand') !== h, hand0);
+  assert((await page.textContent('#adversary-readout')).startsWith('You moved'), 'the readout after a key');
+  // The strongest attack: the messages glide, then the attack is set.
+  await page.click('#strongest');
+  await page.waitForFunction(() => ['alie', 'ipm'].includes(new URL(location.href).searchParams.get('attack')), null, { timeout: 10000 });
+  assert(!queryOf(page).has('hand'), 'the strongest attack replaces the hand-placed messages');
+});
+
+await test('compare= draws both scenarios side by side with one transport', async (page, { errors }) => {
+  await page.goto(`${base}?m=20&agg=mean,median&compare=${encodeURIComponent('m=20&alpha=0.3&agg=mean,median')}`);
+  await page.waitForSelector('#compare-frame');
+  const frame = page.frameLocator('#compare-frame');
+  await frame.locator('#plot').waitFor();
+  await waitForCounter(page, /t = 100 \/ 100/);
+  // B has no transport of its own: its round is in its plot's summary ("… at t = 37").
+  const frameCounter = async () => ((await frame.locator('#plot-summary').textContent()).match(/at t = \d+/) || [''])[0];
+  for (let i = 0; i < 100 && await frameCounter() !== 'at t = 100'; i++) await page.waitForTimeout(200);
+  assert(await frameCounter() === 'at t = 100', `B did not run: ${await frameCounter()}`);
+  assert(await frame.locator('aside.controls').count() === 0 && await frame.locator('.transport').count() === 0, 'B is embedded without its own controls or transport');
+  const ink = await frame.locator('#plot').evaluate(c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) n++;
+    return n / (d.length / 4);
+  });
+  assert(ink > 0.02 && (await canvasInfo(page)).ink > 0.02, `blank canvas: B ${ink}`);
+  assert((await frame.locator('#plot-summary').textContent()).includes('6 of 20'), 'B runs its own scenario (α = 0.3)');
+  // One transport: reset in A resets B ("no point yet"), one step in A steps B once (points, not the whole run).
+  const bSummary = () => frame.locator('#plot-summary').textContent();
+  await pause(page);
+  await page.click('#reset');
+  for (let i = 0; i < 50 && !(await bSummary()).includes('no point yet'); i++) await page.waitForTimeout(100);
+  assert((await bSummary()).includes('no point yet'), `B after a reset of A: ${await bSummary()}`);
+  await page.click('#step');
+  await waitForCounter(page, /t = 1 \//);
+  for (let i = 0; i < 50 && (await bSummary()).includes('no point yet'); i++) await page.waitForTimeout(100);
+  await page.waitForTimeout(500);
+  const stepped = await bSummary();
+  assert(!stepped.includes('no point yet') && !stepped.includes('at t = 100') && !/at t = ([2-9]|\d\d)/.test(stepped), `B after one step of A: ${stepped}`);
+  await page.keyboard.press('3');
+  for (let i = 0; i < 50 && await frame.locator('#view-breakdown, .plot-wrap').count() === 0; i++) await page.waitForTimeout(100);
+  await page.waitForFunction(() => new URL(document.querySelector('#compare-frame').contentWindow.location.href).hash.startsWith('#breakdown'), null, { timeout: 5000 });
+  await page.screenshot({ path: path.join(OUT, 'compare.png') });
+  await page.click('#compare-close');
+  await page.waitForSelector('#compare-frame', { state: 'detached' });
+  assert(!queryOf(page).has('compare'), 'closing takes compare= out of the link');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 await test('every step of every lesson opens and points at an element that exists', async (page, { errors }) => {
   await page.goto(base);
   const ids = await page.$$eval('#lessons button', bs => bs.map(b => b.id.replace(/^lesson-/, '')));
@@ -957,9 +1040,15 @@ await test('embed=1 shows the plot, the transport and a caption, no controls, an
   await page.waitForTimeout(300);
   for (const gone of ['aside.controls', 'header', 'nav.views', '#papers', '.explain']) assert(await page.locator(gone).count() === 0, `${gone} in the embedded page`);
   assert(await page.locator('#caption').count() === 1, 'no caption');
-  await page.click('#reset');
   await waitForCounter(page, /t = 100 \/ 100/);
   assert((await canvasInfo(page)).ink > 0.02, 'blank canvas');
+  // Its own transport still plays: reset (paused once the run has finished), then play.
+  await page.click('#reset');
+  await waitForCounter(page, /t = 0 \//);
+  await page.click('#play');
+  await waitForCounter(page, /t = 100 \/ 100/);
+  await page.waitForTimeout(200);
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas after playing again');
   const overflow = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
   assert(overflow <= 1, `the embedded page scrolls by ${overflow}px`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
@@ -974,6 +1063,11 @@ await test('theme=dark and theme=contrast recolour page and plot; auto follows p
   });
   await page.goto(`${base}?theme=dark`);
   await waitForCounter(page, /t = 100 \/ 100/);
+  // The canvas' text for screen readers names each curve with its last value.
+  const summary = await page.textContent('#plot-summary');
+  assert(/mean [\d.e+-]+ at t = 100; median [\d.e+-]+ at t = 100/.test(summary), `plot summary: ${summary}`);
+  assert(await page.getAttribute('#plot', 'aria-describedby') === 'plot-summary', 'the canvas points at its summary');
+  figure('plot summary of the default run', summary);
   let [r, g, b, bg] = await paper();
   assert(r < 60 && g < 60 && b < 60, `dark plot paper ${r},${g},${b}`);
   assert(bg !== 'rgb(255, 255, 255)', `dark page background ${bg}`);

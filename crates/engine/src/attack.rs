@@ -47,6 +47,90 @@ pub fn alie_z_max(m: usize, q: usize) -> f64 {
     norm_quantile(p)
 }
 
+/// The plane the master's view draws and the hand-placed messages live in: e₁ along the honest
+/// mean `mu` (the first axis if it is 0 or not finite), e₂ the top principal direction of the
+/// honest messages (rows q..m) around `mu`, orthogonal to e₁ (any unit vector orthogonal to e₁ if
+/// they coincide); in two dimensions the coordinate axes. Deterministic: the same messages give
+/// the same plane.
+pub fn plane(msgs: &Mat, q: usize, mu: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let d = msgs.cols;
+    if d == 2 {
+        return (vec![1.0, 0.0], vec![0.0, 1.0]);
+    }
+    let mut e1 = vec![0.0; d];
+    let nm = norm(mu);
+    if nm > 0.0 && nm.is_finite() {
+        e1.iter_mut().zip(mu).for_each(|(e, v)| *e = v / nm);
+    } else if d > 0 {
+        e1[0] = 1.0;
+    }
+    let off_e1 = |mut y: Vec<f64>| {
+        let c = dot(&y, &e1);
+        y.iter_mut().zip(&e1).for_each(|(v, e)| *v -= c * e);
+        y
+    };
+    let rows: Vec<Vec<f64>> = (q..msgs.rows).map(|i| off_e1(msgs.row(i).iter().zip(mu).map(|(a, b)| a - b).collect())).collect();
+    let (_, v) = super::linalg::top_direction(&rows, d, 100);
+    if norm(&v) > 0.5 {
+        return (e1, v);
+    }
+    // The honest messages coincide: the coordinate axis least aligned with e₁, made orthogonal to it.
+    let j = (0..d).min_by(|&a, &b| e1[a].abs().total_cmp(&e1[b].abs())).unwrap_or(0);
+    let mut v = vec![0.0; d];
+    if d > 1 {
+        v[j] = 1.0;
+        v = off_e1(v);
+        let n = norm(&v);
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+    (e1, v)
+}
+
+/// Puts Byzantine worker i's message (rows 0..min(q, |hand|)) at μ + xᵢ·e₁ + yᵢ·e₂ in the plane of
+/// [`plane`].
+pub fn place_by_hand(msgs: &mut Mat, q: usize, mu: &[f64], hand: &[[f64; 2]]) {
+    let (e1, e2) = plane(msgs, q, mu);
+    for (i, [x, y]) in hand.iter().enumerate().take(q) {
+        let row = msgs.row_mut(i);
+        for k in 0..row.len() {
+            row[k] = mu[k] + x * e1[k] + y * e2[k];
+        }
+    }
+}
+
+/// The strongest of ALIE's and IPM's messages against a rule (their factor found by line search,
+/// as ByzFL's optimal variants choose it): the attack, its factor, the message every Byzantine
+/// worker sends, and how far it moves the rule's output from the honest mean ‖ĝ − μ‖. ALIE sends
+/// μ − z·s (s the honest coordinate-wise standard deviation), z on a grid over [0.1, 10]; IPM
+/// sends −ε·μ, ε on a grid over [0.1, 20]. None without Byzantine or honest workers.
+pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, f64, Vec<f64>, f64)> {
+    let (m, d) = (msgs.rows, msgs.cols);
+    if q == 0 || q >= m {
+        return None;
+    }
+    let mut mu = vec![0.0; d];
+    super::linalg::mean_rows(msgs, q..m, &mut mu);
+    let h = (m - q) as f64;
+    let sd: Vec<f64> =
+        (0..d).map(|j| ((q..m).map(|i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum::<f64>() / (h - 1.0).max(1.0)).sqrt()).collect();
+    let (mut work, mut out, mut agg) = (msgs.clone(), vec![0.0; d], agg.clone());
+    let mut best: Option<(AttackKind, f64, Vec<f64>, f64)> = None;
+    // A geometric grid of 24 factors from lo to hi.
+    let grid = |lo: f64, hi: f64| (0..24).map(move |k| lo * (hi / lo).powf(k as f64 / 23.0));
+    let candidates = grid(0.1, 10.0)
+        .map(|z| (AttackKind::Alie, z, mu.iter().zip(&sd).map(|(a, b)| a - z * b).collect::<Vec<f64>>()))
+        .chain(grid(0.1, 20.0).map(|e| (AttackKind::Ipm, e, mu.iter().map(|v| -e * v).collect())));
+    for (kind, factor, b) in candidates {
+        (0..q).for_each(|i| work.row_mut(i).copy_from_slice(&b));
+        agg.aggregate(&work, &mut out);
+        let damage = super::linalg::dist(&out, &mu);
+        if damage.is_finite() && best.as_ref().is_none_or(|x| damage > x.3) {
+            best = Some((kind, factor, b, damage));
+        }
+    }
+    best
+}
+
 impl Attack {
     pub fn new(p: AttackParams, seed: u64, run_index: u64) -> Self {
         Attack { p, rng: rng::rng(seed, rng::stream::ATTACK, run_index) }

@@ -94,6 +94,9 @@ pub struct Run {
     pub g: Vec<f64>,
     /// The mean of the last round's honest messages.
     pub honest_mean: Vec<f64>,
+    /// In a round whose Byzantine messages were placed by hand, the attack's own messages of the
+    /// workers placed (rows 0..k of `msgs` before, flattened).
+    pub attack_rows: Option<Vec<f64>>,
     /// The point at which the last round's messages were computed.
     pub msgs_at: Vec<f64>,
     batch_rng: Rng,
@@ -143,6 +146,7 @@ impl Run {
             msgs: Mat::zeros(m, d),
             g: vec![0.0; d],
             honest_mean: vec![0.0; d],
+            attack_rows: None,
             msgs_at: Vec::new(),
             batch_rng: rng::rng(sc.seed, rng::stream::BATCH, 0),
             perturb_rng: rng::rng(sc.seed, rng::stream::PERTURB, 0),
@@ -253,6 +257,14 @@ impl Run {
         let spread = (self.q..m).map(|i| dist2(self.msgs.row(i), &self.honest_mean)).sum::<f64>() / h;
         let escape = self.problem.escape_direction(point);
         self.attack.apply(&mut self.msgs, self.q, escape.as_deref(), Some(&self.agg));
+        // From round hand_t on (this is round t + 1), the messages placed by hand replace the
+        // attack's, which are kept for the master's view to compare with.
+        self.attack_rows = None;
+        if !self.sc.hand.is_empty() && self.q > 0 && self.t + 1 >= self.sc.hand_t.max(1) {
+            let k = self.q.min(self.sc.hand.len());
+            self.attack_rows = Some((0..k).flat_map(|i| self.msgs.row(i).to_vec()).collect());
+            super::attack::place_by_hand(&mut self.msgs, self.q, &self.honest_mean, &self.sc.hand);
+        }
         (norm(&self.honest_mean), spread)
     }
 

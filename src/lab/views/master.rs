@@ -4,100 +4,162 @@
 
 use super::super::view::{Shared, View, ViewInfo, ViewText};
 use crate::engine::aggregate::Aggregator;
-use crate::engine::linalg::{dist, dot, norm, top_direction};
+use crate::engine::attack;
+use crate::engine::linalg::{dist, dot, norm, Mat};
 use crate::engine::run::Run;
 use crate::engine::scenario::Scenario;
 use crate::plots::master::MasterView;
 use crate::plots::Plot;
 
-pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", problem: None, make: || Box::new(Master) };
+pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", problem: None, make: || Box::<Master>::default() };
 
-pub struct Master;
+/// The view, with what the reader is doing to it: Byzantine messages being dragged (a preview,
+/// not yet in the scenario), and whether the strongest attack was asked for.
+#[derive(Default)]
+pub struct Master {
+    /// Each Byzantine worker's message being placed by hand, relative to the honest mean in the
+    /// plane (the page's view setting `hand`, sent while a drag is on).
+    preview: Option<Vec<[f64; 2]>>,
+    /// The strongest attack against the shown rule is wanted (setting `strongest=1`).
+    strongest: bool,
+}
 
 /// The run whose messages are shown ([`crate::lab::MainRuns::shown`]), once it has sent some.
 fn shown(lab: &Shared) -> Option<&Run> {
     lab.main.shown().map(|i| &lab.main.runs[i]).filter(|r| !r.msgs_at.is_empty())
 }
 
+/// The rules' outputs on `msgs`: (rule label, colour index, output vector).
+fn outputs(sc: &Scenario, msgs: &Mat) -> Vec<(String, usize, Vec<f64>)> {
+    sc.rules
+        .iter()
+        .map(|a| {
+            let mut out = vec![0.0; msgs.cols];
+            Aggregator::new(*a, sc.agg, sc.assumed_f()).aggregate(msgs, &mut out);
+            (a.label(), super::style_of(&crate::engine::Curve::gd(*a)).0, out)
+        })
+        .collect()
+}
+
 /// Everything the view draws and exports, in the full space and projected.
 struct Seen<'a> {
     run: &'a Run,
+    /// The messages the master gets: the run's, with those being placed by hand moved.
+    msgs: Mat,
+    /// The attack's own messages of this round (before any placed by hand), when they differ.
+    attack_msgs: Option<Mat>,
     e1: Vec<f64>,
     e2: Vec<f64>,
     x_label: String,
     y_label: String,
-    /// (rule label, colour index, output vector).
     outputs: Vec<(String, usize, Vec<f64>)>,
     truth: Option<Vec<f64>>,
 }
 
 impl<'a> Seen<'a> {
-    fn of(lab: &'a Shared) -> Option<Seen<'a>> {
+    fn of(lab: &'a Shared, preview: Option<&[[f64; 2]]>) -> Option<Seen<'a>> {
         let run = shown(lab)?;
-        let msgs = &run.msgs;
-        let (d, q) = (msgs.cols, run.q);
+        let (d, q) = (run.msgs.cols, run.q);
         let mu = &run.honest_mean;
-        let (e1, e2, x_label, y_label) = if d == 2 {
-            (vec![1.0, 0.0], vec![0.0, 1.0], "coordinate 1".to_string(), "coordinate 2".to_string())
+        let (e1, e2) = attack::plane(&run.msgs, q, mu);
+        let (x_label, y_label) = if d == 2 {
+            ("coordinate 1".to_string(), "coordinate 2".to_string())
         } else {
-            let nm = norm(mu);
-            let mut e1 = vec![0.0; d];
-            if nm > 0.0 && nm.is_finite() {
-                e1.iter_mut().zip(mu).for_each(|(e, v)| *e = v / nm);
-            } else {
-                e1[0] = 1.0;
-            }
-            let e2 = principal_direction(run, &e1);
-            (e1, e2, format!("along the honest mean (2-D projection of d = {d})"), "top principal direction".to_string())
+            (format!("along the honest mean (2-D projection of d = {d})"), "top principal direction".to_string())
         };
-        let sc = &lab.sc;
-        let outputs = sc
-            .rules
-            .iter()
-            .map(|a| {
-                let mut out = vec![0.0; d];
-                Aggregator::new(*a, sc.agg, sc.assumed_f()).aggregate(msgs, &mut out);
-                (a.label(), super::style_of(&crate::engine::Curve::gd(*a)).0, out)
-            })
-            .collect();
+        let mut msgs = run.msgs.clone();
+        // The attack's messages of this round: the run's, or those the hand-placed ones replaced.
+        let mut attack_msgs = run.attack_rows.as_ref().map(|rows| {
+            let mut a = run.msgs.clone();
+            a.data[..rows.len()].copy_from_slice(rows);
+            a
+        });
+        if let Some(p) = preview {
+            attack_msgs.get_or_insert_with(|| run.msgs.clone());
+            attack::place_by_hand(&mut msgs, q, mu, p);
+        }
+        let outputs = outputs(&lab.sc, &msgs);
         let truth = run.problem().exact_grad(&run.msgs_at, q);
-        Some(Seen { run, e1, e2, x_label, y_label, outputs, truth })
+        Some(Seen { run, msgs, attack_msgs, e1, e2, x_label, y_label, outputs, truth })
     }
 
     fn proj(&self, x: &[f64]) -> (f64, f64) {
         (dot(x, &self.e1), dot(x, &self.e2))
     }
+
+    /// What moving the messages did: each rule's shift from where the attack's own messages put
+    /// it, and its error against ∇F.
+    fn readout(&self, sc: &Scenario) -> String {
+        let q = self.run.q;
+        if q == 0 {
+            return "No Byzantine worker: raise α to have messages to move.".into();
+        }
+        let Some(before) = &self.attack_msgs else {
+            return "Be the adversary: drag a Byzantine triangle (or Tab to one and use the arrow keys); every rule follows.".into();
+        };
+        let was = outputs(sc, before);
+        let moved: Vec<String> = self.outputs.iter().zip(&was).map(|(a, b)| format!("the {} by {}", a.0, short(dist(&a.2, &b.2)))).collect();
+        let mut text = format!("You moved {}", moved.join(", "));
+        if let Some(t) = &self.truth {
+            let errs: Vec<String> = self.outputs.iter().map(|o| format!("{} {}", o.0, short(dist(&o.2, t)))).collect();
+            text.push_str(&format!("; error ‖ĝ − ∇F‖: {}", errs.join(", ")));
+        }
+        text + "."
+    }
 }
 
-/// The top principal direction of the honest messages around their mean, orthogonal to `e1`.
-fn principal_direction(run: &Run, e1: &[f64]) -> Vec<f64> {
-    let (msgs, mu) = (&run.msgs, &run.honest_mean);
-    let d = msgs.cols;
-    let rows: Vec<Vec<f64>> = (run.q..msgs.rows)
-        .map(|i| {
-            let mut y: Vec<f64> = msgs.row(i).iter().zip(mu).map(|(a, b)| a - b).collect();
-            let c = dot(&y, e1);
-            y.iter_mut().zip(e1).for_each(|(v, e)| *v -= c * e);
-            y
-        })
-        .collect();
-    let (_, v) = top_direction(&rows, d, 100);
-    if norm(&v) > 0.5 {
-        return v;
+/// A distance for the readout: 3 significant digits.
+fn short(v: f64) -> String {
+    if !v.is_finite() {
+        "∞".into()
+    } else if v != 0.0 && !(1e-3..1e4).contains(&v.abs()) {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
     }
-    // The honest messages coincide: any unit vector orthogonal to e1.
-    let j = (0..d).min_by(|&a, &b| e1[a].abs().total_cmp(&e1[b].abs())).unwrap_or(0);
-    let mut v = vec![0.0; d];
-    v[j] = 1.0;
-    let c = dot(&v, e1);
-    v.iter_mut().zip(e1).for_each(|(x, e)| *x -= c * e);
-    let n = norm(&v);
-    v.iter_mut().for_each(|x| *x /= n);
-    v
+}
+
+impl Master {
+    /// The strongest of ALIE's and IPM's messages against the shown run's rule, on this round's
+    /// honest messages (see [`attack::strongest`]).
+    fn strongest_attack(&self, lab: &Shared, seen: &Seen) -> Option<(String, (f64, f64), String)> {
+        let run = seen.run;
+        let rule = run.curve.rule?;
+        let sc = &lab.sc;
+        let base = seen.attack_msgs.as_ref().unwrap_or(&seen.msgs);
+        let (kind, factor, b, damage) = attack::strongest(base, run.q, &Aggregator::new(rule, sc.agg, sc.assumed_f()))?;
+        let (key, sym) = if kind == crate::engine::AttackKind::Alie { ("z", "z") } else { ("ipm", "ε") };
+        let factor = format!("{factor:.3}").parse::<f64>().unwrap_or(factor);
+        let (p, pm) = (seen.proj(&b), seen.proj(&run.honest_mean));
+        let label = format!("the strongest attack on the {}: {} with {sym} = {factor} moves it {} from the honest mean", rule.label(), kind.label(), short(damage));
+        Some((label, (p.0 - pm.0, p.1 - pm.1), format!("attack={}&{key}={factor}", kind.key())))
+    }
 }
 
 impl View for Master {
-    fn reset(&mut self, _sc: &Scenario) {}
+    fn reset(&mut self, _sc: &Scenario) {
+        self.preview = None;
+        self.strongest = false;
+    }
+
+    /// `hand`: the Byzantine messages being placed (x1,y1,x2,y2,… relative to the honest mean;
+    /// empty to stop); `strongest`: 1 to compute the strongest attack, 0 to stop.
+    fn set_option(&mut self, id: &str, value: &str) -> bool {
+        match (id, value) {
+            ("hand", "") => self.preview = None,
+            ("hand", v) => {
+                let nums: Option<Vec<f64>> = v.split(',').map(|x| x.trim().parse::<f64>().ok().filter(|x| x.is_finite())).collect();
+                match nums {
+                    Some(n) if n.len() % 2 == 0 => self.preview = Some(n.chunks(2).map(|c| [c[0], c[1]]).collect()),
+                    _ => return false,
+                }
+            }
+            ("strongest", "1") => self.strongest = true,
+            ("strongest", "0") => self.strongest = false,
+            _ => return false,
+        }
+        true
+    }
 
     fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
         lab.main.work(steps)
@@ -120,13 +182,18 @@ impl View for Master {
     }
 
     fn plot(&self, lab: &Shared) -> Plot {
-        let Some(seen) = Seen::of(lab) else { return Plot::Message("press → (step) or play to see one iteration's messages".into()) };
+        let Some(seen) = Seen::of(lab, self.preview.as_deref()) else {
+            return Plot::Message("press → (step) or play to see one iteration's messages".into());
+        };
         let run = seen.run;
-        let (m, q) = (run.msgs.rows, run.q);
+        let (m, q) = (seen.msgs.rows, run.q);
         let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
         let mu = &run.honest_mean;
-        let byz_all: Vec<((f64, f64), f64)> = (0..q).map(|i| (seen.proj(run.msgs.row(i)), dist(run.msgs.row(i), mu))).collect();
+        let pm = seen.proj(mu);
+        let byz_all: Vec<((f64, f64), f64)> = (0..q).map(|i| (seen.proj(seen.msgs.row(i)), dist(seen.msgs.row(i), mu))).collect();
         let byzantine: Vec<((f64, f64), f64)> = byz_all.iter().copied().filter(|b| finite(&b.0)).collect();
+        let hand = byz_all.iter().map(|(p, _)| if finite(p) { (p.0 - pm.0, p.1 - pm.1) } else { (0.0, 0.0) }).collect();
+        let strongest = self.strongest.then(|| self.strongest_attack(lab, &seen)).flatten();
         Plot::Master(MasterView {
             // Numbered as the counter counts: round t of T sent the messages that made w_t.
             title: format!(
@@ -139,12 +206,16 @@ impl View for Master {
             ),
             x_label: seen.x_label.clone(),
             y_label: seen.y_label.clone(),
-            honest: (q..m).map(|i| seen.proj(run.msgs.row(i))).collect(),
+            honest: (q..m).map(|i| seen.proj(seen.msgs.row(i))).collect(),
             non_finite: byz_all.len() - byzantine.len(),
             byzantine,
-            honest_mean: seen.proj(&run.honest_mean),
+            honest_mean: pm,
             truth: seen.truth.as_ref().map(|g| seen.proj(g)),
             outputs: seen.outputs.iter().map(|(l, c, o)| (l.clone(), *c, seen.proj(o), dist(o, mu))).collect(),
+            round: run.t,
+            hand,
+            readout: seen.readout(&lab.sc),
+            strongest,
         })
     }
 
@@ -152,15 +223,15 @@ impl View for Master {
     /// norm and its distance to the honest mean in the full space.
     fn csv(&self, lab: &Shared) -> String {
         let mut out = String::from("what,index,x,y,norm,dist_to_honest_mean\n");
-        let Some(seen) = Seen::of(lab) else { return out };
+        let Some(seen) = Seen::of(lab, self.preview.as_deref()) else { return out };
         let run = seen.run;
         let mu = &run.honest_mean;
         let mut row = |what: &str, index: &str, v: &[f64]| {
             let (x, y) = seen.proj(v);
             out.push_str(&format!("{what},{index},{x:e},{y:e},{:e},{:e}\n", norm(v), dist(v, mu)));
         };
-        for i in 0..run.msgs.rows {
-            row(if i < run.q { "byzantine" } else { "honest" }, &i.to_string(), run.msgs.row(i));
+        for i in 0..seen.msgs.rows {
+            row(if i < run.q { "byzantine" } else { "honest" }, &i.to_string(), seen.msgs.row(i));
         }
         row("honest_mean", "", mu);
         if let Some(t) = &seen.truth {
@@ -186,6 +257,7 @@ impl View for Master {
             lines: vec![
                 "The m messages of the current round, projected to 2-D: honest circles, Byzantine triangles (arrows on the edge where they are far off the frame). The cross is the honest mean, the square the true gradient ∇F.".into(),
                 "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
+                "Be the adversary: drag a Byzantine triangle (or Tab to it and use the arrow keys). A message put at (x, y) from the honest mean in this plane is sent as μ + x·e₁ + y·e₂ (e₁ along μ, e₂ the honest messages' top principal direction orthogonal to it), so what you see is what the master gets; from this round on, Play continues with your messages (hand= and hand_t= in the link).".into(),
             ],
             why,
             mathml: r#"<math display="block"><mover><mi>g</mi><mo>^</mo></mover><mo>=</mo><mi>agg</mi><mo>(</mo><msub><mi>g</mi><mn>1</mn></msub><mo>,</mo><mo>…</mo><mo>,</mo><msub><mi>g</mi><mi>m</mi></msub><mo>)</mo><mo>,</mo><mspace width="1em"></mspace><mo>‖</mo><mover><mi>g</mi><mo>^</mo></mover><mo>−</mo><mo>∇</mo><mi>F</mi><mo>(</mo><mi>w</mi><mo>)</mo><mo>‖</mo><mo>≤</mo><mi>Δ</mi></math>"#,

@@ -337,6 +337,7 @@ mod tests {
                 Domain::Choice(o) | Domain::List { options: o, .. } => o.iter().map(|o| o.0.to_string()).find(|k| *k != p.get(&s)),
                 Domain::Pair { lo, hi } => Some(format!("{},{}", fmt_f64(lo), fmt_f64(hi))),
                 Domain::Auto { hi, .. } => Some(fmt_f64(hi)),
+                Domain::Points { lo, hi, .. } => Some(format!("{},{},0,{}", fmt_f64(lo), fmt_f64(hi), fmt_f64(lo))),
             };
             let Some(other) = other else { continue };
             let mut t = Scenario::default();

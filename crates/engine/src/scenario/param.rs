@@ -27,6 +27,9 @@ pub enum Domain {
     Pair { lo: f64, hi: f64 },
     /// A number in [lo, hi], or `auto`.
     Auto { lo: f64, hi: f64 },
+    /// A flat comma list of at most `max` points `x1,y1,x2,y2,…`, every number in [lo, hi];
+    /// `none` for none.
+    Points { lo: f64, hi: f64, max: usize },
 }
 
 impl Domain {
@@ -49,6 +52,9 @@ impl Domain {
             Domain::List { options, .. } => format!("comma list of {}", keys(options)),
             Domain::Pair { lo, hi } => format!("a,b in [{}, {}]", fmt_f64(lo), fmt_f64(hi)),
             Domain::Auto { lo, hi } => format!("auto | number in [{}, {}]", fmt_f64(lo), fmt_f64(hi)),
+            Domain::Points { lo, hi, max } => {
+                format!("x1,y1,x2,y2,… (at most {max} points) in [{}, {}], or none", fmt_f64(lo), fmt_f64(hi))
+            }
         }
     }
 }
@@ -367,6 +373,29 @@ impl Value for [f64; 2] {
     }
     fn format(&self) -> String {
         format!("{},{}", fmt_f64(self[0]), fmt_f64(self[1]))
+    }
+}
+
+impl Value for Vec<[f64; 2]> {
+    fn parse(s: &str, dom: &Domain) -> Result<(Self, Option<String>), String> {
+        let Domain::Points { lo, hi, max } = *dom else { return Err(domain_error(dom)) };
+        if s == "none" {
+            return Ok((Vec::new(), None));
+        }
+        let nums: Vec<Option<f64>> = s.split(',').take(2 * max + 1).map(parse_f64).collect();
+        if nums.len() % 2 == 1 || nums.iter().any(Option::is_none) {
+            return Err(format!("“{}” is not a list of points x1,y1,x2,y2,…", shorten(s)));
+        }
+        let raw: Vec<f64> = nums.into_iter().flatten().collect();
+        let v: Vec<[f64; 2]> = raw.chunks(2).map(|c| [c[0].clamp(lo, hi), c[1].clamp(lo, hi)]).collect();
+        let note = (v.iter().flatten().ne(raw.iter())).then(|| format!("a point outside [{}, {}]² was clamped", fmt_f64(lo), fmt_f64(hi)));
+        Ok((v, note))
+    }
+    fn format(&self) -> String {
+        if self.is_empty() {
+            return "none".into();
+        }
+        self.iter().flat_map(|p| [fmt_f64(p[0]), fmt_f64(p[1])]).collect::<Vec<_>>().join(",")
     }
 }
 

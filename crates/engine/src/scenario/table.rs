@@ -164,6 +164,18 @@ scenario_table! {
         /// Random seed of the data, the attack's randomness, the perturbations and the mini-batches.
         seed: u64 = 1;
             "seed" [data], Seed, Control { group: Run, label: "seed", ..BASE };
+        /// Byzantine messages placed by hand (“be the adversary” in the master's view): from round
+        /// `hand_t` on, Byzantine worker i sends μ + xᵢ·e₁ + yᵢ·e₂, μ the honest mean and (e₁, e₂) the
+        /// plane the master's view draws (e₁ along μ, e₂ the honest messages' top principal direction
+        /// orthogonal to it), so what one sees there is what the master gets; the workers past the
+        /// list keep the attack's messages. `none`: the attack alone.
+        hand: Vec<[f64; 2]> = Vec::new();
+            "hand", Points { lo: -1e6, hi: 1e6, max: 200 },
+            Control { group: Byzantine, label: "messages placed by hand (x,y per worker, in the master's plane)", show: |s| !s.hand.is_empty(), ..BASE };
+        /// The first round whose Byzantine messages are the ones placed by hand (earlier rounds: the attack's).
+        hand_t: usize = 0;
+            "hand_t", Int { lo: 0, hi: T_MAX },
+            Control { group: Byzantine, label: "placed by hand from round", show: |s| !s.hand.is_empty(), ..BASE };
     }
 
     /// The Byzantine workers' behaviour and its parameters.
