@@ -19,7 +19,7 @@ use crate::lab::host::{Command, Host, Snapshot, ToPage};
 use crate::lab::lessons::{self, Lesson};
 use crate::lab::page::{self, Page, Theme};
 use crate::lab::{presets, ViewId};
-use crate::plots::{Palette, Plot};
+use crate::plots::Plot;
 use controls::scenario_controls;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::AnimationFrame;
@@ -201,16 +201,7 @@ pub struct App {
 /// The view in the address bar's hash, with its settings: `#rates` or `#rates:axis=m,…` (keys and
 /// values of letters, digits and `_` only; anything else is ignored).
 fn view_from_hash() -> Option<(ViewId, Vec<(String, String)>)> {
-    let h = browser::window().location().hash().unwrap_or_default();
-    let (key, opts) = h.trim_start_matches('#').split_once(':').unwrap_or((h.trim_start_matches('#'), ""));
-    let plain = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let opts = opts
-        .split(',')
-        .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, v)| plain(k) && plain(v))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    ViewId::from_key(key).map(|v| (v, opts))
+    ViewId::parse_with_options(browser::window().location().hash().unwrap_or_default().trim_start_matches('#'))
 }
 
 impl App {
@@ -264,7 +255,7 @@ impl App {
             self.last_push = now;
         }
         let opts: Vec<String> = self.view_options.iter().filter(|o| o.0 == self.view).map(|(_, k, v)| format!("{k}={v}")).collect();
-        let hash = if opts.is_empty() { self.view.key().to_string() } else { format!("{}:{}", self.view.key(), opts.join(",")) };
+        let hash = self.view.with_options(&opts);
         browser::set_query(&format!("{}#{hash}", page::join(&self.scenario.to_query(), &self.page)), push);
     }
 
@@ -915,12 +906,12 @@ impl Component for App {
             None => (Default::default(), Vec::new()),
         };
         let shown = |name: &str| !self.page.hides(name);
-        let theme = match self.palette() {
-            Palette::Light => "light",
-            Palette::Dark => "dark",
-            Palette::Contrast => "contrast",
-        };
-        let class = classes!("app", self.page.lecture.then_some("lecture"), self.page.embed.then_some("embed"), format!("theme-{theme}"));
+        let class = classes!(
+            "app",
+            self.page.lecture.then_some("lecture"),
+            self.page.embed.then_some("embed"),
+            format!("theme-{}", self.palette().key())
+        );
         // The canvas' text for screen readers: what it shows and its key numbers, kept current.
         let summary = self.plot().summary();
         let plot = html! {

@@ -121,9 +121,7 @@ impl Step {
 
     /// The step's view and its settings.
     pub fn view(&self) -> (ViewId, Vec<(String, String)>) {
-        let (key, opts) = self.view.split_once(':').unwrap_or((&self.view, ""));
-        let opts = opts.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
-        (ViewId::from_key(key.trim()).unwrap_or(ViewId(0)), opts)
+        ViewId::parse_with_options(&self.view).unwrap_or((ViewId(0), Vec::new()))
     }
 
     /// Whether the reader has done what the step asks (false when it asks nothing it can check).
@@ -274,6 +272,17 @@ mod tests {
         assert!(holds("attack = alie") && holds("attack != ipm"));
         assert!(holds("agg has mean") && holds("agg lacks median") && holds("agg has nnm-krum"));
         assert!(holds("view = breakdown") && !holds("view = curves"));
+    }
+
+    #[test]
+    fn a_view_and_its_settings_go_into_a_link_and_back() {
+        let (v, opts) = ViewId::parse_with_options(" breakdown:grid=0.01, seeds=5,bad=<x>,novalue").unwrap();
+        assert_eq!(v.key(), "breakdown");
+        assert_eq!(opts, vec![("grid".to_string(), "0.01".to_string()), ("seeds".to_string(), "5".to_string())]);
+        let link = v.with_options(&opts.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>());
+        assert_eq!(link, "breakdown:grid=0.01,seeds=5");
+        assert_eq!(ViewId::parse_with_options(&link), Some((v, opts)));
+        assert!(ViewId::parse_with_options("nosuch:seeds=3").is_none());
     }
 
     #[test]

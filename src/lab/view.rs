@@ -81,6 +81,31 @@ pub struct ViewInfo {
 pub struct ViewId(pub usize);
 
 impl ViewId {
+    /// A view and its settings from their link form, `rates` or `rates:axis=m,seeds=5` (the URL's
+    /// hash, a lesson's `view:`); settings whose key or value holds anything but letters, digits,
+    /// `_` and `.` are dropped.
+    pub fn parse_with_options(s: &str) -> Option<(ViewId, Vec<(String, String)>)> {
+        let (key, opts) = s.trim().split_once(':').unwrap_or((s.trim(), ""));
+        let plain = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let opts = opts
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, v)| plain(k) && plain(v))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ViewId::from_key(key.trim()).map(|v| (v, opts))
+    }
+
+    /// The link form of this view with settings `opts` (read back by [`ViewId::parse_with_options`]).
+    pub fn with_options(self, opts: &[String]) -> String {
+        if opts.is_empty() {
+            self.key().to_string()
+        } else {
+            format!("{}:{}", self.key(), opts.join(","))
+        }
+    }
+
     pub fn all() -> impl Iterator<Item = ViewId> {
         (0..super::views::VIEWS.len()).map(ViewId)
     }

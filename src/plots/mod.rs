@@ -210,6 +210,17 @@ pub enum Palette {
     Contrast,
 }
 
+impl Palette {
+    /// Its name (the page's style class `theme-<name>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Palette::Light => "light",
+            Palette::Dark => "dark",
+            Palette::Contrast => "contrast",
+        }
+    }
+}
+
 /// Why a plot could not be drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlotError {
@@ -247,10 +258,11 @@ pub enum Plot {
     Message(String),
 }
 
-/// A number for a sentence: 3 significant digits, scientific beyond 10⁴ or below 10⁻³.
-fn say(v: f64) -> String {
+/// A number for a sentence (a plot's summary, a readout): 3 decimals, scientific beyond 10⁴ or
+/// below 10⁻³.
+pub fn say(v: f64) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "not a number".into() } else { "infinite".into() };
+        return if v.is_nan() { "not a number".into() } else { "∞".into() };
     }
     let a = v.abs();
     if a != 0.0 && !(1e-3..1e4).contains(&a) {

@@ -98,6 +98,17 @@ pub fn place_by_hand(msgs: &mut Mat, q: usize, mu: &[f64], hand: &[[f64; 2]]) {
     }
 }
 
+/// The coordinate-wise standard deviation (n − 1 in the denominator) of the honest messages, rows
+/// q..m, around their mean `mu`; 0 with fewer than two.
+fn honest_sd(msgs: &Mat, q: usize, mu: &[f64]) -> Vec<f64> {
+    let (m, d) = (msgs.rows, msgs.cols);
+    let h = m.saturating_sub(q);
+    if h < 2 {
+        return vec![0.0; d];
+    }
+    (0..d).map(|j| ((q..m).map(|i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum::<f64>() / (h - 1) as f64).sqrt()).collect()
+}
+
 /// The strongest of ALIE's and IPM's messages against a rule (their factor found by line search,
 /// as ByzFL's optimal variants choose it): the attack, its factor, the message every Byzantine
 /// worker sends, and how far it moves the rule's output from the honest mean ‖ĝ − μ‖. ALIE sends
@@ -110,9 +121,7 @@ pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, 
     }
     let mut mu = vec![0.0; d];
     super::linalg::mean_rows(msgs, q..m, &mut mu);
-    let h = (m - q) as f64;
-    let sd: Vec<f64> =
-        (0..d).map(|j| ((q..m).map(|i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum::<f64>() / (h - 1.0).max(1.0)).sqrt()).collect();
+    let sd = honest_sd(msgs, q, &mu);
     let (mut work, mut out, mut agg) = (msgs.clone(), vec![0.0; d], agg.clone());
     let mut best: Option<(AttackKind, f64, Vec<f64>, f64)> = None;
     // A geometric grid of 24 factors from lo to hi.
@@ -160,18 +169,7 @@ impl Attack {
         let honest: Vec<usize> = (q..m).collect();
         let mut mu = vec![0.0; d];
         super::linalg::mean_rows(msgs, honest.iter().copied(), &mut mu);
-        let sd = || -> Vec<f64> {
-            let h = honest.len();
-            if h < 2 {
-                return vec![0.0; d];
-            }
-            (0..d)
-                .map(|j| {
-                    let v: f64 = honest.iter().map(|&i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum();
-                    (v / (h - 1) as f64).sqrt()
-                })
-                .collect()
-        };
+        let sd = || honest_sd(msgs, q, &mu);
         let fill = |msgs: &mut Mat, v: &[f64]| (0..q).for_each(|i| msgs.row_mut(i).copy_from_slice(v));
         let p = self.p;
         match p.kind {

@@ -9,7 +9,7 @@ use crate::engine::linalg::{dist, dot, norm, Mat};
 use crate::engine::run::Run;
 use crate::engine::scenario::Scenario;
 use crate::plots::master::MasterView;
-use crate::plots::Plot;
+use crate::plots::{say, Plot};
 
 pub const INFO: ViewInfo = ViewInfo { key: "master", label: "What the master sees", problem: None, make: || Box::<Master>::default() };
 
@@ -98,26 +98,16 @@ impl<'a> Seen<'a> {
             return "Be the adversary: drag a Byzantine triangle (or Tab to one and use the arrow keys); every rule follows.".into();
         };
         let was = outputs(sc, before);
-        let moved: Vec<String> = self.outputs.iter().zip(&was).map(|(a, b)| format!("the {} by {}", a.0, short(dist(&a.2, &b.2)))).collect();
+        let moved: Vec<String> = self.outputs.iter().zip(&was).map(|(a, b)| format!("the {} by {}", a.0, say(dist(&a.2, &b.2)))).collect();
         let mut text = format!("You moved {}", moved.join(", "));
         if let Some(t) = &self.truth {
-            let errs: Vec<String> = self.outputs.iter().map(|o| format!("{} {}", o.0, short(dist(&o.2, t)))).collect();
+            let errs: Vec<String> = self.outputs.iter().map(|o| format!("{} {}", o.0, say(dist(&o.2, t)))).collect();
             text.push_str(&format!("; error ‖ĝ − ∇F‖: {}", errs.join(", ")));
         }
         text + "."
     }
 }
 
-/// A distance for the readout: 3 significant digits.
-fn short(v: f64) -> String {
-    if !v.is_finite() {
-        "∞".into()
-    } else if v != 0.0 && !(1e-3..1e4).contains(&v.abs()) {
-        format!("{v:.2e}")
-    } else {
-        format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
 
 impl Master {
     /// The strongest of ALIE's and IPM's messages against the shown run's rule, on this round's
@@ -131,7 +121,7 @@ impl Master {
         let (key, sym) = if kind == crate::engine::AttackKind::Alie { ("z", "z") } else { ("ipm", "ε") };
         let factor = format!("{factor:.3}").parse::<f64>().unwrap_or(factor);
         let (p, pm) = (seen.proj(&b), seen.proj(&run.honest_mean));
-        let label = format!("the strongest attack on the {}: {} with {sym} = {factor} moves it {} from the honest mean", rule.label(), kind.label(), short(damage));
+        let label = format!("the strongest attack on the {}: {} with {sym} = {factor} moves it {} from the honest mean", rule.label(), kind.label(), say(damage));
         Some((label, (p.0 - pm.0, p.1 - pm.1), format!("attack={}&{key}={factor}", kind.key())))
     }
 }
