@@ -78,10 +78,15 @@ impl App {
         }
         if let Some(e) = want.as_deref().and_then(target) {
             let _ = e.class_list().add_1("pointed");
+            // Into view in the panel of controls only (scrolling the page would move the plot).
             if std::mem::take(&mut self.scroll_to_point) {
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                e.scroll_into_view_with_scroll_into_view_options(&opts);
+                if let Some(panel) = e.closest("aside.controls").ok().flatten() {
+                    let (er, pr) = (e.get_bounding_client_rect(), panel.get_bounding_client_rect());
+                    if er.top() < pr.top() || er.bottom() > pr.bottom() {
+                        let by = er.top() - pr.top() - (pr.height() - er.height()) / 2.0;
+                        panel.set_scroll_top(panel.scroll_top() + by as i32);
+                    }
+                }
             }
         }
         self.pointed = want;

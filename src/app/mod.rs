@@ -1193,6 +1193,8 @@ impl App {
         let keys = [
             ("space", "play / pause"),
             ("→", "one step"),
+            ("← →", "in a lesson: the step before, the next step (also PageUp, PageDown)"),
+            ("Tab, arrows", "in the master's view: pick a Byzantine message, move it"),
             ("r", "reset"),
             (views.as_str(), "switch view"),
             ("l", "lecture mode"),

@@ -876,6 +876,11 @@ await test('a lesson opens from its link, → and ← move through its steps, th
   assert(queryOf(page).get('alpha') === '0.025', `alpha in the URL: ${page.url()}`);
   assert(await page.inputValue('.ctl:has(#ctl-alpha) input.num') === '0.025', 'the α control follows the step');
   await page.waitForSelector('.pointed #ctl-c, #ctl-c.pointed');
+  // The panel scrolls to the control pointed at; the page itself does not move.
+  await page.waitForTimeout(200);
+  const [pointed, panel] = [await page.locator('.pointed').boundingBox(), await page.locator('aside.controls').boundingBox()];
+  assert(pointed.y >= panel.y && pointed.y + pointed.height <= panel.y + panel.height + 1, `the pointed control at ${JSON.stringify(pointed)} is outside the panel ${JSON.stringify(panel)}`);
+  assert(await page.evaluate(() => scrollY) === 0, 'pointing scrolled the page');
   assert(await page.getAttribute('#lesson', 'data-done') === 'false', 'the task is not done yet');
   await page.screenshot({ path: path.join(OUT, 'lesson-step.png') });
   const c = page.locator('#ctl-c').locator('xpath=..').locator('input.num');
