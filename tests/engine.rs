@@ -326,6 +326,28 @@ fn cli_runs_a_query_and_writes_csv() {
         .unwrap();
     let canon = String::from_utf8(out.stdout).unwrap();
     assert_eq!(Scenario::from_query(canon.trim()).0, sc(q));
+    // A page's link as it is: its page keys (lesson, theme, …) are left out without a note.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
+        .args(["normalize", "m=17&lesson=one-worker&step=2&theme=dark&hide=papers&compare=alpha%3D0.3"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "problem=linreg&m=17");
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    // keys lists the scenario's keys and the page's; lessons lists the lessons and one lesson's links.
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli")).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, keys) = cli(&["keys"]);
+    assert_eq!(code, Some(0));
+    for k in ["hand ", "hand_t ", "lesson ", "step ", "hide ", "embed ", "theme ", "compare "] {
+        assert!(keys.lines().any(|l| l.starts_with(k)), "keys lacks {k}");
+    }
+    let (code, list) = cli(&["lessons"]);
+    assert!(code == Some(0) && list.lines().count() >= 7 && list.contains("one-worker"), "{list}");
+    let (code, one) = cli(&["lessons", "one-worker"]);
+    assert!(code == Some(0) && one.contains("?lesson=one-worker&step=3"), "{one}");
+    assert_eq!(cli(&["lessons", "nosuch"]).0, Some(2));
     // A sweep writes one row per (α, aggregator).
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
         .args(["sweep", "problem=linreg&agg=median,mean&T=20", "--alphas", "0:0.2:0.1", "--seeds", "2"])
