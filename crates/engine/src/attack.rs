@@ -109,11 +109,14 @@ fn honest_sd(msgs: &Mat, q: usize, mu: &[f64]) -> Vec<f64> {
     (0..d).map(|j| ((q..m).map(|i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum::<f64>() / (h - 1) as f64).sqrt()).collect()
 }
 
-/// The strongest of ALIE's and IPM's messages against a rule (their factor found by line search,
-/// as ByzFL's optimal variants choose it): the attack, its factor, the message every Byzantine
-/// worker sends, and how far it moves the rule's output from the honest mean ‖ĝ − μ‖. ALIE sends
-/// μ − z·s (s the honest coordinate-wise standard deviation), z on a grid over [0.1, 10]; IPM
-/// sends −ε·μ, ε on a grid over [0.1, 20]. None without Byzantine or honest workers.
+/// The strongest of ALIE's and IPM's messages against a rule, its factor searched on a grid: the
+/// attack, its factor, the message every Byzantine worker sends, and how far it moves the rule's
+/// output from the honest mean ‖ĝ − μ‖. ALIE sends μ − z·s (s the honest coordinate-wise standard
+/// deviation), z on a 24-point geometric grid over [0.1, 10]; IPM sends −ε·μ, ε likewise over
+/// [0.1, 20]. (ByzFL's optimal variants search the factor differently: `LineMaximize` in
+/// byzfl/attacker/attackers.py explores from 0 with expanding, then shrinking steps, 16
+/// evaluations; issue 10's `alie-opt` / `ipm-opt` follow that.) None without Byzantine or honest
+/// workers.
 pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, f64, Vec<f64>, f64)> {
     let (m, d) = (msgs.rows, msgs.cols);
     if q == 0 || q >= m {
