@@ -113,10 +113,10 @@ fn honest_sd(msgs: &Mat, q: usize, mu: &[f64]) -> Vec<f64> {
 /// attack, its factor, the message every Byzantine worker sends, and how far it moves the rule's
 /// output from the honest mean ‖ĝ − μ‖. ALIE sends μ − z·s (s the honest coordinate-wise standard
 /// deviation), z on a 24-point geometric grid over [0.1, 10]; IPM sends −ε·μ, ε likewise over
-/// [0.1, 20]. (ByzFL's optimal variants search the factor differently: `LineMaximize` in
-/// byzfl/attacker/attackers.py explores from 0 with expanding, then shrinking steps, 16
-/// evaluations; issue 10's `alie-opt` / `ipm-opt` follow that.) None without Byzantine or honest
-/// workers.
+/// [0.1, 20]. The objective is ByzFL's (its attack optimizer `LineMaximize` maximises the same
+/// ‖ĝ − μ‖), the search is not: `LineMaximize` explores from 0 with steps doubling while they
+/// improve, then shrinking by 0.8, 16 evaluations; issue 10's `alie-opt` / `ipm-opt` follow that.
+/// None without Byzantine or honest workers.
 pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, f64, Vec<f64>, f64)> {
     let (m, d) = (msgs.rows, msgs.cols);
     if q == 0 || q >= m {
