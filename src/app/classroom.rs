@@ -47,14 +47,7 @@ impl App {
         if self.preset.take().is_some() {
             self.send(ctx, Command::ClosePreset);
         }
-        let sc = step.scenario();
-        if sc != self.scenario {
-            self.scenario = sc;
-            self.fetch_data_if_needed(ctx);
-            let query = self.scenario.to_query();
-            self.send(ctx, Command::Scenario { query });
-            self.playing = true;
-        }
+        self.take_scenario(ctx, step.scenario());
         let (v, opts) = step.view();
         if v != self.view {
             self.show_view(ctx, v);

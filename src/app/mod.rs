@@ -355,13 +355,9 @@ impl App {
         self.playing = true;
     }
 
-    /// The scenario and view the address bar holds now (after Back, or an edited link).
-    fn load_from_url(&mut self, ctx: &Context<Self>) {
-        let (query, page, mut notices) = page::split(&browser::query());
-        let (sc, more) = Scenario::from_query(&query);
-        notices.extend(more);
-        self.notify(notices);
-        self.page = page;
+    /// Runs scenario `sc` if it is not the one running (the runs restart only for a new one),
+    /// fetching the data it needs; the address bar is the caller's.
+    fn take_scenario(&mut self, ctx: &Context<Self>, sc: Scenario) {
         if sc != self.scenario {
             self.scenario = sc;
             self.fetch_data_if_needed(ctx);
@@ -369,6 +365,16 @@ impl App {
             self.send(ctx, Command::Scenario { query });
             self.playing = true;
         }
+    }
+
+    /// The scenario and view the address bar holds now (after Back, or an edited link).
+    fn load_from_url(&mut self, ctx: &Context<Self>) {
+        let (query, page, mut notices) = page::split(&browser::query());
+        let (sc, more) = Scenario::from_query(&query);
+        notices.extend(more);
+        self.notify(notices);
+        self.page = page;
+        self.take_scenario(ctx, sc);
         if let Some((v, opts)) = view_from_hash() {
             self.show_view(ctx, v);
             self.set_view_options(ctx, v, opts);
