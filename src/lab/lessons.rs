@@ -230,11 +230,6 @@ pub fn all() -> Vec<Lesson> {
     all_with_errors().0
 }
 
-/// A lesson by id.
-pub fn by_id(id: &str) -> Option<Lesson> {
-    all().into_iter().find(|l| l.id == id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
