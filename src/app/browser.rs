@@ -483,11 +483,15 @@ pub fn prefers_dark() -> bool {
     window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|m| m.matches())
 }
 
-/// Draws a plot on a canvas at the device's pixel density; `size` is the canvas' size if known
-/// (see [`SizeWatch`]); `ready` says the plot is the lab's (not a loading message). The drawing
-/// time goes to `window.byzlabDrawMs`.
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot: &Plot, ready: bool, lecture: bool, palette: Palette) {
-    let t0 = now();
+/// Draws `plot` on `canvas` at its CSS size (`size`, or the canvas' client size) for the device's
+/// pixel density; the layout drawn (in CSS pixels), if it could draw.
+pub fn paint(
+    canvas: &web_sys::HtmlCanvasElement,
+    size: Option<CanvasSize>,
+    plot: &Plot,
+    lecture: bool,
+    palette: Palette,
+) -> Option<crate::plots::Layout> {
     let raw_dpr = window().device_pixel_ratio();
     let dpr = raw_dpr.clamp(1.0, 3.0);
     let (w, h) = size.map_or_else(|| (canvas.client_width() as f64, canvas.client_height() as f64), |s| s.css);
@@ -505,17 +509,29 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot:
         canvas.set_height(ph);
     }
     let style = Style::for_width(w, dpr, lecture).with_palette(palette);
-    if let (Some(backend), Some(ctx)) = (CanvasBackend::with_canvas_object(canvas.clone()), context_2d(canvas)) {
-        let root = Measured::on_canvas(Target::Canvas(backend), ctx).into_drawing_area();
-        match crate::plots::draw(&root, plot, &style) {
-            Ok(mut layout) => {
-                // In CSS pixels, as the page measures.
-                layout.min_text /= dpr;
-                LAYOUT.with(|l| *l.borrow_mut() = layout);
-            }
-            Err(e) => web_sys::console::error_1(&format!("drawing the plot: {e}").into()),
+    let (backend, ctx) = (CanvasBackend::with_canvas_object(canvas.clone())?, context_2d(canvas)?);
+    let root = Measured::on_canvas(Target::Canvas(backend), ctx).into_drawing_area();
+    let out = match crate::plots::draw(&root, plot, &style) {
+        Ok(mut layout) => {
+            layout.min_text /= dpr;
+            Some(layout)
         }
-        let _ = root.present();
+        Err(e) => {
+            web_sys::console::error_1(&format!("drawing the plot: {e}").into());
+            None
+        }
+    };
+    let _ = root.present();
+    out
+}
+
+/// Draws a plot on a canvas at the device's pixel density; `size` is the canvas' size if known
+/// (see [`SizeWatch`]); `ready` says the plot is the lab's (not a loading message). The drawing
+/// time goes to `window.byzlabDrawMs`.
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, size: Option<CanvasSize>, plot: &Plot, ready: bool, lecture: bool, palette: Palette) {
+    let t0 = now();
+    if let Some(layout) = paint(canvas, size, plot, lecture, palette) {
+        LAYOUT.with(|l| *l.borrow_mut() = layout);
     }
     // The end-to-end tests read the time of the first drawn plot.
     let win = window();

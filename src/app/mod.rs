@@ -10,6 +10,7 @@ mod classroom;
 mod compare;
 mod controls;
 mod pool;
+mod upload;
 pub mod worker;
 
 use crate::engine::data::data_url;
@@ -75,6 +76,10 @@ pub enum Msg {
     Compare(Option<String>),
     /// The page that embeds this one (compare) moved its transport.
     Remote(compare::Remote),
+    /// Show (or hide) compare mode's A − B.
+    CompareDiff(bool),
+    /// The compared scenario's plot (wire bytes).
+    ComparePlot(Vec<u8>),
     CopyLink,
     Export(Export),
     Dismiss(usize),
@@ -85,6 +90,10 @@ pub enum Msg {
     PopState,
     /// A data file arrived (or could not).
     Data(DataSource, Result<js_sys::Uint8Array, String>),
+    /// A CSV table was chosen in "Your data".
+    CsvFile(web_sys::File),
+    /// Its bytes were read (or could not be): (file name, bytes).
+    CsvRead(String, Result<js_sys::Uint8Array, String>),
     /// Bytes of a download received so far, of the total (0: unknown).
     DataProgress(DataSource, f64, f64),
     /// The reader cancelled the full set's download.
@@ -125,6 +134,8 @@ struct Loads {
     subset: DataState,
     full: DataState,
     spambase: DataState,
+    /// The reader's table ("Your data"): Loaded once one was parsed.
+    upload: DataState,
     /// Cancels the full set's download.
     abort: Option<web_sys::AbortController>,
 }
@@ -135,6 +146,7 @@ impl Loads {
             DataSource::Subset => &mut self.subset,
             DataSource::Full => &mut self.full,
             DataSource::Spambase => &mut self.spambase,
+            DataSource::Upload => &mut self.upload,
         }
     }
 }
@@ -191,6 +203,10 @@ pub struct App {
     canvas: NodeRef,
     raf: Option<AnimationFrame>,
     data: Loads,
+    /// The reader's own table.
+    upload: upload::Upload,
+    /// Compare mode's A − B.
+    diff: compare::Diff,
     _listeners: Vec<EventListener>,
     /// The plot canvas' CSS size, watched once the canvas exists.
     canvas_size: Option<browser::SizeWatch>,
@@ -234,15 +250,16 @@ impl App {
         }
     }
 
-    /// Hands a data file's bytes to the lab: to the workers as they are, or as a command.
-    fn send_data(&mut self, ctx: &Context<Self>, bytes: js_sys::Uint8Array) {
+    /// Hands a data file's bytes (`csv`: an uploaded table's) to the lab: to the workers as they
+    /// are, or as a command.
+    fn send_data(&mut self, ctx: &Context<Self>, bytes: js_sys::Uint8Array, csv: bool) {
         match &mut self.compute {
             Compute::Workers(pool) => {
                 self.seq += 1;
                 self.fresh_from = self.seq;
-                pool.set_data(self.seq, &bytes);
+                pool.set_data(self.seq, &bytes, csv);
             }
-            Compute::Here(_) => self.send(ctx, Command::Data { bytes: bytes.to_vec() }),
+            Compute::Here(_) => self.send(ctx, Command::Data { bytes: bytes.to_vec(), csv }),
         }
     }
 
@@ -274,13 +291,16 @@ impl App {
     /// progress and a way to cancel it.
     fn fetch_data_if_needed(&mut self, ctx: &Context<Self>) {
         for source in self.needed_data() {
-            if *self.data.get(source) != DataState::Idle {
+            // The reader's table comes from the file picker, never from the network.
+            if *self.data.get(source) != DataState::Idle || source == DataSource::Upload {
                 continue;
             }
             *self.data.get(source) = DataState::Loading { received: 0.0, total: 0.0 };
             let link = ctx.link().clone();
             let url = data_url(source);
             match source {
+                // Skipped above: it comes from the file picker.
+                DataSource::Upload => {}
                 DataSource::Subset | DataSource::Spambase => wasm_bindgen_futures::spawn_local(async move {
                     link.send_message(Msg::Data(source, browser::fetch_bytes(url).await));
                 }),
@@ -314,7 +334,7 @@ impl App {
         match result {
             Ok(bytes) => {
                 *self.data.get(source) = DataState::Loaded;
-                self.send_data(ctx, bytes);
+                self.send_data(ctx, bytes, false);
                 if !self.playing {
                     self.playing = true;
                     self.send(ctx, Command::Play);
@@ -576,8 +596,11 @@ impl Component for App {
         let pop = EventListener::new(&browser::window(), "popstate", move |_| link.send_message(Msg::PopState));
         let link = ctx.link().clone();
         let remote = EventListener::new(&browser::window(), "message", move |e| {
-            if let Some(r) = e.dyn_ref::<web_sys::MessageEvent>().and_then(compare::from_parent) {
+            let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+            if let Some(r) = compare::from_parent(e) {
                 link.send_message(Msg::Remote(r));
+            } else if let Some(bytes) = compare::plot_from_frame(e) {
+                link.send_message(Msg::ComparePlot(bytes));
             }
         });
         let (view, view_options) =
@@ -615,6 +638,8 @@ impl Component for App {
             scroll_to_point: false,
             drag: None,
             glide: None,
+            upload: Default::default(),
+            diff: Default::default(),
             glide_frame: None,
             help: false,
             notices,
@@ -678,10 +703,17 @@ impl Component for App {
                 self.tell_compare(compare::Remote::Speed(self.speed));
             }
             Msg::Compare(q) => {
+                // A new B starts without A − B (its frame reloads, and is asked again).
+                self.diff = Default::default();
                 self.page.compare = q;
                 self.sync_url(true);
             }
             Msg::Remote(r) => self.on_remote(ctx, r),
+            Msg::CompareDiff(on) => self.show_difference(on),
+            Msg::ComparePlot(bytes) => {
+                let Ok(plot) = crate::lab::wire::decode::<Plot>(&bytes) else { return false };
+                self.diff.b = Some(plot);
+            }
             Msg::View(v) => {
                 self.glide = None;
                 // A view about one problem only (the saddle toy) loads it: the panel then holds the
@@ -842,6 +874,8 @@ impl Component for App {
                 }
             }
             Msg::Data(source, result) => self.data_arrived(ctx, source, result),
+            Msg::CsvFile(file) => self.csv_chosen(ctx, file),
+            Msg::CsvRead(name, bytes) => self.csv_read(ctx, name, bytes),
             Msg::DataProgress(source, received, total) => {
                 let state = self.data.get(source);
                 if !matches!(state, DataState::Loading { .. }) {
@@ -901,6 +935,7 @@ impl Component for App {
             let ready = !matches!(plot, Plot::Message(_));
             browser::draw(&c, size, &plot, ready, self.page.lecture, self.palette());
             self.place_handles();
+            self.draw_difference(&plot);
         }
     }
 
@@ -983,6 +1018,7 @@ impl Component for App {
                         <aside class="controls" aria-label="scenario controls">
                             if shown("options") { { self.view_options(link) } }
                             { scenario_controls(&self.scenario, &on_edit, &self.page) }
+                            if shown("upload") { { self.upload_html(link) } }
                         </aside>
                     }
                     <div class="below">

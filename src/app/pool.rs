@@ -159,12 +159,13 @@ impl Pool {
         let _ = self.slots[0].worker.post_message(&js_sys::Uint8Array::from(&encode(&(seq, cmd.clone()))[..]));
     }
 
-    /// Gives a data file (its bytes) to every worker: `{seq, data}`, not wire
+    /// Gives a data file (its bytes; `csv`: an uploaded table) to every worker: `{seq, data, csv}`, not wire
     /// bytes, so the page copies the file only in JavaScript. The lab takes it as command `seq`.
-    pub fn set_data(&mut self, seq: u32, bytes: &js_sys::Uint8Array) {
+    pub fn set_data(&mut self, seq: u32, bytes: &js_sys::Uint8Array, csv: bool) {
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"seq".into(), &(seq as f64).into());
         let _ = js_sys::Reflect::set(&msg, &"data".into(), bytes);
+        let _ = js_sys::Reflect::set(&msg, &"csv".into(), &csv.into());
         for s in &self.slots {
             let _ = s.worker.post_message(&msg);
         }

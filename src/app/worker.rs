@@ -167,14 +167,15 @@ pub fn worker_receive(data: JsValue) {
     if let Some(arr) = get("data").and_then(|d| d.dyn_into::<js_sys::Uint8Array>().ok()) {
         let seq = get("seq").and_then(|s| s.as_f64()).unwrap_or(0.0) as u32;
         let bytes = arr.to_vec();
+        let csv = get("csv").is_some_and(|c| c.is_truthy());
         with_state(|st| {
             match &mut st.role {
                 Role::Lab { host, .. } => {
-                    host.handle(seq, Command::Data { bytes }, now());
+                    host.handle(seq, Command::Data { bytes, csv }, now());
                     st.dirty = true;
                 }
                 Role::Helper { core, .. } => {
-                    if let Ok(d) = crate::engine::data::Dataset::from_bytes(&bytes) {
+                    if let Ok(d) = crate::engine::data::Dataset::decode(&bytes, csv) {
                         core.set_data(std::sync::Arc::new(d));
                     }
                 }

@@ -2,6 +2,7 @@
 //! SVG or Markdown. The query string is the one the app keeps in its URL.
 //!
 //!   byzlab-cli run "problem=linreg&m=40&alpha=0.1&agg=mean,median" [--csv out.csv] [--clean]
+//!   byzlab-cli run "problem=csv-ls&agg=mean,median" --data table.csv   (your own table; also sweep, view)
 //!   byzlab-cli sweep "problem=linreg&agg=median,trmean" --alphas 0:0.5:0.02 [--seeds 3] [--csv out.csv]
 //!   byzlab-cli sweep "..." --ns 10,100,1000 | --ms 10,20,40 | --key lam --values 0.01,0.1,1
 //!   byzlab-cli views                   the app's views
@@ -40,11 +41,12 @@ mod cli {
     use std::ffi::OsString;
 
     pub const USAGE: &str = "usage:
-  byzlab-cli run \"<query>\" [--csv FILE] [--clean]
+  byzlab-cli run \"<query>\" [--csv FILE] [--clean] [--data TABLE.csv]
   byzlab-cli sweep \"<query>\" (--alphas LO:HI:STEP | --ns A,B,.. | --ms A,B,.. | --key K --values A,B,..) [--seeds K] [--csv FILE] [--jobs N]
   byzlab-cli views | view <key> \"<query>\" [--svg FILE] [--csv FILE] [--size WxH]
   byzlab-cli presets | preset <id> [--jobs N] | reproduce [--md FILE] [--url BASE] [--jobs N]
   (--jobs: threads, default all cores; the output is the same for every N)
+  (run, sweep and view take --data TABLE.csv: the table of problem=csv-ls or csv-class)
   byzlab-cli keys | lessons [<id>]
   byzlab-cli normalize \"<query>\"";
 
@@ -108,9 +110,24 @@ mod cli {
         s
     }
 
-    /// The data files scenario `s` needs, loaded.
-    fn data_for(s: &Scenario) -> Res<Datasets> {
-        Datasets::load(&s.data_source().into_iter().collect::<Vec<_>>())
+    /// The data files scenario `s` needs, loaded; `--data FILE` is the table of `problem=csv-ls`
+    /// or `csv-class` (read as the page reads an upload).
+    fn data_for(s: &Scenario, a: &Args) -> Res<Datasets> {
+        use byzlab::engine::data::{DataSource, Dataset};
+        let mut needed: Vec<DataSource> = s.data_source().into_iter().collect();
+        let mut out = Datasets::default();
+        if needed.contains(&DataSource::Upload) {
+            let path = a.get("data").ok_or("this scenario learns from your own CSV table: pass it with --data FILE")?;
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let d = Dataset::from_csv(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            eprintln!("{path}: {}", d.describe());
+            out.insert(std::sync::Arc::new(d));
+            needed.retain(|d| *d != DataSource::Upload);
+        }
+        for d in Datasets::load(&needed)?.all() {
+            out.insert(d.clone());
+        }
+        Ok(out)
     }
 
     /// --jobs N (default: every core).
@@ -134,8 +151,8 @@ mod cli {
         }
         let cmd = args.remove(0).into_string().map_err(|_| "the command is not UTF-8".to_string())?;
         match cmd.as_str() {
-            "run" => run(Args::parse(args, 1, &["csv"], &["clean"])?),
-            "sweep" => sweep(Args::parse(args, 1, &["alphas", "ns", "ms", "key", "values", "seeds", "csv", "jobs"], &[])?),
+            "run" => run(Args::parse(args, 1, &["csv", "data"], &["clean"])?),
+            "sweep" => sweep(Args::parse(args, 1, &["alphas", "ns", "ms", "key", "values", "seeds", "csv", "jobs", "data"], &[])?),
             "views" => {
                 Args::parse(args, 0, &[], &[])?;
                 for v in ViewId::all() {
@@ -143,7 +160,7 @@ mod cli {
                 }
                 Ok(())
             }
-            "view" => view(Args::parse(args, 2, &["svg", "csv", "size"], &[])?),
+            "view" => view(Args::parse(args, 2, &["svg", "csv", "size", "data"], &[])?),
             "presets" => {
                 Args::parse(args, 0, &[], &[])?;
                 for p in presets::all() {
@@ -185,7 +202,7 @@ mod cli {
 
     fn run(a: Args) -> Res<()> {
         let s = parse(&a.positional[0]);
-        let problem = Cache::with_data(data_for(&s)?).get(&s)?;
+        let problem = Cache::with_data(data_for(&s, &a)?).get(&s)?;
         eprintln!("{}", s.byzantine_sentence());
         let mut curves: Vec<(String, Scenario, byzlab::engine::Curve)> = s.curves().into_iter().map(|c| (c.key(), s.clone(), c)).collect();
         if a.has("clean") {
@@ -212,7 +229,7 @@ mod cli {
         let key = &a.positional[0];
         let v = ViewId::from_key(key).ok_or_else(|| format!("no view “{key}” (see `byzlab-cli views`)"))?;
         let s = parse(&a.positional[1]);
-        let data = data_for(&s)?;
+        let data = data_for(&s, &a)?;
         let mut lab = Lab::with_data(s, data);
         while lab.work(v, 10_000) > 0 {}
         eprintln!("{}", lab.status_line(v));
@@ -332,7 +349,7 @@ mod cli {
         };
         let k: u64 = a.get("seeds").map(|v| v.parse().map_err(|_| "bad --seeds".to_string())).transpose()?.unwrap_or(3);
         let seeds: Vec<u64> = (0..k).map(|i| s.seed + i).collect();
-        let data = data_for(&s)?;
+        let data = data_for(&s, &a)?;
         let mut sw = Sweep::new(&s, axis, s.curves(), seeds);
         sw.run_parallel(jobs(&a)?, data)?;
         let csv = sw.csv();

@@ -44,9 +44,10 @@ pub enum Command {
         id: String,
     },
     ClosePreset,
-    /// The data files.
+    /// A data file's bytes, or an uploaded CSV table's (`csv`).
     Data {
         bytes: Vec<u8>,
+        csv: bool,
     },
     /// Asks for the view's data as CSV.
     Csv {
@@ -74,7 +75,7 @@ wire_enum!(Command {
     7 => Option { view, id, value },
     8 => Preset { id },
     9 => ClosePreset,
-    10 => Data { bytes },
+    10 => Data { bytes, csv },
     11 => Csv { view },
     12 => Workers { count },
     13 => WorkerLost { worker },
@@ -354,7 +355,7 @@ impl Host {
                 self.lab.close_preset();
                 self.drop_splits(true);
             }
-            Command::Data { bytes } => match Dataset::from_bytes(&bytes) {
+            Command::Data { bytes, csv } => match Dataset::decode(&bytes, csv) {
                 Ok(d) => {
                     let d = Arc::new(d);
                     self.core.set_data(d.clone());

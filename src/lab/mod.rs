@@ -24,6 +24,10 @@ use crate::engine::theory;
 use crate::plots::{self, Plot, PlotError, Style};
 use std::sync::Arc;
 
+/// What the lab says while a scenario of an uploaded table has no table yet (a link opened
+/// elsewhere carries the scenario, never the data).
+pub const UPLOAD_FIRST: &str = "this scenario learns from your own CSV table: choose the file under “Your data” (it stays in this page)";
+
 pub struct Lab {
     shared: Shared,
     views: Vec<Box<dyn View>>,
@@ -132,6 +136,7 @@ impl Lab {
             self.error = Some(match self.shared.sc.data_source() {
                 Some(DataSource::Full) => "loading the full MNIST set (11 MB)…".into(),
                 Some(DataSource::Spambase) => "loading the Spambase data…".into(),
+                Some(DataSource::Upload) => UPLOAD_FIRST.into(),
                 _ => "loading the MNIST data…".into(),
             });
             return;
@@ -261,13 +266,17 @@ impl Lab {
         let sc = &self.shared.sc;
         let mut out: Vec<String> = sc.curves().iter().filter_map(|c| c.rule).filter_map(|r| theory::assumption_note(r.kind, sc)).collect();
         if let Some(source) = sc.data_source() {
-            let images = source.train_images();
+            let images = match source {
+                DataSource::Upload => self.shared.problems.data().get(source).map_or(usize::MAX, |d| d.n_train()),
+                _ => source.train_images(),
+            };
             let cap = images / sc.m.max(1);
             if sc.n > cap {
                 let (set, what) = match source {
                     DataSource::Subset => ("The MNIST subset", "images"),
                     DataSource::Full => ("Full MNIST", "images"),
                     DataSource::Spambase => ("Spambase", "e-mails"),
+                    DataSource::Upload => ("Your CSV", "rows"),
                 };
                 out.push(format!("{set} has {images} training {what}: n is capped at ⌊{images}/m⌋ = {cap}"));
             }

@@ -48,6 +48,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("transport", "play, step, reset and speed"),
     ("controls", "the whole panel of controls"),
     ("options", "the view's own menus under the plot"),
+    ("upload", "“Your data”, the CSV upload in the panel"),
     ("explain", "the view's explanation and formula"),
     ("export", "the export and link buttons"),
     ("lessons", "the list of lessons"),

@@ -29,6 +29,36 @@ pub struct ErrorCurves {
     pub t_max: f64,
 }
 
+impl ErrorCurves {
+    /// The difference of two scenarios' curves (compare mode): for every curve of `self` (A) with
+    /// a namesake in `b`, A − B at the iterations both have, on a linear axis (a difference may be
+    /// negative). A curve whose run diverged in either is marked diverged.
+    pub fn difference(&self, b: &ErrorCurves) -> ErrorCurves {
+        let series = self
+            .series
+            .iter()
+            .filter_map(|s| {
+                let other = b.series.iter().find(|o| o.label == s.label)?;
+                let points = s
+                    .points
+                    .iter()
+                    .filter_map(|&(t, a)| other.points.iter().find(|p| p.0 == t).map(|&(_, v)| (t, a - v)))
+                    .filter(|p| p.1.is_finite())
+                    .collect();
+                Some(Series { points, diverged: s.diverged || other.diverged, ..s.clone() })
+            })
+            .collect();
+        ErrorCurves {
+            title: "A − B, curve by curve".into(),
+            y_label: format!("A − B: {}", self.y_label),
+            log_y: false,
+            series,
+            floor: Some(("A = B".into(), 0.0)),
+            t_max: self.t_max.max(b.t_max),
+        }
+    }
+}
+
 /// The figure of the error curves.
 pub fn figure(data: &ErrorCurves) -> Figure {
     let (lw, t_max) = (1.0, data.t_max.max(1.0));
@@ -62,5 +92,36 @@ pub fn figure(data: &ErrorCurves) -> Figure {
         legend,
         grid: true,
         ..Figure::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curves(series: &[(&str, &[(f64, f64)])]) -> ErrorCurves {
+        ErrorCurves {
+            title: "t".into(),
+            y_label: "error".into(),
+            log_y: true,
+            series: series
+                .iter()
+                .enumerate()
+                .map(|(id, (l, p))| Series { label: l.to_string(), id, dash: Dash::Solid, points: p.to_vec(), diverged: false })
+                .collect(),
+            floor: None,
+            t_max: 10.0,
+        }
+    }
+
+    #[test]
+    fn the_difference_pairs_curves_by_name_and_points_by_iteration() {
+        let a = curves(&[("mean", &[(0.0, 5.0), (1.0, 3.0), (2.0, 2.0)]), ("median", &[(0.0, 5.0), (2.0, 1.0)]), ("krum", &[(0.0, 1.0)])]);
+        let b = curves(&[("median", &[(0.0, 4.0), (1.0, 2.0), (2.0, 1.5)]), ("mean", &[(0.0, 5.0), (2.0, 7.0)])]);
+        let d = a.difference(&b);
+        assert!(!d.log_y && d.y_label == "A − B: error");
+        let got: Vec<(&str, Vec<(f64, f64)>)> = d.series.iter().map(|s| (s.label.as_str(), s.points.clone())).collect();
+        assert_eq!(got, vec![("mean", vec![(0.0, 0.0), (2.0, -5.0)]), ("median", vec![(0.0, 1.0), (2.0, -0.5)])]);
+        assert_eq!(d.series[1].id, 1, "a curve keeps its style");
     }
 }

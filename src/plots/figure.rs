@@ -81,7 +81,7 @@ pub struct Figure {
 }
 
 /// The range covering `vs` (the finite ones; on a log axis already in log₁₀), padded.
-fn range(vs: impl Iterator<Item = f64>) -> (f64, f64) {
+fn range(vs: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in vs.filter(|v| v.is_finite()) {
         lo = lo.min(v);
@@ -91,7 +91,9 @@ fn range(vs: impl Iterator<Item = f64>) -> (f64, f64) {
         return (0.0, 1.0);
     }
     // At most 12 decades below the top on a log axis.
-    lo = lo.max(hi - 12.0);
+    if log {
+        lo = lo.max(hi - 12.0);
+    }
     if hi - lo < 1e-12 * (1.0 + hi.abs()) {
         return (lo - 0.5, hi + 0.5);
     }
@@ -209,8 +211,8 @@ impl Figure {
         // Log axes are drawn as linear axes over log₁₀ of the values, with decade ticks: one
         // coordinate type for every figure keeps the drawing code once in the wasm.
         let t = self.transformed().toned(style);
-        let xr = t.x_range.unwrap_or_else(|| range(t.data_points().map(|p| p.0)));
-        let yr = t.y_range.unwrap_or_else(|| range(t.data_points().map(|p| p.1)));
+        let xr = t.x_range.unwrap_or_else(|| range(t.data_points().map(|p| p.0), t.x_log));
+        let yr = t.y_range.unwrap_or_else(|| range(t.data_points().map(|p| p.1), t.y_log));
         let mut top = yr;
         let mut layout = Layout::default();
         for attempt in 0..3 {
@@ -531,4 +533,18 @@ fn dashed<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = 
         None => c.draw_series(LineSeries::new(pts, st))?,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range;
+
+    /// A linear axis spans all its data; only a log axis (in log₁₀ units) is cut 12 decades below its top.
+    #[test]
+    fn only_a_log_axis_is_cut_twelve_decades_below_its_top() {
+        let (lo, hi) = range([-180.0, -3.0, 0.5].into_iter(), false);
+        assert!(lo < -180.0 && hi > 0.5, "{lo} {hi}");
+        let (lo, _) = range([-30.0, 2.0].into_iter(), true);
+        assert!((-10.7..=-10.0).contains(&lo), "{lo}");
+    }
 }

@@ -274,6 +274,16 @@ pub fn say(v: f64) -> String {
 }
 
 impl Plot {
+    /// Compare mode's A − B of two scenarios' plots ([`error_curves::ErrorCurves::difference`]):
+    /// defined for curves; anything else says so.
+    pub fn difference(&self, b: &Plot) -> Plot {
+        match (self, b) {
+            (Plot::Curves(a), Plot::Curves(b)) => Plot::Curves(a.difference(b)),
+            (Plot::Message(m), _) | (_, Plot::Message(m)) => Plot::Message(m.clone()),
+            _ => Plot::Message("A − B is drawn for the curves: show the error or accuracy curves (key 1)".into()),
+        }
+    }
+
     /// What the plot shows, in words, with its key numbers: the text a screen reader reads for
     /// the canvas (kept current as the plot changes), e.g. "mean diverged at t = 4; median 0.08".
     pub fn summary(&self) -> String {

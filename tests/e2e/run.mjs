@@ -962,6 +962,22 @@ await test('compare= draws both scenarios side by side with one transport', asyn
   });
   assert(ink > 0.02 && (await canvasInfo(page)).ink > 0.02, `blank canvas: B ${ink}`);
   assert((await frame.locator('#plot-summary').textContent()).includes('6 of 20'), 'B runs its own scenario (α = 0.3)');
+  // On request, A − B: B sends its curves, A draws the difference (A's α = 0.1 errs less: the mean's difference is negative).
+  await page.click('#compare-diff');
+  await page.waitForFunction(() => /A − B.*mean -?−?\d/.test(document.querySelector('#diff-summary')?.textContent || ''), null, { timeout: 10000 });
+  const diff = await page.textContent('#diff-summary');
+  const meanDiff = parseFloat(diff.match(/mean ([−-]?[\d.e+-]+)/)[1].replace('−', '-'));
+  assert(meanDiff < 0 && diff.includes('median'), `A − B: ${diff}`);
+  const diffInk = await page.locator('#diff-plot').evaluate(c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) n++;
+    return n / (d.length / 4);
+  });
+  assert(diffInk > 0.02, `blank A − B canvas: ${diffInk}`);
+  await page.screenshot({ path: path.join(OUT, 'compare-diff.png'), fullPage: true });
+  await page.click('#compare-diff');
+  await page.waitForSelector('#diff-plot', { state: 'detached' });
   // One transport: reset in A resets B ("no point yet"), one step in A steps B once (points, not the whole run).
   const bSummary = () => frame.locator('#plot-summary').textContent();
   await pause(page);
@@ -1022,14 +1038,14 @@ await test('lecture mode with a lesson open fits 1280×720: the step, the tabs, 
 }, { width: 1280, height: 720 });
 
 await test('hide= hides exactly what it names, and the classroom menu writes it into the link', async page => {
-  await page.goto(`${base}?hide=papers,alpha,group-run,views`);
+  await page.goto(`${base}?hide=papers,alpha,group-run,views,upload`);
   await waitForCounter(page, /t = 100 \/ 100/);
-  for (const gone of ['#papers', '#ctl-alpha', 'fieldset.group-run', 'nav.views']) assert(await page.locator(gone).count() === 0, `${gone} is shown`);
+  for (const gone of ['#papers', '#ctl-alpha', 'fieldset.group-run', 'nav.views', '#your-data']) assert(await page.locator(gone).count() === 0, `${gone} is shown`);
   for (const kept of ['#ctl-beta', 'fieldset.group-byzantine', '#lessons', '#export-png', '.transport', '#plot', 'header']) assert(await page.locator(kept).count() === 1, `${kept} is hidden`);
   await page.click('#classroom summary');
   await page.check('#hide-export');
   await page.waitForSelector('#export-png', { state: 'detached' });
-  assert(queryOf(page).get('hide') === 'papers,alpha,group-run,views,export', `hide in the URL: ${queryOf(page).get('hide')}`);
+  assert(queryOf(page).get('hide') === 'papers,alpha,group-run,views,upload,export', `hide in the URL: ${queryOf(page).get('hide')}`);
   await page.fill('#hide-keys', 'beta');
   await page.press('#hide-keys', 'Enter');
   await page.waitForSelector('#ctl-beta', { state: 'detached' });
@@ -1059,6 +1075,71 @@ await test('embed=1 shows the plot, the transport and a caption, no controls, an
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   await page.screenshot({ path: path.join(OUT, 'embed.png') });
 }, { width: 800, height: 560 });
+
+// A regression table (y = 3·x1 − 2·x2 + noise) and a three-class one, as a reader would upload them.
+function csvRegression(rows = 600) {
+  let s = 'x1,x2,noise,y\n', seed = 1;
+  const u = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  for (let i = 0; i < rows; i++) { const a = u(), b = u(), c = u(); s += `${a},${b},${c},${3 * a - 2 * b + 0.05 * c}\n`; }
+  return s;
+}
+function csvClasses(rows = 600) {
+  let s = 'length;width;species\n', seed = 2;
+  const u = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  for (let i = 0; i < rows; i++) { const k = i % 3; s += `${k + u()};${2 * k + u()};${['setosa', 'versicolor', 'virginica'][k]}\n`; }
+  return s;
+}
+const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+await test('your own CSV: a malformed or too large file gets its message and the run goes on; a table trains in the page, sent nowhere', async (page, { errors }) => {
+  await page.goto(`${base}?m=20`);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const before = { url: page.url(), canvas: await canvasInfo(page) };
+  // A word among the features: the line and the column are named; nothing else changes.
+  await page.setInputFiles('#csv-file', file('bad.csv', 'a,b,y\n1,2,3\n4,five,6\n'));
+  await page.waitForSelector('#csv-error');
+  const msg = await page.textContent('#csv-error');
+  assert(msg.includes('bad.csv') && msg.includes('line 3') && msg.includes('column 2') && msg.includes('not a finite number'), `message: ${msg}`);
+  assert(page.url() === before.url && /t = 100 \/ 100/.test(await counter(page)), 'the run was disturbed by a bad file');
+  assert((await canvasInfo(page)).hash === before.canvas.hash, 'the plot changed after a refused file');
+  await page.screenshot({ path: path.join(OUT, 'csv-error.png') });
+  // Over the stated limit: refused before it is read.
+  assert((await page.textContent('#your-data')).includes('at most 10 MB'), 'the limit is not stated');
+  await page.setInputFiles('#csv-file', file('huge.csv', '1,2\n'.repeat(2_700_000)));
+  await page.waitForFunction(() => document.querySelector('#csv-error')?.textContent.includes('huge.csv'));
+  assert((await page.textContent('#csv-error')).includes('the limit is 10 MB'), await page.textContent('#csv-error'));
+  // A regression table: least squares on it, the robust rules' curves, and no request made for it.
+  const uploads = [];
+  page.on('request', r => { if (r.method() !== 'GET' || r.postData() || !r.url().startsWith(base)) uploads.push(`${r.method()} ${r.url()}`); });
+  await page.setInputFiles('#csv-file', file('houses.csv', csvRegression()));
+  await page.waitForSelector('#csv-table');
+  assert(await page.locator('#csv-error').count() === 0, 'the old message stays after a good file');
+  const what = await page.textContent('#csv-table');
+  assert(what.includes('houses.csv: 600 rows (480 to train, 120 to test), 3 features') && what.includes('least squares'), what);
+  assert(queryOf(page).get('problem') === 'csv-ls', `problem in the link: ${page.url()}`);
+  await waitForCounter(page, /t = 100 \/ 100/, 40000);
+  await page.waitForTimeout(300);
+  const summary = await page.textContent('#plot-summary');
+  assert((await canvasInfo(page)).ink > 0.02, 'blank canvas on the uploaded table');
+  assert(/median/.test(summary) && !/loading|choose the file/.test(summary), summary);
+  assert(uploads.length === 0, `requests that could carry the table: ${uploads.join(', ')}`);
+  await page.screenshot({ path: path.join(OUT, 'csv-upload.png') });
+  // A labelled table: classification, the accuracy curves.
+  await page.setInputFiles('#csv-file', file('flowers.csv', csvClasses()));
+  await page.waitForFunction(() => document.querySelector('#csv-table')?.textContent.includes('flowers.csv'));
+  assert((await page.textContent('#csv-table')).includes('3 classes (setosa, versicolor, virginica)'), await page.textContent('#csv-table'));
+  assert(queryOf(page).get('problem') === 'csv-class', `problem in the link: ${page.url()}`);
+  await waitForCounter(page, /t = 100 \/ 100/, 40000);
+  await page.waitForTimeout(300);
+  assert(/accuracy/.test(await page.textContent('#plot-summary')), await page.textContent('#plot-summary'));
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  // The link carries the settings, not the table: opened afresh, the lab asks for the file.
+  const url = page.url();
+  const fresh = await page.context().newPage();
+  await fresh.goto(url);
+  await fresh.waitForFunction(() => (document.querySelector('#plot-summary')?.textContent || '').includes('your own CSV'), null, { timeout: 10000 });
+  await fresh.close();
+});
 
 await test('theme=dark and theme=contrast recolour page and plot; auto follows prefers-color-scheme', async page => {
   const paper = () => page.evaluate(() => {

@@ -3,9 +3,9 @@
 //! relative. Regenerate after an intended engine change with
 //! `BYZLAB_BLESS=1 cargo test --release --test golden`.
 
-use byzlab::engine::data::Datasets;
+use byzlab::engine::data::{Dataset, Datasets};
 use byzlab::engine::run::Run;
-use byzlab::engine::scenario::Scenario;
+use byzlab::engine::scenario::{ProblemKind, Scenario};
 
 /// (query, which of its aggregators) pairs covering every problem and algorithm family.
 pub const CASES: &[&str] = &[
@@ -20,7 +20,20 @@ pub const CASES: &[&str] = &[
     "problem=cnn&m=6&n=12&batch=4&T=3&agg=median,trmean&attack=labelflip&alpha=0.2",
     "problem=mnist&m=4&n=30&batch=10&T=4&pix=196&adv=0.05&l1=0.001&shift=linf&shift_eps=0.05&agg=mean,median&attack=labelflip&alpha=0.25",
     "problem=binary&m=3&n=20&batch=8&T=4&rep=2&drop=0.3&adv=0.02&agg=mean,trmean&attack=signflip&alpha=0.34",
+    // Uploaded tables (docs/examples), parsed from the same bytes on both platforms.
+    "problem=csv-ls&attack=alie&agg=mean,median,trmean&T=30",
+    "problem=csv-class&m=10&T=6&agg=mean,median&attack=labelflip&alpha=0.2",
 ];
+
+/// The table a case of an uploaded table learns from: diabetes for least squares, iris for classes.
+fn table(s: &Scenario) -> Option<std::sync::Arc<Dataset>> {
+    let bytes: &[u8] = match s.problem {
+        ProblemKind::CsvLs => include_bytes!("../../docs/examples/diabetes.csv"),
+        ProblemKind::CsvClass => include_bytes!("../../docs/examples/iris.csv"),
+        _ => return None,
+    };
+    Some(std::sync::Arc::new(Dataset::from_csv(bytes).unwrap()))
+}
 
 /// The traces of every case as one CSV text.
 pub fn traces(data: &Datasets) -> String {
@@ -29,7 +42,8 @@ pub fn traces(data: &Datasets) -> String {
         let (s, notes) = Scenario::from_query(q);
         assert!(notes.is_empty(), "{q}: {notes:?}");
         for c in s.curves() {
-            let mut r = Run::build(&s, c, s.data_source().and_then(|d| data.get(d))).unwrap();
+            let upload = table(&s);
+            let mut r = Run::build(&s, c, upload.as_ref().or_else(|| s.data_source().and_then(|d| data.get(d)))).unwrap();
             r.run_to_end();
             // The fixture names a curve by its rule (RSA's by `rsa`), as it did when it was written.
             let name = c.rule.map_or(c.algo.key().to_string(), |r| r.key());

@@ -48,10 +48,30 @@ pub struct Dataset {
     pub source: DataSource,
     /// Of a table, each feature's (mean, standard deviation) over the training rows, as removed.
     pub scale: Vec<(f64, f64)>,
+    /// Of an uploaded CSV ([`crate::csv`]): its columns and its target.
+    pub table: Option<Box<Table>>,
+}
+
+/// What an uploaded table adds to its examples: the column names and the target column, as a
+/// regression target (standardised) and as labels (`Dataset::y`, when it has at most
+/// [`crate::csv::MAX_CLASSES`] values).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// Every column's name, as in the header (or x1, x2, …, target), the target's among them.
+    pub names: Vec<String>,
+    /// The target's column.
+    pub target_column: usize,
+    /// The label's classes (0: the target is no label), named in `class_names`.
+    pub classes: usize,
+    pub class_names: Vec<String>,
+    /// The numeric target of every row, standardised (empty if some value is not a number).
+    pub target: Vec<f32>,
+    /// The (mean, standard deviation) removed from the target.
+    pub target_scale: (f64, f64),
 }
 
 #[derive(Clone, Debug)]
-enum Values {
+pub(crate) enum Values {
     /// Pixels 0..255.
     Bytes(Vec<u8>),
     /// Standardised features.
@@ -63,7 +83,33 @@ impl Dataset {
     #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn table(features: usize, values: Vec<f32>, y: Vec<u8>, n_test: usize) -> Dataset {
         assert_eq!(values.len(), features * y.len());
-        Dataset { values: Values::Floats(values), features, y, n_test, source: DataSource::Spambase, scale: Vec::new() }
+        Dataset::new(Values::Floats(values), features, y, n_test, DataSource::Spambase, Vec::new())
+    }
+    pub(crate) fn new(values: Values, features: usize, y: Vec<u8>, n_test: usize, source: DataSource, scale: Vec<(f64, f64)>) -> Dataset {
+        Dataset { values, features, y, n_test, source, scale, table: None }
+    }
+    /// Reads an uploaded CSV table (see [`crate::csv`] for its rules and limits).
+    pub fn from_csv(bytes: &[u8]) -> Result<Dataset, String> {
+        crate::csv::parse(bytes)
+    }
+    /// A data file's bytes: a CSV table if `csv`, else a byzlab data file.
+    pub fn decode(bytes: &[u8], csv: bool) -> Result<Dataset, String> {
+        if csv {
+            Dataset::from_csv(bytes)
+        } else {
+            Dataset::from_bytes(bytes)
+        }
+    }
+    /// A one-line description: "150 rows (120 to train, 30 to test), 4 features; target “species”: 3 classes".
+    pub fn describe(&self) -> String {
+        let rows = format!("{} rows ({} to train, {} to test), {} features", self.len(), self.n_train(), self.n_test, self.features);
+        let Some(t) = &self.table else { return rows };
+        let what = match (t.classes, t.target.is_empty()) {
+            (0, _) => "a number (least squares)".to_string(),
+            (c, true) => format!("{c} classes ({})", t.class_names.join(", ")),
+            (c, false) => format!("a number (least squares) or {c} classes ({})", t.class_names.join(", ")),
+        };
+        format!("{rows}; target “{}”: {what}", t.names[t.target_column])
     }
     pub fn len(&self) -> usize {
         self.y.len()
@@ -158,13 +204,13 @@ impl Dataset {
                 return Err("non-finite value in data file".into());
             }
             let scale = standardise(&mut v, features, count - n_test);
-            return Ok(Dataset { values: Values::Floats(v), features, y, n_test, source: DataSource::Spambase, scale });
+            return Ok(Dataset::new(Values::Floats(v), features, y, n_test, DataSource::Spambase, scale));
         }
         // The pixels, moved to the front in place.
         raw.copy_within(HEADER + count.., 0);
         raw.truncate(count * PIXELS);
         let source = if count == FULL_COUNT && n_test == FULL_TEST { DataSource::Full } else { DataSource::Subset };
-        Ok(Dataset { values: Values::Bytes(raw), features, y, n_test, source, scale: Vec::new() })
+        Ok(Dataset::new(Values::Bytes(raw), features, y, n_test, source, Vec::new()))
     }
 
     /// Reads a set's file from the repository (native only): the shipped subset, or the full set
@@ -174,6 +220,7 @@ impl Dataset {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let path = match source {
             DataSource::Full => std::env::var_os("BYZLAB_MNIST_FULL").map_or_else(|| root.join(FULL_FILE), Into::into),
+            DataSource::Upload => return Err("this scenario learns from your own CSV table: the CLI takes it with --data FILE".into()),
             _ => root.join("static").join(data_url(source)),
         };
         let bytes = std::fs::read(&path).map_err(|e| match source {
@@ -205,7 +252,7 @@ const MAX_FEATURES: usize = 1024;
 /// Standardises each of the `features` columns of the row-major `v` with the mean and the
 /// (population) standard deviation of its first `train` rows, computed in `f64`; a constant
 /// column is only centred. Returns the (mean, standard deviation) removed.
-fn standardise(v: &mut [f32], features: usize, train: usize) -> Vec<(f64, f64)> {
+pub(crate) fn standardise(v: &mut [f32], features: usize, train: usize) -> Vec<(f64, f64)> {
     (0..features)
         .map(|k| {
             let col = || v[..train * features].iter().skip(k).step_by(features).map(|&x| x as f64);
@@ -224,12 +271,14 @@ pub const FULL_TEST: usize = 10_000;
 pub const FULL_FILE: &str = "target/data/mnist-full.bin";
 
 impl DataSource {
-    /// Training examples in the set (the files' split; checked by the tests).
+    /// Training examples in the set (the files' split; checked by the tests); an upload's are
+    /// its own ([`Dataset::n_train`]), 0 here.
     pub fn train_images(self) -> usize {
         match self {
             DataSource::Subset => 4000,
             DataSource::Full => FULL_COUNT - FULL_TEST,
             DataSource::Spambase => 3682,
+            DataSource::Upload => 0,
         }
     }
 }
@@ -240,6 +289,7 @@ pub struct Datasets {
     subset: Option<std::sync::Arc<Dataset>>,
     full: Option<std::sync::Arc<Dataset>>,
     spambase: Option<std::sync::Arc<Dataset>>,
+    upload: Option<std::sync::Arc<Dataset>>,
 }
 
 impl Datasets {
@@ -261,6 +311,7 @@ impl Datasets {
             DataSource::Subset => &mut self.subset,
             DataSource::Full => &mut self.full,
             DataSource::Spambase => &mut self.spambase,
+            DataSource::Upload => &mut self.upload,
         }
     }
     pub fn get(&self, source: DataSource) -> Option<&std::sync::Arc<Dataset>> {
@@ -268,7 +319,12 @@ impl Datasets {
             DataSource::Subset => self.subset.as_ref(),
             DataSource::Full => self.full.as_ref(),
             DataSource::Spambase => self.spambase.as_ref(),
+            DataSource::Upload => self.upload.as_ref(),
         }
+    }
+    /// The sets held.
+    pub fn all(&self) -> impl Iterator<Item = &std::sync::Arc<Dataset>> {
+        [&self.subset, &self.full, &self.spambase, &self.upload].into_iter().flatten()
     }
     pub fn has(&self, source: DataSource) -> bool {
         self.get(source).is_some()
@@ -328,12 +384,13 @@ pub fn sources<'a>(scenarios: impl IntoIterator<Item = &'a crate::scenario::Scen
     out
 }
 
-/// Path of a set's file relative to the served page.
+/// Path of a set's file relative to the served page (an upload has none).
 pub fn data_url(source: DataSource) -> &'static str {
     match source {
         DataSource::Subset => "data/mnist5k.bin",
         DataSource::Full => "data/mnist-full.bin",
         DataSource::Spambase => "data/spambase.bin",
+        DataSource::Upload => "",
     }
 }
 

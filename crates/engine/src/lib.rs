@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod attack;
+pub mod csv;
 pub mod data;
 pub mod kernels;
 pub mod linalg;

@@ -172,6 +172,16 @@ impl View for Curves {
             "Every worker computes its local gradient gᵢ(wₜ); the Byzantine ones send whatever hurts most. The master aggregates the m messages and steps.".into(),
             format!("{} One curve per rule.", sc.byzantine_sentence()),
         ];
+        match sc.problem {
+            crate::engine::ProblemKind::CsvLs => lines.push(
+                "Your CSV: least squares on its standardised columns. w* is the honest workers' own least-squares fit (of their pooled rows), so ‖w − w*‖ → 0 is learning what the honest data say; the loss is ½·mean squared error on the test rows (every fifth row), in units of the target's standard deviation."
+                    .into(),
+            ),
+            crate::engine::ProblemKind::CsvClass => lines.push(
+                "Your CSV: softmax (logistic) regression on its standardised features; the accuracy is measured on its test rows (every fifth row of each class).".into(),
+            ),
+            _ => {}
+        }
         if sc.alpha > 0.0 || sc.attack.kind != crate::engine::AttackKind::None {
             lines.push("The dashed black curve is the clean run: the same data with no Byzantine worker (α = 0), plain mean.".into());
         }

@@ -14,6 +14,29 @@ use crate::rng::{self, stream};
 use crate::scenario::{ProblemKind, Scenario, ShiftKind, Split};
 use std::sync::Arc;
 
+/// The training rows of each worker (see the module documentation): the `n_train` rows cut into m
+/// equal chunks after a seeded shuffle, or after sorting them by `order` (heterogeneous split).
+pub fn assign_rows(s: &Scenario, n_train: usize, order: &dyn Fn(u32, u32) -> std::cmp::Ordering) -> Vec<Vec<u32>> {
+    let m = s.m.clamp(1, n_train.max(1));
+    let chunk = n_train / m;
+    let n = s.n.clamp(1, chunk.max(1));
+    let mut idx: Vec<u32> = (0..n_train as u32).collect();
+    let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
+    rng::shuffle(&mut r, &mut idx);
+    if s.split == Split::Hetero {
+        idx = crate::linalg::sorted_by(&idx, &|&a, &b| order(a, b));
+    }
+    // Replication r: the first ⌈n/r⌉ of each worker's (shuffled) examples, each repeated r times.
+    let keep = n.div_ceil(s.rep.max(1));
+    let mut assign: Vec<Vec<u32>> = (0..m).map(|i| (0..n).map(|k| idx[i * chunk + k % keep]).collect()).collect();
+    if s.swap {
+        // A neighbouring data set: every copy of worker 0's first example is replaced.
+        let (old, new) = (assign[0][0], idx[n_train - 1]);
+        assign[0].iter_mut().filter(|j| **j == old).for_each(|j| *j = new);
+    }
+    assign
+}
+
 /// Honest training examples the training metrics are measured on, at most.
 pub const TRAIN_EVAL: usize = 1000;
 
@@ -36,29 +59,16 @@ pub struct Labeled {
 impl Labeled {
     pub fn new(s: &Scenario, data: Arc<Dataset>) -> Self {
         let parity = s.problem == ProblemKind::Binary;
-        let classes = s.problem.classes();
+        let classes = match data.table.as_deref() {
+            Some(t) if s.problem == ProblemKind::CsvClass => t.classes,
+            _ => s.problem.classes(),
+        };
         let n_train = data.n_train();
-        let m = s.m.clamp(1, n_train);
-        let chunk = n_train / m;
-        let n = s.n.clamp(1, chunk);
-        let mut idx: Vec<u32> = (0..n_train as u32).collect();
-        let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
-        rng::shuffle(&mut r, &mut idx);
-        if s.split == Split::Hetero {
-            let label = |j: u32| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] };
-            idx = crate::linalg::sorted_by(&idx, &|&a, &b| label(a).cmp(&label(b)));
-        }
-        // Replication r: the first ⌈n/r⌉ of each worker's (shuffled) examples, each repeated r times.
-        let keep = n.div_ceil(s.rep.max(1));
-        let mut assign: Vec<Vec<u32>> = (0..m).map(|i| (0..n).map(|k| idx[i * chunk + k % keep]).collect()).collect();
-        if s.swap {
-            // A neighbouring data set: every copy of worker 0's first example is replaced.
-            let (old, new) = (assign[0][0], idx[n_train - 1]);
-            assign[0].iter_mut().filter(|j| **j == old).for_each(|j| *j = new);
-        }
+        let label = |j: u32| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] };
+        let assign = assign_rows(s, n_train, &|a, b| label(a).cmp(&label(b)));
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
-        Labeled { classes, parity, data, m, assign, rand_label, shift: s.shift, shift_eps: s.shift_eps, pgd: s.pgd.max(1) }
+        Labeled { classes, parity, data, m: assign.len(), assign, rand_label, shift: s.shift, shift_eps: s.shift_eps, pgd: s.pgd.max(1) }
     }
 
     /// The (possibly poisoned) label of training example j.

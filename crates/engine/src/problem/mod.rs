@@ -6,6 +6,7 @@ mod classify;
 mod cnn;
 mod labeled;
 mod linreg;
+mod lsq;
 mod mean;
 mod mlp;
 mod quadratic;
@@ -14,6 +15,7 @@ mod saddle;
 pub use classify::{Classify, TRAIN_EVAL};
 pub use cnn::{Cnn, BACKWARD_FLOP as CNN_BACKWARD_FLOP, FORWARD_FLOP as CNN_FORWARD_FLOP};
 pub use linreg::LinReg;
+pub use lsq::LeastSquares;
 pub use mean::MeanEst;
 pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
 pub use saddle::{toy_grad, toy_loss, Saddle};
@@ -185,13 +187,25 @@ pub fn build(s: &Scenario, data: &Datasets) -> Result<Arc<dyn Problem>, String> 
         ProblemKind::LinReg => Arc::new(LinReg::new(s)),
         ProblemKind::Mean => Arc::new(MeanEst::new(s)),
         ProblemKind::Saddle => Arc::new(Saddle::new(s)),
-        ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase => {
+        _ => {
             let source = s.data_source().unwrap_or(s.data);
             let data =
                 data.get(source).ok_or_else(|| format!("this problem needs the {}, which is not loaded yet", source.label()))?.clone();
             match s.problem {
                 ProblemKind::Mlp => Arc::new(Mlp::new(s, data)),
                 ProblemKind::Cnn => Arc::new(Cnn::new(s, data)),
+                ProblemKind::CsvLs => Arc::new(LeastSquares::new(s, data)?),
+                ProblemKind::CsvClass => match data.table.as_deref() {
+                    Some(t) if t.classes >= 2 => Arc::new(Classify::new(s, data)),
+                    Some(t) => {
+                        return Err(format!(
+                            "the target “{}” of your CSV has more than {} distinct values, too many for classes: choose “your CSV: least squares”",
+                            t.names[t.target_column],
+                            crate::csv::MAX_CLASSES
+                        ))
+                    }
+                    None => return Err("classification of your CSV needs an uploaded table".into()),
+                },
                 _ => Arc::new(Classify::new(s, data)),
             }
         }

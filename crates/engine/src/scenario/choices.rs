@@ -40,6 +40,10 @@ named_enum!(
         Cnn = "cnn": "MNIST CNN (2 conv layers)",
         /// Logistic regression on UCI Spambase's 57 standardised features (the NBS paper's task).
         Spambase = "spambase": "Spambase logistic (57 features)",
+        /// Least squares on an uploaded CSV table (see `crate::csv` and `problem::lsq`).
+        CsvLs = "csv-ls": "your CSV: least squares",
+        /// Softmax (logistic) regression on an uploaded CSV table's label.
+        CsvClass = "csv-class": "your CSV: classification",
     }
 );
 
@@ -112,6 +116,8 @@ named_enum!(
         Subset = "5k": "5000-digit subset",
         Full = "full": "full MNIST (70 000)",
         Spambase = "spambase": "UCI Spambase (4601 e-mails)",
+        /// The reader's own CSV table: never fetched, it comes from the page's file picker.
+        Upload = "csv": "your CSV",
     }
 );
 
@@ -190,15 +196,23 @@ impl AttackKind {
 
 impl ProblemKind {
     pub fn is_classification(self) -> bool {
-        matches!(self, ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase)
+        matches!(
+            self,
+            ProblemKind::Mnist | ProblemKind::Binary | ProblemKind::Mlp | ProblemKind::Cnn | ProblemKind::Spambase | ProblemKind::CsvClass
+        )
     }
-    /// The classes of a classification problem: two (odd/even, spam/non-spam) or the ten digits.
+    /// The classes of a classification problem: two (odd/even, spam/non-spam) or the ten digits;
+    /// 0 for an uploaded table's label (its file says how many).
     pub fn classes(self) -> usize {
-        if matches!(self, ProblemKind::Binary | ProblemKind::Spambase) {
-            2
-        } else {
-            10
+        match self {
+            ProblemKind::Binary | ProblemKind::Spambase => 2,
+            ProblemKind::CsvClass => 0,
+            _ => 10,
         }
+    }
+    /// The problems of an uploaded CSV table.
+    pub fn uses_upload(self) -> bool {
+        matches!(self, ProblemKind::CsvLs | ProblemKind::CsvClass)
     }
     /// The linear classifiers (softmax and logistic regression): the ones with closed-form ℓ∞
     /// adversarial examples (thesis ch. 5).
@@ -207,11 +221,11 @@ impl ProblemKind {
     }
     /// Whether the problem learns from MNIST images (which set: the `data` key).
     pub fn uses_mnist(self) -> bool {
-        self.is_classification() && self != ProblemKind::Spambase
+        self.is_classification() && !matches!(self, ProblemKind::Spambase | ProblemKind::CsvClass)
     }
     /// Whether the problem needs a data file (which one: [`Scenario::data_source`]).
     pub fn needs_data(self) -> bool {
-        self.is_classification()
+        self.is_classification() || self.uses_upload()
     }
     /// Whether the population optimum is known (linear regression and mean estimation).
     pub fn has_optimum(self) -> bool {

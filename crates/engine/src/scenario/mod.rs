@@ -62,6 +62,7 @@ impl Scenario {
     pub fn data_source(&self) -> Option<DataSource> {
         match self.problem {
             ProblemKind::Spambase => Some(DataSource::Spambase),
+            ProblemKind::CsvLs | ProblemKind::CsvClass => Some(DataSource::Upload),
             p => p.uses_mnist().then_some(self.data),
         }
     }

@@ -37,10 +37,10 @@ scenario_table! {
             "pix" [data], Choice(Pixels::OPTIONS),
             Control { group: Data, label: "image resolution", show: |s| s.problem.is_linear_classifier() && s.problem.uses_mnist(), ..BASE };
         /// Number of workers m; the master aggregates m messages per iteration.
-        m: usize = 40, Saddle => 50, Spambase => 20;
+        m: usize = 40, Saddle => 50, Spambase | CsvLs | CsvClass => 20;
             "m" [data], Int { lo: 1, hi: M_MAX }, Control { group: Data, sym: "m", label: "workers", slider: Some((1.0, 200.0, 1.0)), ..BASE };
         /// Samples per worker n (MNIST: at most the training images over m, 4000/m or 60 000/m;
-        /// Spambase: 3682/m).
+        /// Spambase: 3682/m; an uploaded table: its training rows over m).
         n: usize = 200, Saddle => 1000, Mnist | Binary | Mlp | Cnn => 100, Spambase => 184;
             "n" [data], Int { lo: 1, hi: N_MAX }, Control { group: Data, sym: "n", label: "samples per worker", slider: Some((1.0, 2000.0, 1.0)), ..BASE };
         /// Dimension d of linear regression and mean estimation (the other problems fix it).
@@ -67,7 +67,7 @@ scenario_table! {
         algos: Vec<AlgoKind> = vec![AlgoKind::Gd], Saddle => vec![AlgoKind::Bpgd];
             "algo", List { options: AlgoKind::OPTIONS, max: 5, prefix: None }, Control { group: Algorithm, label: "algorithms", ..BASE };
         /// Step size η (the a of a/√k under the η/√k schedule).
-        eta: f64 = 0.5, Saddle => 0.2;
+        eta: f64 = 0.5, Saddle => 0.2, CsvLs => 0.1;
             "eta", Num { lo: 0.0, hi: 100.0 }, Control { sym: "η", label: "step size", slider: Some((0.001, 2.0, 0.001)), ..BASE };
         /// Iterations T: parallel rounds of communication between the master and the workers.
         t: usize = 100, Saddle => 400;
@@ -140,7 +140,7 @@ scenario_table! {
         /// Noise level σ: regression noise, and the sample noise of mean estimation and the saddle toy.
         sigma: f64 = 1.0;
             "sigma" [data], Num { lo: 0.0, hi: 100.0 },
-            Control { group: Data, sym: "σ", label: "noise", slider: Some((0.0, 5.0, 0.05)), show: |s| !s.problem.is_classification(), ..BASE };
+            Control { group: Data, sym: "σ", label: "noise", slider: Some((0.0, 5.0, 0.05)), show: |s| !s.problem.needs_data(), ..BASE };
         /// Starting point (w₁, w₂) of the saddle toy.
         w0: [f64; 2] = [0.5, 0.0];
             "w0" [data], Pair { lo: -3.0, hi: 3.0 },
@@ -182,7 +182,7 @@ scenario_table! {
     #[derive(Copy)]
     attack: pub struct AttackParams {
         /// What the Byzantine workers send (or how they poison their data).
-        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp | Cnn | Spambase => AttackKind::LabelFlip;
+        kind: AttackKind = AttackKind::SameValue, Saddle => AttackKind::Saddle, Mnist | Binary | Mlp | Cnn | Spambase | CsvClass => AttackKind::LabelFlip;
             "attack", Choice(AttackKind::OPTIONS), Control { group: Byzantine, label: "attack", ..BASE };
         /// Same-value attack: every Byzantine worker sends c·1.
         c: f64 = 100.0;
