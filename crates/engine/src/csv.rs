@@ -138,13 +138,20 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset, String> {
     }
     let classifiable = (2..=MAX_CLASSES).contains(&distinct.len());
     // Numbers that name one class ("1" and "1.0") are one class, sorted by value.
+    // A numeric label's classes by value (exact), named as the lab prints numbers.
+    let class_values: Vec<f64> = match (&numeric, classifiable) {
+        (Some(nums), true) => {
+            let mut v = nums.clone();
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+            v
+        }
+        _ => Vec::new(),
+    };
     let class_names: Vec<String> = if !classifiable {
         Vec::new()
-    } else if let Some(nums) = &numeric {
-        let mut v: Vec<f64> = nums.clone();
-        v.sort_by(f64::total_cmp);
-        v.dedup();
-        v.iter().map(|x| crate::scenario::fmt_f64(*x)).collect()
+    } else if numeric.is_some() {
+        class_values.iter().map(|x| crate::scenario::fmt_f64(*x)).collect()
     } else {
         let mut v: Vec<String> = distinct.iter().map(|s| s.to_string()).collect();
         v.sort();
@@ -163,7 +170,7 @@ pub fn parse(bytes: &[u8]) -> Result<Dataset, String> {
         .zip(0..)
         .map(|(t, i)| match (&numeric, classifiable) {
             (_, false) => 0,
-            (Some(nums), true) => class_names.iter().position(|c| number(c) == Some(nums[i])).unwrap_or(0) as u8,
+            (Some(nums), true) => class_values.iter().position(|c| *c == nums[i]).unwrap_or(0) as u8,
             (None, true) => class_names.iter().position(|c| c == t).unwrap_or(0) as u8,
         })
         .collect();
