@@ -94,16 +94,25 @@ impl LeastSquares {
     }
 
     fn honest(&self, q: usize) -> Arc<Honest> {
+        // Keyed by the clamped count, so a q ≥ m finds its entry rather than adding one per call.
+        let q = q.min(self.assign.len().saturating_sub(1));
         let mut cache = self.honest.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, h)) = cache.iter().find(|(k, _)| *k == q) {
             return h.clone();
         }
-        let q = q.min(self.assign.len().saturating_sub(1));
         let (a, b) = self.moments(self.assign[q..].iter().flatten().map(|&j| j as usize), Poison::None);
         let w = Self::solve(&a, &b);
         let h = Arc::new(Honest { a, b, w });
         cache.push((q, h.clone()));
         h
+    }
+
+    /// ∇F_H(w) = A_H w − b_H.
+    fn pooled_grad(h: &Honest, w: &[f64]) -> Vec<f64> {
+        let mut g = vec![0.0; w.len()];
+        crate::linalg::matvec(&h.a, w, &mut g);
+        g.iter_mut().zip(&h.b).for_each(|(gi, bi)| *gi -= bi);
+        g
     }
 
     /// ½·mean of (xᵀw − y)² over `rows`.
@@ -149,7 +158,7 @@ impl Problem for LeastSquares {
     }
     fn eval(&self, w: &[f64], q: usize) -> Eval {
         let h = self.honest(q);
-        let g = self.exact_grad(w, q).unwrap_or_default();
+        let g = Self::pooled_grad(&h, w);
         let train = self.assign[q.min(self.assign.len())..].iter().flatten().take(super::TRAIN_EVAL).map(|&j| j as usize);
         Eval {
             err: dist(w, &h.w),
@@ -160,11 +169,7 @@ impl Problem for LeastSquares {
         }
     }
     fn exact_grad(&self, w: &[f64], q: usize) -> Option<Vec<f64>> {
-        let h = self.honest(q);
-        let mut g = vec![0.0; self.f];
-        crate::linalg::matvec(&h.a, w, &mut g);
-        g.iter_mut().zip(&h.b).for_each(|(gi, bi)| *gi -= bi);
-        Some(g)
+        Some(Self::pooled_grad(&self.honest(q), w))
     }
     fn optimum(&self, q: usize) -> Option<Vec<f64>> {
         Some(self.honest(q).w.clone())
