@@ -301,6 +301,52 @@ fn same_seed_same_trace_and_different_seed_different_trace() {
     }
 }
 
+/// `byzlab-cli aggregate`, fed `input` on standard input.
+fn cli_aggregate(args: &[&str], input: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_byzlab-cli"))
+        .arg("aggregate")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A refusal may come before the input is read (a closed pipe then).
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn cli_aggregates_the_rows_it_is_given() {
+    // ByzFL's docstring vectors.
+    let x = "# three messages\n1,2,3\n4,5,6\n7 8 9\n";
+    assert_eq!(cli_aggregate(&["--rule", "mda", "--f", "1"], x).1.trim(), "2.5,3.5,4.5");
+    assert_eq!(cli_aggregate(&["--rule", "median"], x).1.trim(), "4,5,6");
+    // A pipeline: clipping to norm 1 first, then the mean of the clipped rows.
+    let (ok, out, err) = cli_aggregate(&["--rule", "mean", "--pre", "clip", "--set", "clip_c=1"], "3,4\n0,0.5\n");
+    assert!(ok, "{err}");
+    let v: Vec<f64> = out.trim().split(',').map(|v| v.parse().unwrap()).collect();
+    assert!((v[0] - 0.3).abs() < 1e-15 && (v[1] - 0.65).abs() < 1e-15, "{out}");
+    // Min-Max's message from the honest rows, then the trimmed mean of all seven.
+    let h = "a,b\n1,2\n2,1\n1.5,1.5\n3,0\n0,3\n";
+    let (ok, out, err) = cli_aggregate(&["--rule", "trmean", "--f", "2", "--attack", "minmax", "--honest", "5"], h);
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].starts_with("byzantine,") && lines[0] == lines[1] && lines[2].starts_with("aggregate,"), "{out}");
+    let b: Vec<f64> = lines[0].split(',').skip(1).map(|v| v.parse().unwrap()).collect();
+    // The largest honest squared distance is 18 ((3,0) to (0,3)): the message sits on that bound.
+    let d = (3.0 - b[0]).powi(2) + b[1].powi(2);
+    assert!((d - 18.0).abs() < 1e-3 && b[0] < 0.0, "{b:?}");
+    // Refusals name the problem.
+    let (ok, _, err) = cli_aggregate(&["--rule", "median"], "1,2\n1,2,3\n");
+    assert!(!ok && err.contains("line 2"), "{err}");
+    let (ok, _, err) = cli_aggregate(&["--rule", "nope"], "1\n");
+    assert!(!ok && err.contains("nope"), "{err}");
+}
+
 #[test]
 fn cli_runs_a_query_and_writes_csv() {
     let dir = std::env::temp_dir().join(format!("byzlab-cli-{}", std::process::id()));

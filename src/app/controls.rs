@@ -214,7 +214,11 @@ fn control(p: &'static Param, sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
             let on_toggle = Callback::from(move |on: bool| cb.emit(Edit::Set(p, if on { "1" } else { "0" }.into())));
             html! { <Check id={p.key} label={label(p)} checked={p.get(sc) == "1"} {on_toggle} {title} /> }
         }
-        Domain::List { prefix, .. } => {
+        Domain::List { .. } | Domain::Stages { .. } => {
+            let prefix = match p.domain {
+                Domain::List { prefix, .. } => prefix,
+                _ => None,
+            };
             let (items, on) = list_items(p, sc);
             let allowed = p.allowed(sc);
             html! {

@@ -47,6 +47,9 @@ mod cli {
   byzlab-cli presets | preset <id> [--jobs N] | reproduce [--md FILE] [--url BASE] [--jobs N]
   (--jobs: threads, default all cores; the output is the same for every N)
   (run, sweep and view take --data TABLE.csv: the table of problem=csv-ls or csv-class)
+  byzlab-cli aggregate --rule R [--f F] [--pre LIST] [--set \"<query>\"] [--attack A --honest K] < messages.csv
+  (one message per row; --set gives the rule's or attack's parameters, e.g. \"cc_tau=5&bucket_s=3\";
+   --attack A --honest K: the first K rows are honest, F Byzantine messages of A are added)
   byzlab-cli keys | lessons [<id>]
   byzlab-cli normalize \"<query>\"";
 
@@ -176,6 +179,7 @@ mod cli {
                 Ok(())
             }
             "reproduce" => reproduce(Args::parse(args, 0, &["md", "url", "jobs"], &[])?),
+            "aggregate" => aggregate(Args::parse(args, 0, &["rule", "f", "pre", "set", "attack", "honest"], &[])?),
             "keys" => {
                 Args::parse(args, 0, &[], &[])?;
                 for (k, v, doc) in Scenario::key_table() {
@@ -223,6 +227,86 @@ mod cli {
             println!("{:<16} {:>8} {:>12.4e} {:>12.4e} {:>10.4}  {}", name, r.t, e, l, acc, r.status.label());
         }
         write(a.get("csv"), &csv)
+    }
+
+    /// Reads messages (one per line, numbers separated by commas, semicolons or white space; `#`
+    /// comments and a header of non-numbers skipped) from standard input.
+    fn read_messages() -> Res<byzlab::engine::linalg::Mat> {
+        use std::io::Read;
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("standard input: {e}"))?;
+        let mut rows: Vec<Vec<f64>> = Vec::new();
+        for (k, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = line.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|c| !c.is_empty()).collect();
+            let row: Result<Vec<f64>, _> = cells.iter().map(|c| c.parse::<f64>()).collect();
+            match row {
+                Ok(r) => rows.push(r),
+                Err(_) if rows.is_empty() => continue,
+                Err(_) => return Err(format!("line {}: not a row of numbers", k + 1)),
+            }
+            if rows.last().map(Vec::len) != rows.first().map(Vec::len) {
+                return Err(format!("line {}: {} numbers, the first row has {}", k + 1, rows.last().map_or(0, Vec::len), rows[0].len()));
+            }
+        }
+        if rows.is_empty() {
+            return Err("no messages on standard input (one per line)".into());
+        }
+        Ok(byzlab::engine::linalg::Mat::from_rows(&rows))
+    }
+
+    fn aggregate(a: Args) -> Res<()> {
+        use byzlab::engine::aggregate::Aggregator;
+        use byzlab::engine::attack::Attack;
+        use byzlab::engine::AggSpec;
+        let rule = a.get("rule").ok_or("--rule R is needed (see `byzlab-cli keys`, agg)")?;
+        let spec = AggSpec::from_key(rule).ok_or_else(|| format!("no rule “{rule}”"))?;
+        let mut query = format!("pre={}", a.get("pre").unwrap_or("none"));
+        if let Some(at) = a.get("attack") {
+            query.push_str(&format!("&attack={at}"));
+        }
+        if let Some(set) = a.get("set") {
+            query.push_str(&format!("&{set}"));
+        }
+        let s = parse(&query);
+        let mut msgs = read_messages()?;
+        let f = match a.get("f") {
+            Some(v) => v.parse::<usize>().map_err(|_| format!("--f takes a whole number, not “{v}”"))?,
+            None => 0,
+        };
+        let fmt = |v: &[f64]| v.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(",");
+        let mut agg = Aggregator::for_scenario(&s, spec);
+        agg.f = f;
+        if a.get("attack").is_some() {
+            let k = a.get("honest").ok_or("--attack needs --honest K (the first K rows are honest)")?;
+            let k = k
+                .parse::<usize>()
+                .ok()
+                .filter(|k| *k >= 1)
+                .ok_or_else(|| format!("--honest takes a whole number ≥ 1, not “{k}”"))?
+                .min(msgs.rows);
+            if s.attack.kind.is_data_poisoning()
+                || matches!(s.attack.kind, byzlab::engine::AttackKind::Saddle | byzlab::engine::AttackKind::Oracle)
+            {
+                return Err(format!("{} does not act on messages alone", s.attack.kind.label()));
+            }
+            // The Byzantine rows come first (the engine's convention), holding honest rows until the attack writes them.
+            let honest = msgs.select(&(0..k).collect::<Vec<_>>());
+            let mut rows: Vec<usize> = (0..f).map(|i| i % k.max(1)).collect();
+            rows.extend(0..k);
+            msgs = honest.select(&rows);
+            Attack::new(s.attack, s.seed, 0).apply(&mut msgs, f, None, Some(&agg));
+            for i in 0..f {
+                println!("byzantine,{}", fmt(msgs.row(i)));
+            }
+        }
+        let mut out = vec![0.0; msgs.cols];
+        agg.aggregate(&msgs, &mut out);
+        println!("{}{}", if a.get("attack").is_some() { "aggregate," } else { "" }, fmt(&out));
+        Ok(())
     }
 
     fn view(a: Args) -> Res<()> {

@@ -19,6 +19,9 @@
 //! | `intelligent` | 0.8‖μ‖·h, h a fresh uniformly random unit vector (paper 003) |
 //! | `shift` | μ + κ·s (worst-case one-sided shift, κ = 10) |
 //! | `counter` | −g_min, the negated honest message of smallest norm (paper 003's counterexample) |
+//! | `alie-opt`, `ipm-opt` | ByzFL's optimal ALIE μ + τ·s and IPM −τ·μ: τ found by [`line_maximize`] against the master's rule (pipeline included), maximising ‖ĝ − μ‖ |
+//! | `minmax` | μ − γp, the largest γ with maxᵢ‖b − gᵢ‖² ≤ max_{i,j}‖gᵢ − gⱼ‖² (p by `dir`) |
+//! | `minsum` | μ − γp, the largest γ with Σᵢ‖b − gᵢ‖² ≤ minᵢ Σⱼ‖gᵢ − gⱼ‖² (the authors' code) |
 //! | `saddle` | μ with its escape-direction component set to the value that brings the *aggregate's* escape component closest to 0 |
 //! | `oracle` | replaces the aggregate by ∇F with its escape component cut by Δ (Proposition 4.4) |
 
@@ -26,7 +29,7 @@ use super::aggregate::Aggregator;
 use super::linalg::{dot, norm, Mat};
 use super::problem::Poison;
 use super::rng::{self, Rng};
-use super::scenario::{AttackKind, AttackParams};
+use super::scenario::{AttackKind, AttackParams, Direction};
 use super::theory::norm_quantile;
 
 /// An attack in progress: its parameters and its random stream.
@@ -34,6 +37,8 @@ use super::theory::norm_quantile;
 pub struct Attack {
     pub p: AttackParams,
     rng: Rng,
+    /// The factor the last optimised attack chose (`alie-opt`, `ipm-opt`), for the views.
+    pub factor: Option<f64>,
 }
 
 /// z_max of ALIE for m workers of which q are Byzantine (0 when undefined).
@@ -114,8 +119,8 @@ fn honest_sd(msgs: &Mat, q: usize, mu: &[f64]) -> Vec<f64> {
 /// output from the honest mean ‖ĝ − μ‖. ALIE sends μ − z·s (s the honest coordinate-wise standard
 /// deviation), z on a 24-point geometric grid over [0.1, 10]; IPM sends −ε·μ, ε likewise over
 /// [0.1, 20]. The objective is ByzFL's (its attack optimizer `LineMaximize` maximises the same
-/// ‖ĝ − μ‖), the search is not: `LineMaximize` explores from 0 with steps doubling while they
-/// improve, then shrinking by 0.8, 16 evaluations; issue 10's `alie-opt` / `ipm-opt` follow that.
+/// ‖ĝ − μ‖), the search is not: the attacks `alie-opt` / `ipm-opt` use ByzFL's own
+/// [`line_maximize`]; this grid, for the master's view, covers both signs' magnitudes evenly.
 /// None without Byzantine or honest workers.
 pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, f64, Vec<f64>, f64)> {
     let (m, d) = (msgs.rows, msgs.cols);
@@ -143,9 +148,101 @@ pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, 
     best
 }
 
+/// ByzFL's line search of its optimal attacks (byzfl 0.0.11, `byzfl/attacks/attacks.py`,
+/// `Optimal_InnerProductManipulation` and `Optimal_ALittleIsEnough`, `_expansion_phase` and
+/// `_contraction_phase`): maximises `damage(x)` over the factor x. It evaluates x = start, then
+/// expands: best + δ, δ doubling while the damage grows; at the first failure δ ← 0.8δ and it
+/// contracts: `evals` − (used) more proposals best + δ, each kept if better, δ shrinking by 0.8
+/// after each. Returns the best factor and its damage. ByzFL's defaults: start 0, δ = 10,
+/// 20 evaluations, ratio 0.8 ([`LINE_SEARCH`]).
+pub fn line_maximize(mut damage: impl FnMut(f64) -> f64, start: f64, delta: f64, evals: usize) -> (f64, f64) {
+    const RATIO: f64 = 0.8;
+    // A NaN damage never counts as an improvement.
+    let better = |a: f64, b: f64| a > b || (b.is_nan() && !a.is_nan());
+    let (mut best_x, mut best_y) = (start, damage(start));
+    let mut left = evals.saturating_sub(1);
+    let mut delta = delta;
+    while left > 0 {
+        let x = best_x + delta;
+        let y = damage(x);
+        left -= 1;
+        if better(y, best_y) {
+            (best_x, best_y) = (x, y);
+            delta *= 2.0;
+        } else {
+            delta *= RATIO;
+            break;
+        }
+    }
+    while left > 0 {
+        let x = best_x + delta;
+        let y = damage(x);
+        left -= 1;
+        if better(y, best_y) {
+            (best_x, best_y) = (x, y);
+        }
+        delta *= RATIO;
+    }
+    (best_x, best_y)
+}
+
+/// ByzFL's defaults for [`line_maximize`]: (start, δ, evaluations).
+pub const LINE_SEARCH: (f64, f64, usize) = (0.0, 10.0, 20);
+
+/// The search of Min-Max and Min-Sum (Shejwalkar & Houmansadr, NDSS 2021; their released code,
+/// `vrt1shjwlkr/NDSS21-Model-Poisoning`, `cifar10/release-fedsgd-alexnet-*.ipynb`,
+/// `our_attack_dist` / `our_attack_score`; FLPoison `attackers/min.py`): γ from γ₀ = 10 and a step
+/// of γ₀ that halves every round; γ grows by half the step where `fits(γ)`, else shrinks by it,
+/// until γ moves less than 10⁻⁵; returns the last γ that fitted (0 if none did).
+pub fn min_search(mut fits: impl FnMut(f64) -> bool) -> f64 {
+    let (mut gamma, mut step, mut ok) = (10.0f64, 10.0f64, 0.0f64);
+    while (ok - gamma).abs() > 1e-5 {
+        if fits(gamma) {
+            ok = gamma;
+            gamma += step / 2.0;
+        } else {
+            gamma -= step / 2.0;
+        }
+        step /= 2.0;
+    }
+    ok
+}
+
+/// The Min-Max (`sum` false) or Min-Sum (`sum` true) message against the honest rows q..m of `msgs`
+/// (their mean `mu`, deviation `sd`), along direction `dir`.
+fn min_attack(msgs: &Mat, q: usize, mu: &[f64], sd: &[f64], dir: Direction, sum: bool) -> Vec<f64> {
+    let m = msgs.rows;
+    let p: Vec<f64> = match dir {
+        Direction::Unit => {
+            let n = norm(mu);
+            mu.iter().map(|v| if n > 0.0 { v / n } else { 0.0 }).collect()
+        }
+        Direction::Std => sd.to_vec(),
+        Direction::Sign => mu.iter().map(|v| if *v == 0.0 { 0.0 } else { v.signum() }).collect(),
+    };
+    let honest = || (q..m).map(|i| msgs.row(i));
+    let d2 = super::linalg::dist2;
+    // The honest bound: the largest pairwise distance (Min-Max), or the smallest sum of an honest
+    // message's distances to the others (Min-Sum: `min_score` in the authors' `our_attack_score`).
+    let sums = || honest().map(|g| honest().map(|h| d2(g, h)).sum::<f64>());
+    let bound = if sum {
+        sums().fold(f64::INFINITY, f64::min)
+    } else {
+        honest().map(|g| honest().map(|h| d2(g, h)).fold(0.0, f64::max)).fold(0.0, f64::max)
+    };
+    let message = |gamma: f64| mu.iter().zip(&p).map(|(a, b)| a - gamma * b).collect::<Vec<f64>>();
+    let gamma = min_search(|gamma| {
+        let b = message(gamma);
+        let ds = honest().map(|h| d2(&b, h));
+        let score = if sum { ds.sum::<f64>() } else { ds.fold(0.0, f64::max) };
+        score <= bound
+    });
+    message(gamma)
+}
+
 impl Attack {
     pub fn new(p: AttackParams, seed: u64, run_index: u64) -> Self {
-        Attack { p, rng: rng::rng(seed, rng::stream::ATTACK, run_index) }
+        Attack { p, rng: rng::rng(seed, rng::stream::ATTACK, run_index), factor: None }
     }
 
     pub fn kind(&self) -> AttackKind {
@@ -193,6 +290,38 @@ impl Attack {
                 fill(msgs, &v);
             }
             AttackKind::Ipm => fill(msgs, &mu.iter().map(|v| -p.ipm * v).collect::<Vec<_>>()),
+            AttackKind::AlieOpt | AttackKind::IpmOpt => {
+                let s = sd();
+                let alie = p.kind == AttackKind::AlieOpt;
+                // ByzFL's signs: Optimal_ALittleIsEnough sends μ + τσ, Optimal_IPM −τμ.
+                let message = |x: f64| -> Vec<f64> {
+                    if alie {
+                        mu.iter().zip(&s).map(|(a, b)| a + x * b).collect()
+                    } else {
+                        mu.iter().map(|v| -x * v).collect()
+                    }
+                };
+                let Some(agg) = agg else { return };
+                let (mut probe, mut out, mut work) = (agg.clone(), vec![0.0; d], msgs.clone());
+                let (x, _) = line_maximize(
+                    |x| {
+                        let b = message(x);
+                        (0..q).for_each(|i| work.row_mut(i).copy_from_slice(&b));
+                        probe.clone_from(agg);
+                        probe.aggregate(&work, &mut out);
+                        super::linalg::dist(&out, &mu)
+                    },
+                    LINE_SEARCH.0,
+                    LINE_SEARCH.1,
+                    LINE_SEARCH.2,
+                );
+                self.factor = Some(x);
+                fill(msgs, &message(x));
+            }
+            AttackKind::MinMax | AttackKind::MinSum => {
+                let b = min_attack(msgs, q, &mu, &sd(), p.dir, p.kind == AttackKind::MinSum);
+                fill(msgs, &b);
+            }
             AttackKind::Mimic => {
                 if q < m {
                     let src = msgs.row(q).to_vec();
@@ -348,5 +477,117 @@ mod tests {
         assert_eq!(a.oracle(&[0.5, 0.05], &[0.0, 1.0]), vec![0.5, 0.0]);
         let g = a.oracle(&[0.5, -0.3], &[0.0, 1.0]);
         assert!((g[1] + 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn line_maximize_follows_byzfl_and_counts_its_evaluations() {
+        // A peak at 25.3, ByzFL's defaults: expansion 0 → 10 → 30 → 70 (worse: δ = 0.8·40 = 32);
+        // contraction proposals 30 + 32, 30 + 25.6, … all above the best point, so 30 stays: ByzFL's
+        // search never looks below its best (here it misses the peak by 4.7).
+        let mut calls = Vec::new();
+        let (x, y) = line_maximize(
+            |x| {
+                calls.push(x);
+                -(x - 25.3f64).powi(2)
+            },
+            LINE_SEARCH.0,
+            LINE_SEARCH.1,
+            LINE_SEARCH.2,
+        );
+        assert_eq!(calls.len(), 20);
+        assert_eq!(&calls[..5], &[0.0, 10.0, 30.0, 70.0, 62.0]);
+        assert!((calls[5] - 55.6).abs() < 1e-12, "{calls:?}");
+        assert_eq!((x, y), (30.0, -(30.0f64 - 25.3).powi(2)));
+    }
+
+    #[test]
+    fn min_search_finds_the_largest_fitting_gamma() {
+        assert!((min_search(|g| g <= 3.7) - 3.7).abs() < 1e-4);
+        // Its reach is bounded: γ₀ + γ₀/2 + γ₀/4 + … < 2γ₀.
+        let top = min_search(|_| true);
+        assert!(top > 19.99 && top < 20.0, "{top}");
+        assert_eq!(min_search(|_| false), 0.0);
+    }
+
+    #[test]
+    fn min_max_and_min_sum_meet_their_constraints_at_the_boundary() {
+        let h = [vec![1.0, 2.0], vec![2.0, 1.0], vec![1.5, 1.5], vec![3.0, 0.0], vec![0.0, 3.0]];
+        let rows: Vec<Vec<f64>> = [vec![0.0, 0.0], vec![0.0, 0.0]].into_iter().chain(h.iter().cloned()).collect();
+        let d2 = crate::linalg::dist2;
+        let max_pair = h.iter().flat_map(|a| h.iter().map(move |b| d2(a, b))).fold(0.0, f64::max);
+        let min_sum = h.iter().map(|a| h.iter().map(|b| d2(a, b)).sum::<f64>()).fold(f64::INFINITY, f64::min);
+        for dir in Direction::ALL {
+            for (kind, bound) in [(AttackKind::MinMax, max_pair), (AttackKind::MinSum, min_sum)] {
+                let mut x = Mat::from_rows(&rows);
+                let mut a = Attack::new(AttackParams { kind, dir: *dir, ..AttackParams::default() }, 1, 0);
+                a.apply(&mut x, 2, None, None);
+                assert_eq!(x.row(0), x.row(1));
+                let b = x.row(0);
+                let score = |b: &[f64]| {
+                    let ds = h.iter().map(|g| d2(b, g));
+                    if kind == AttackKind::MinSum {
+                        ds.sum::<f64>()
+                    } else {
+                        ds.fold(0.0, f64::max)
+                    }
+                };
+                assert!(score(b) <= bound, "{kind:?} {dir:?}: {} > {bound}", score(b));
+                // A little further along −p breaks the constraint: γ is (nearly) the largest.
+                let mu = [1.5, 1.5];
+                let step: Vec<f64> = b.iter().zip(&mu).map(|(v, m)| m + (v - m) * 1.001 + (v - m).signum() * 1e-3).collect();
+                assert!(score(&step) > bound, "{kind:?} {dir:?}: γ is not the largest");
+            }
+        }
+    }
+
+    /// The authors' algorithm run in numpy on the same vectors (γ as float64; the Byzantine message).
+    #[test]
+    fn min_max_and_min_sum_match_the_reference_code() {
+        let run = |h: &[[f64; 2]], kind, dev| {
+            let rows: Vec<Vec<f64>> = std::iter::once(vec![0.0, 0.0]).chain(h.iter().map(|r| r.to_vec())).collect();
+            let mut x = Mat::from_rows(&rows);
+            Attack::new(AttackParams { kind, dir: dev, ..AttackParams::default() }, 1, 0).apply(&mut x, 1, None, None);
+            x.row(0).to_vec()
+        };
+        let h = [[1.0, 2.0], [2.0, 1.0], [1.5, 1.5], [3.0, 0.0], [0.0, 3.0]];
+        let h4 = [[1.0, 2.0], [2.0, 1.0], [3.0, 0.0], [0.0, 3.0]];
+        for (hs, kind, dev, want) in [
+            (&h[..], AttackKind::MinMax, Direction::Unit, -1.098066612126743),
+            (&h[..], AttackKind::MinMax, Direction::Sign, -1.098075866699219),
+            (&h[..], AttackKind::MinMax, Direction::Std, -1.098065089251822),
+            (&h[..], AttackKind::MinSum, Direction::Unit, 1.5),
+            (&h4[..], AttackKind::MinSum, Direction::Unit, 1.000010250241324),
+            (&h4[..], AttackKind::MinSum, Direction::Sign, 1.000007629394531),
+            (&h4[..], AttackKind::MinSum, Direction::Std, 1.000014452331914),
+            (&h4[..], AttackKind::MinMax, Direction::Std, -1.098053441736504),
+        ] {
+            let b = run(hs, kind, dev);
+            assert!((b[0] - want).abs() < 1e-12 && b[0] == b[1], "{kind:?} {dev:?}: {b:?}, reference {want}");
+        }
+    }
+
+    #[test]
+    fn the_optimised_alie_hurts_the_trimmed_mean_more_than_alie_at_z_max() {
+        let mut r = rng::rng(5, 77, 0);
+        let (m, q, d) = (20, 4, 10);
+        let rows: Vec<Vec<f64>> = (0..m).map(|_| (0..d).map(|_| 1.0 + rng::normal(&mut r)).collect()).collect();
+        let agg = Aggregator::new(AggSpec::new(AggKind::TrMean), AggParams::default(), 4);
+        let damage = |kind: AttackKind| {
+            let mut x = Mat::from_rows(&rows);
+            let mut a = attack(kind);
+            a.apply(&mut x, q, None, Some(&agg));
+            let mut mu = vec![0.0; d];
+            crate::linalg::mean_rows(&x, q..m, &mut mu);
+            let mut out = vec![0.0; d];
+            agg.clone().aggregate(&x, &mut out);
+            (crate::linalg::dist(&out, &mu), a.factor)
+        };
+        let (plain, _) = damage(AttackKind::Alie);
+        let (opt, z) = damage(AttackKind::AlieOpt);
+        assert!(opt > 1.5 * plain, "optimal {opt} vs z_max {plain}");
+        assert!(z.is_some_and(|z| z > alie_z_max(m, q)), "{z:?}");
+        let (ipm, _) = damage(AttackKind::Ipm);
+        let (ipm_opt, e) = damage(AttackKind::IpmOpt);
+        assert!(ipm_opt > ipm && e.is_some_and(|e| e > 0.1), "{ipm_opt} vs {ipm}, ε = {e:?}");
     }
 }

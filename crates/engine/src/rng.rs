@@ -19,6 +19,7 @@ pub mod stream {
     pub const DROPCONNECT: u64 = 7;
     pub const SGLD: u64 = 8;
     pub const QUANTIZE: u64 = 9;
+    pub const BUCKET: u64 = 10;
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -102,6 +103,38 @@ pub fn unit_vector(r: &mut Rng, d: usize) -> Vec<f64> {
             v.iter_mut().for_each(|x| *x /= n);
             return v;
         }
+    }
+}
+
+/// A Gamma(shape, 1) draw (Marsaglia & Tsang 2000; for shape < 1 boosted by U^{1/shape}).
+pub fn gamma(r: &mut Rng, shape: f64) -> f64 {
+    if shape < 1.0 {
+        let u = uniform(r).max(f64::MIN_POSITIVE);
+        return gamma(r, shape + 1.0) * u.powf(1.0 / shape);
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal(r);
+        let v = (1.0 + c * x).powi(3);
+        if v <= 0.0 {
+            continue;
+        }
+        let u = uniform(r);
+        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            return d * v;
+        }
+    }
+}
+
+/// A Dirichlet(a·1) draw over k categories.
+pub fn dirichlet(r: &mut Rng, a: f64, k: usize) -> Vec<f64> {
+    let g: Vec<f64> = (0..k).map(|_| gamma(r, a)).collect();
+    let s: f64 = g.iter().sum();
+    if s > 0.0 {
+        g.iter().map(|v| v / s).collect()
+    } else {
+        vec![1.0 / k as f64; k]
     }
 }
 

@@ -136,7 +136,7 @@ impl Run {
             curve,
             q,
             // What the master's rule is, to attacks that query it (RSA has none: they see the mean).
-            agg: Aggregator::new(curve.rule_or_mean(), sc.agg, sc.assumed_f()),
+            agg: Aggregator::for_scenario(sc, curve.rule_or_mean()),
             attack: Attack::new(sc.attack, sc.seed, 0),
             algo,
             w: problem.init(),

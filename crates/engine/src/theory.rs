@@ -167,7 +167,9 @@ pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
     Some(match kind {
         AggKind::Mean => 0.0,
         AggKind::Median | AggKind::GeoMed => 0.5,
-        AggKind::TrMean | AggKind::Meamed => b.min(0.5),
+        // At most f Byzantine inputs and m > 2f (MDA: El Mhamdi et al. 2018; MoNNA: Farhadkhani et al.
+        // 2023; CAF: Allouah et al. 2024, as ByzFL's docs state).
+        AggKind::TrMean | AggKind::Meamed | AggKind::Mda | AggKind::Monna | AggKind::Caf => b.min(0.5),
         // 2α/(1 − β) < 1 with β ≥ α (NBS paper, §VI-C): ⅓ when β = ⅓.
         AggKind::Nbs => b.min((1.0 - beta) / 2.0),
         AggKind::Filter => 0.25,
@@ -186,7 +188,17 @@ pub fn assumption_note(kind: AggKind, s: &Scenario) -> Option<String> {
         AggKind::Krum | AggKind::MultiKrum if m < 2 * f + 3 => Some(format!("Krum needs m ≥ 2f + 3 (m = {m}, f = {f})")),
         AggKind::Bulyan if m < 4 * f + 3 => Some(format!("Bulyan needs m ≥ 4f + 3 (m = {m}, f = {f})")),
         AggKind::TrMean if s.beta < s.alpha => Some(format!("trimmed mean needs β ≥ α (β = {}, α = {})", s.beta, s.alpha)),
-        AggKind::TrMean | AggKind::Meamed | AggKind::Krum | AggKind::MultiKrum | AggKind::Bulyan | AggKind::Nbs if q > f => {
+        AggKind::TrMean
+        | AggKind::Meamed
+        | AggKind::Krum
+        | AggKind::MultiKrum
+        | AggKind::Bulyan
+        | AggKind::Nbs
+        | AggKind::Mda
+        | AggKind::Monna
+        | AggKind::Caf
+            if q > f =>
+        {
             Some(format!("{} Byzantine workers but the master assumes f = {f}", q))
         }
         AggKind::Nbs if 2.0 * s.alpha / (1.0 - s.beta) >= 1.0 => {

@@ -35,7 +35,7 @@ fn outputs(sc: &Scenario, msgs: &Mat) -> Vec<(String, usize, Vec<f64>)> {
         .iter()
         .map(|a| {
             let mut out = vec![0.0; msgs.cols];
-            Aggregator::new(*a, sc.agg, sc.assumed_f()).aggregate(msgs, &mut out);
+            Aggregator::for_scenario(sc, *a).aggregate(msgs, &mut out);
             (a.label(), super::style_of(&crate::engine::Curve::gd(*a)).0, out)
         })
         .collect()
@@ -117,7 +117,7 @@ impl Master {
         let rule = run.curve.rule?;
         let sc = &lab.sc;
         let base = seen.attack_msgs.as_ref().unwrap_or(&seen.msgs);
-        let (kind, factor, b, damage) = attack::strongest(base, run.q, &Aggregator::new(rule, sc.agg, sc.assumed_f()))?;
+        let (kind, factor, b, damage) = attack::strongest(base, run.q, &Aggregator::for_scenario(sc, rule))?;
         let (key, sym) = if kind == crate::engine::AttackKind::Alie { ("z", "z") } else { ("ipm", "ε") };
         let factor = format!("{factor:.3}").parse::<f64>().unwrap_or(factor);
         let (p, pm) = (seen.proj(&b), seen.proj(&run.honest_mean));

@@ -893,6 +893,42 @@ mod tests {
         assert_eq!(labels.len(), 10);
     }
 
+    #[test]
+    fn dirichlet_and_gamma_splits_skew_labels_as_their_parameter_says() {
+        let kind = ProblemKind::Mnist;
+        let build = |split, dir_a, gamma_sim| {
+            let s = Scenario { problem: kind, m: 20, n: 200, split, dir_a, gamma_sim, ..Scenario::defaults_for(kind) };
+            Classify::new(&s, Arc::new(Dataset::load(s.data_source().unwrap()).unwrap()))
+        };
+        // The mean over workers of the largest label share.
+        let skew = |p: &Classify| {
+            (0..20)
+                .map(|i| {
+                    let mut count = [0usize; 10];
+                    p.l.assign[i].iter().for_each(|&j| count[p.l.data.y[j as usize] as usize] += 1);
+                    *count.iter().max().unwrap() as f64 / p.l.assign[i].len() as f64
+                })
+                .sum::<f64>()
+                / 20.0
+        };
+        for (split, a, g) in
+            [(Split::Dirichlet, 0.1, 0.5), (Split::Dirichlet, 100.0, 0.5), (Split::Gamma, 0.5, 0.0), (Split::Gamma, 0.5, 1.0)]
+        {
+            let p = build(split, a, g);
+            // Every worker has n distinct rows, and no row is given twice.
+            let mut all: Vec<u32> = p.l.assign.iter().flatten().copied().collect();
+            assert!(p.l.assign.iter().all(|w| w.len() == 200), "{split:?}");
+            all.sort_unstable();
+            all.dedup();
+            assert_eq!(all.len(), 20 * 200, "{split:?} a = {a} γ = {g}");
+        }
+        let (sharp, flat) = (skew(&build(Split::Dirichlet, 0.1, 0.5)), skew(&build(Split::Dirichlet, 100.0, 0.5)));
+        assert!(sharp > 0.6 && flat < 0.2, "Dir(0.1): {sharp}, Dir(100): {flat}");
+        let (sorted, iid) = (skew(&build(Split::Gamma, 0.5, 0.0)), skew(&build(Split::Gamma, 0.5, 1.0)));
+        let half = skew(&build(Split::Gamma, 0.5, 0.5));
+        assert!(sorted > 0.9 && iid < 0.2 && half > iid && half < sorted, "γ = 0: {sorted}, ½: {half}, 1: {iid}");
+    }
+
     /// Spambase's labels are spam (1) or not (0), not a digit's parity; sorting by label gives the
     /// workers of the heterogeneous split one class each but one.
     #[test]

@@ -14,21 +14,75 @@ use crate::rng::{self, stream};
 use crate::scenario::{ProblemKind, Scenario, ShiftKind, Split};
 use std::sync::Arc;
 
-/// The training rows of each worker (see the module documentation): the `n_train` rows cut into m
-/// equal chunks after a seeded shuffle, or after sorting them by `order` (heterogeneous split).
-pub fn assign_rows(s: &Scenario, n_train: usize, order: &dyn Fn(u32, u32) -> std::cmp::Ordering) -> Vec<Vec<u32>> {
+/// The training rows of each worker (see the module documentation), after a seeded shuffle of
+/// the `n_train` rows: i.i.d., m equal chunks; heterogeneous, the chunks after sorting by `order`;
+/// γ-similarity, ⌊γn⌋ rows from chunks of the first ⌊γ·n_train⌋ shuffled rows and the rest from
+/// sorted chunks of the others; Dirichlet, each worker's n rows drawn class by class with its own
+/// proportions ~ Dir(a·1) over the `classes` classes that `class` gives (a class whose rows are
+/// used up gives way to the worker's most likely class that has some left).
+pub fn assign_rows(
+    s: &Scenario,
+    n_train: usize,
+    order: &dyn Fn(u32, u32) -> std::cmp::Ordering,
+    class: &dyn Fn(u32) -> usize,
+    classes: usize,
+) -> Vec<Vec<u32>> {
     let m = s.m.clamp(1, n_train.max(1));
     let chunk = n_train / m;
     let n = s.n.clamp(1, chunk.max(1));
     let mut idx: Vec<u32> = (0..n_train as u32).collect();
     let mut r = rng::rng(s.seed, stream::DATA, u64::MAX - 1);
     rng::shuffle(&mut r, &mut idx);
-    if s.split == Split::Hetero {
-        idx = crate::linalg::sorted_by(&idx, &|&a, &b| order(a, b));
-    }
-    // Replication r: the first ⌈n/r⌉ of each worker's (shuffled) examples, each repeated r times.
+    let sorted = |v: &[u32]| crate::linalg::sorted_by(v, &|&a, &b| order(a, b));
+    let own: Vec<Vec<u32>> = match s.split {
+        Split::Iid => (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect(),
+        Split::Hetero => {
+            idx = sorted(&idx);
+            (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect()
+        }
+        Split::Gamma => {
+            let cut = (s.gamma_sim * n_train as f64).floor() as usize;
+            let (same, rest) = (&idx[..cut], sorted(&idx[cut..]));
+            let (c1, c2) = (same.len() / m, rest.len() / m);
+            let k = ((s.gamma_sim * n as f64).floor() as usize).min(c1);
+            (0..m).map(|i| same[i * c1..i * c1 + k].iter().chain(&rest[i * c2..i * c2 + (n - k).min(c2)]).copied().collect()).collect()
+        }
+        Split::Dirichlet => {
+            let classes = classes.max(1);
+            let mut pools: Vec<Vec<u32>> = vec![Vec::new(); classes];
+            // Reversed, so that popping takes the rows in shuffled order.
+            for &j in idx.iter().rev() {
+                pools[class(j).min(classes - 1)].push(j);
+            }
+            let mut rd = rng::rng(s.seed, stream::DATA, u64::MAX - 2);
+            (0..m)
+                .map(|_| {
+                    let p = rng::dirichlet(&mut rd, s.dir_a, classes);
+                    let mut cum = 0.0;
+                    let cdf: Vec<f64> = p
+                        .iter()
+                        .map(|v| {
+                            cum += v;
+                            cum
+                        })
+                        .collect();
+                    let mut by_p: Vec<usize> = (0..classes).collect();
+                    by_p.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+                    (0..n)
+                        .filter_map(|_| {
+                            let u = rng::uniform(&mut rd) * cum;
+                            let c = cdf.iter().position(|&v| u < v).unwrap_or(classes - 1);
+                            let c = if pools[c].is_empty() { *by_p.iter().find(|&&k| !pools[k].is_empty())? } else { c };
+                            pools[c].pop()
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    };
+    // Replication r: the first ⌈n/r⌉ of each worker's examples, each repeated r times.
     let keep = n.div_ceil(s.rep.max(1));
-    let mut assign: Vec<Vec<u32>> = (0..m).map(|i| (0..n).map(|k| idx[i * chunk + k % keep]).collect()).collect();
+    let mut assign: Vec<Vec<u32>> = own.iter().map(|w| (0..w.len()).map(|k| w[k % keep.min(w.len()).max(1)]).collect()).collect();
     if s.swap {
         // A neighbouring data set: every copy of worker 0's first example is replaced.
         let (old, new) = (assign[0][0], idx[n_train - 1]);
@@ -65,7 +119,7 @@ impl Labeled {
         };
         let n_train = data.n_train();
         let label = |j: u32| if parity { data.y[j as usize] % 2 } else { data.y[j as usize] };
-        let assign = assign_rows(s, n_train, &|a, b| label(a).cmp(&label(b)));
+        let assign = assign_rows(s, n_train, &|a, b| label(a).cmp(&label(b)), &|j| label(j) as usize, classes);
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
         Labeled { classes, parity, data, m: assign.len(), assign, rand_label, shift: s.shift, shift_eps: s.shift_eps, pgd: s.pgd.max(1) }

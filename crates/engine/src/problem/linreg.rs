@@ -9,7 +9,7 @@ use super::quadratic::{Quadratic, QuadraticProblem};
 use super::{GradOpts, Poison};
 use crate::linalg::matvec;
 use crate::rng::{self, stream};
-use crate::scenario::{ProblemKind, Scenario, Split, XDist};
+use crate::scenario::{ProblemKind, Scenario, XDist};
 use std::sync::OnceLock;
 
 pub struct LinReg {
@@ -18,7 +18,7 @@ pub struct LinReg {
     sigma: f64,
     seed: u64,
     xdist: XDist,
-    split: Split,
+    spread: Option<f64>,
     /// Each worker's sufficient statistics, built on first use or by [`Problem::prepare`] (m·n·d²/2
     /// multiply-adds in all: seconds at the largest settings, so the app builds them a few workers
     /// per animation frame).
@@ -37,9 +37,16 @@ impl LinReg {
         let (d, m) = (s.d, s.m);
         let mut r0 = rng::rng(s.seed, stream::DATA, u64::MAX);
         let w_star: Vec<f64> = (0..d).map(|_| rng::normal(&mut r0)).collect();
-        let zeta = (0..m).map(|i| Quadratic::shift(s.split, d, &mut rng::rng(s.seed, stream::DATA, i as u64))).collect();
+        let zeta = (0..m).map(|i| Quadratic::shift(Quadratic::spread(s), d, &mut rng::rng(s.seed, stream::DATA, i as u64))).collect();
         let q = Quadratic { kind: ProblemKind::LinReg, d, m, n: s.n, base: w_star, zeta, floor: s.sigma * s.sigma };
-        LinReg { q, sigma: s.sigma, seed: s.seed, xdist: s.xdist, split: s.split, stats: (0..m).map(|_| OnceLock::new()).collect() }
+        LinReg {
+            q,
+            sigma: s.sigma,
+            seed: s.seed,
+            xdist: s.xdist,
+            spread: Quadratic::spread(s),
+            stats: (0..m).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     fn stats(&self, i: usize) -> &Stats {
@@ -50,7 +57,7 @@ impl LinReg {
         let (d, n) = (self.q.d, self.q.n);
         let w_star = &self.q.base;
         let mut r = rng::rng(self.seed, stream::DATA, i as u64);
-        let z = Quadratic::shift(self.split, d, &mut r);
+        let z = Quadratic::shift(self.spread, d, &mut r);
         let target: Vec<f64> = w_star.iter().zip(&z).map(|(w, z)| w + z).collect();
         let y_sd = (w_star.iter().map(|v| v * v).sum::<f64>() + self.sigma * self.sigma).sqrt();
         let mut ai = vec![0.0; d * d];

@@ -49,7 +49,13 @@ impl LeastSquares {
         }
         let target: Arc<[f32]> = table.target.clone().into();
         let n_train = data.n_train();
-        let assign = assign_rows(s, n_train, &|a, b| target[a as usize].total_cmp(&target[b as usize]));
+        let order = |a: u32, b: u32| target[a as usize].total_cmp(&target[b as usize]);
+        // The Dirichlet split's classes: the target's quintiles.
+        let mut rank: Vec<u32> = (0..n_train as u32).collect();
+        rank.sort_by(|&a, &b| order(a, b).then(a.cmp(&b)));
+        let mut quintile = vec![0usize; n_train];
+        rank.iter().enumerate().for_each(|(k, &j)| quintile[j as usize] = 5 * k / n_train.max(1));
+        let assign = assign_rows(s, n_train, &order, &|j| quintile[j as usize], 5);
         let mut r = rng::rng(s.seed, stream::LABELS, 0);
         let rand_target = (0..n_train).map(|_| rng::normal(&mut r) as f32).collect();
         Ok(LeastSquares { f: data.features, data, target, assign, rand_target, honest: Mutex::new(Vec::new()) })

@@ -26,7 +26,7 @@ impl MeanEst {
         let sd = s.sigma / (n as f64).sqrt();
         for i in 0..m {
             let mut r = rng::rng(s.seed, stream::DATA, i as u64);
-            let z = Quadratic::shift(s.split, d, &mut r);
+            let z = Quadratic::shift(Quadratic::spread(s), d, &mut r);
             xbar.push((0..d).map(|k| mu[k] + z[k] + sd * rng::normal(&mut r)).collect());
             xbar_rand.push((0..d).map(|_| (1.0 + sd * sd).sqrt() * rng::normal(&mut r)).collect());
             zeta.push(z);

@@ -24,11 +24,18 @@ pub struct Quadratic {
 
 impl Quadratic {
     /// A worker's heterogeneity shift ζᵢ: the first draws of its data stream.
-    pub fn shift(split: Split, d: usize, r: &mut Rng) -> Vec<f64> {
-        match split {
-            Split::Iid => vec![0.0; d],
-            Split::Hetero => (0..d).map(|_| rng::normal(r) / (d as f64).sqrt()).collect(),
+    /// None (i.i.d.: no draw) or ζᵢ ~ N(0, (spread²/d)·I), so E‖ζᵢ‖² = spread² (every split other
+    /// than i.i.d. gives each worker its own optimum; `zeta` is the spread).
+    pub fn shift(spread: Option<f64>, d: usize, r: &mut Rng) -> Vec<f64> {
+        match spread {
+            None => vec![0.0; d],
+            Some(z) => (0..d).map(|_| z * (rng::normal(r) / (d as f64).sqrt())).collect(),
         }
+    }
+
+    /// The spread of the workers' optima in a scenario: None for the i.i.d. split.
+    pub fn spread(s: &crate::scenario::Scenario) -> Option<f64> {
+        (s.split != Split::Iid).then_some(s.zeta)
     }
 
     /// The honest optimum: the base point plus the mean shift of the honest workers q..m.

@@ -74,6 +74,12 @@ named_enum!(
         Bulyan = "bulyan": "Bulyan",
         CClip = "cclip": "centered clipping",
         Meamed = "meamed": "Meamed",
+        /// Minimum-diameter averaging: the mean of the m − f inputs of smallest diameter.
+        Mda = "mda": "MDA (minimum diameter)",
+        /// Mean around nearest neighbours of a trusted pivot (the last worker, honest by construction).
+        Monna = "monna": "MoNNA",
+        /// Covariance-bound agnostic filter.
+        Caf = "caf": "CAF (covariance filter)",
     }
 );
 
@@ -91,6 +97,16 @@ named_enum!(
         Nan = "nan": "NaN",
         Alie = "alie": "ALIE",
         Ipm = "ipm": "IPM",
+        /// ALIE with its factor z chosen by ByzFL's line search against the master's rule.
+        AlieOpt = "alie-opt": "ALIE, optimal z",
+        /// IPM with its factor ε chosen by ByzFL's line search against the master's rule.
+        IpmOpt = "ipm-opt": "IPM, optimal ε",
+        /// Min-Max (Shejwalkar & Houmansadr 2021): μ − γp, γ as large as keeps the message's largest
+        /// distance to an honest one within the honest messages' diameter.
+        MinMax = "minmax": "Min-Max",
+        /// Min-Sum (Shejwalkar & Houmansadr 2021): μ − γp, γ as large as keeps the message's summed
+        /// squared distance to the honest ones within the largest such sum of an honest message.
+        MinSum = "minsum": "Min-Sum",
         Mimic = "mimic": "mimic",
         Aggressive = "aggressive": "aggressive (−10g)",
         Intelligent = "intelligent": "intelligent (0.8‖g‖h)",
@@ -102,10 +118,42 @@ named_enum!(
 );
 
 named_enum!(
+    /// A pre-aggregation stage (`pre=`), applied to the messages before the rule, in the order given.
+    PreKind {
+        /// Static ℓ2 clipping: xᵢ·min(1, c/‖xᵢ‖).
+        Clip = "clip": "static clipping",
+        /// Adaptive robust clipping: the k = ⌊2(f/m)(m − f)⌋ largest inputs clipped to the norm of the next.
+        Arc = "arc": "adaptive robust clipping (ARC)",
+        /// Bucketing: a random permutation, then the means of consecutive groups of s.
+        Bucket = "bucket": "bucketing",
+        /// Nearest-neighbour mixing: each input becomes the mean of its m − f nearest.
+        Nnm = "nnm": "nearest-neighbour mixing (NNM)",
+    }
+);
+
+named_enum!(
+    /// The perturbation direction p of the Min-Max and Min-Sum attacks (μ − γp).
+    Direction {
+        /// p = μ/‖μ‖.
+        Unit = "unit": "unit vector μ/‖μ‖",
+        /// p = the honest coordinate-wise standard deviation.
+        Std = "std": "standard deviation",
+        /// p = sign(μ).
+        Sign = "sign": "sign of μ",
+    }
+);
+
+named_enum!(
     /// How the data are split across workers.
     Split {
         Iid = "iid": "i.i.d.",
+        /// Sorted by label (ByzFL's `extreme_niid`); for linear regression and mean estimation every
+        /// worker's own optimum.
         Hetero = "hetero": "heterogeneous",
+        /// Each worker's label proportions ~ Dir(a·1) (Hsu et al. 2019).
+        Dirichlet = "dirichlet": "Dirichlet label skew",
+        /// γ-similarity (ByzFL's `gamma_similarity_niid`): a fraction γ i.i.d., the rest sorted by label.
+        Gamma = "gamma": "γ-similarity",
     }
 );
 
@@ -241,6 +289,20 @@ impl AlgoKind {
     /// Whether the algorithm adds perturbations (and so uses r, T_th and ε).
     pub fn perturbs(self) -> bool {
         matches!(self, AlgoKind::Bpgd | AlgoKind::Pgd)
+    }
+}
+
+/// The pre-aggregation pipeline of `pre=`: its stages in order (empty: none).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Pipeline(pub Vec<PreKind>);
+
+impl Pipeline {
+    pub fn has(&self, k: PreKind) -> bool {
+        self.0.contains(&k)
+    }
+    /// A label, e.g. "clip → NNM".
+    pub fn label(&self) -> String {
+        self.0.iter().map(|k| k.key()).collect::<Vec<_>>().join(" → ")
     }
 }
 

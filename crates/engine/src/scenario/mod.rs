@@ -335,7 +335,9 @@ mod tests {
                 Domain::Num { lo, hi } => Some(fmt_f64(if p.num(&s) == Some(hi) { lo } else { hi })),
                 Domain::Seed => Some("18446744073709551615".into()),
                 Domain::Flag => Some(if p.get(&s) == "1" { "0" } else { "1" }.into()),
-                Domain::Choice(o) | Domain::List { options: o, .. } => o.iter().map(|o| o.0.to_string()).find(|k| *k != p.get(&s)),
+                Domain::Choice(o) | Domain::List { options: o, .. } | Domain::Stages { options: o, .. } => {
+                    o.iter().map(|o| o.0.to_string()).find(|k| *k != p.get(&s))
+                }
                 Domain::Pair { lo, hi } => Some(format!("{},{}", fmt_f64(lo), fmt_f64(hi))),
                 Domain::Auto { hi, .. } => Some(fmt_f64(hi)),
                 Domain::Points { lo, hi, .. } => Some(format!("{},{},0,{}", fmt_f64(lo), fmt_f64(hi), fmt_f64(lo))),

@@ -23,6 +23,9 @@ pub enum Domain {
     /// A comma list of at most `max` distinct options, at least one. Items may carry `prefix`
     /// (`nnm-median`), described by its label.
     List { options: &'static [(&'static str, &'static str)], max: usize, prefix: Option<(&'static str, &'static str)> },
+    /// An ordered comma list of at most `max` options, repeats allowed, or `none`: stages applied in
+    /// the order given.
+    Stages { options: &'static [(&'static str, &'static str)], max: usize },
     /// Two numbers `a,b`, each in [lo, hi].
     Pair { lo: f64, hi: f64 },
     /// A number in [lo, hi], or `auto`.
@@ -36,7 +39,7 @@ impl Domain {
     /// The options of a choice or list domain.
     pub fn options(&self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Domain::Choice(o) | Domain::List { options: o, .. } => o,
+            Domain::Choice(o) | Domain::List { options: o, .. } | Domain::Stages { options: o, .. } => o,
             _ => &[],
         }
     }
@@ -50,6 +53,7 @@ impl Domain {
             Domain::Flag => "0 | 1".into(),
             Domain::Choice(o) => keys(o),
             Domain::List { options, .. } => format!("comma list of {}", keys(options)),
+            Domain::Stages { options, max } => format!("none, or an ordered comma list (at most {max}) of {}", keys(options)),
             Domain::Pair { lo, hi } => format!("a,b in [{}, {}]", fmt_f64(lo), fmt_f64(hi)),
             Domain::Auto { lo, hi } => format!("auto | number in [{}, {}]", fmt_f64(lo), fmt_f64(hi)),
             Domain::Points { lo, hi, max } => {
@@ -438,6 +442,44 @@ impl<T: Choice> Value for Vec<T> {
     }
     fn format(&self) -> String {
         self.iter().map(Choice::key).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl Value for super::choices::Pipeline {
+    fn parse(s: &str, dom: &Domain) -> Result<(Self, Option<String>), String> {
+        let Domain::Stages { max, .. } = *dom else { return Err(domain_error(dom)) };
+        if s == "none" {
+            return Ok((Self::default(), None));
+        }
+        if s.is_empty() {
+            return Err("empty: write none for no stages".into());
+        }
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        for part in s.split(',').filter(|p| !p.is_empty()) {
+            match super::choices::PreKind::from_key(part) {
+                Some(k) if out.len() < max => out.push(k),
+                Some(_) => {}
+                None => bad.push(shorten(part)),
+            }
+        }
+        if out.is_empty() && !bad.is_empty() {
+            return Err(format!("nothing known in “{}”", shorten(s)));
+        }
+        let mut notes = Vec::new();
+        if !bad.is_empty() {
+            notes.push(format!("ignored unknown {}", bad[..bad.len().min(3)].join(", ")));
+        }
+        if s.split(',').filter(|p| super::choices::PreKind::from_key(p).is_some()).count() > max {
+            notes.push(format!("kept the first {max} stages"));
+        }
+        Ok((Self(out), (!notes.is_empty()).then(|| notes.join("; "))))
+    }
+    fn format(&self) -> String {
+        if self.0.is_empty() {
+            return "none".into();
+        }
+        self.0.iter().map(|k| k.key()).collect::<Vec<_>>().join(",")
     }
 }
 

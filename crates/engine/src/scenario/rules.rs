@@ -12,7 +12,8 @@ pub enum Edit {
     /// Set a parameter from the text of its control (choosing a problem resets the rest to that
     /// problem's defaults, keeping the seed).
     Set(&'static Param, String),
-    /// Add (true) or remove an option of a list parameter; the last item cannot be removed.
+    /// Add (true) or remove an option of a list parameter; the last item cannot be removed (but
+    /// for a pipeline of stages, which may be empty). Toggled items go in the options' order.
     Toggle(&'static Param, &'static str, bool),
     /// Put a list parameter's prefix (`nnm-`) on every item, or take it off.
     Prefix(&'static Param, bool),
@@ -63,7 +64,9 @@ impl Scenario {
                 }
                 let order = |i: &String| p.domain.options().iter().position(|o| o.0 == i);
                 let items = crate::linalg::sorted_by(&items, &|a, b| order(a).cmp(&order(b)));
-                if !items.is_empty() {
+                if items.is_empty() && matches!(p.domain, Domain::Stages { .. }) {
+                    note(p, p.set(self, "none"));
+                } else if !items.is_empty() {
                     let value = items.iter().map(|i| format!("{}{i}", prefix.unwrap_or(""))).collect::<Vec<_>>().join(",");
                     note(p, p.set(self, &value));
                 }
@@ -88,7 +91,7 @@ pub fn list_items(p: &Param, s: &Scenario) -> (Vec<String>, Option<&'static str>
         _ => None,
     };
     let value = p.get(s);
-    let raw: Vec<&str> = value.split(',').filter(|i| !i.is_empty()).collect();
+    let raw: Vec<&str> = value.split(',').filter(|i| !i.is_empty() && *i != "none").collect();
     let on = pre.filter(|pre| raw.iter().any(|i| i.starts_with(pre)));
     let items = raw.iter().map(|i| pre.and_then(|pre| i.strip_prefix(pre)).unwrap_or(i).to_string()).collect();
     (items, on)

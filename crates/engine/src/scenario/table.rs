@@ -63,6 +63,12 @@ scenario_table! {
             Saddle => vec![AggSpec::new(AggKind::Median)];
             "agg", List { options: AggKind::OPTIONS, max: 16, prefix: Some(("nnm-", "NNM pre-aggregation (mix each message with its m − f nearest)")) },
             Control { group: Master, label: "aggregators to compare", show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// Pre-aggregation stages applied, in the order given, to the messages before every rule:
+        /// static clipping, adaptive robust clipping (ARC), bucketing, nearest-neighbour mixing (NNM);
+        /// `none` for none. A rule written `nnm-median` in `agg` adds NNM for that rule alone, after these.
+        pre: Pipeline = Pipeline::default();
+            "pre", Stages { options: PreKind::OPTIONS, max: 6 },
+            Control { group: Master, label: "pre-aggregation (in this order)", show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
         /// The algorithms to compare: robust GD, the one-round algorithm, ByzantinePGD, perturbed GD, RSA.
         algos: Vec<AlgoKind> = vec![AlgoKind::Gd], Saddle => vec![AlgoKind::Bpgd];
             "algo", List { options: AlgoKind::OPTIONS, max: 5, prefix: None }, Control { group: Algorithm, label: "algorithms", ..BASE };
@@ -130,10 +136,27 @@ scenario_table! {
         /// (Theorem 2.7). The linear classifiers only.
         quant: bool = false;
             "quant" [data], Flag, Control { label: "quantized gradients", show: |s| s.problem.is_linear_classifier(), ..BASE };
-        /// How the data are split over the workers: i.i.d., or heterogeneous (sorted by label; a shifted
-        /// target per worker for linear regression and mean estimation).
+        /// How the data are split over the workers: i.i.d.; heterogeneous (sorted by label, then cut into
+        /// m shards: ByzFL's extreme_niid); Dirichlet (each worker's label proportions ~ Dir(a·1), Hsu
+        /// et al. 2019); γ-similarity (a fraction γ of each worker's examples i.i.d., the rest from the
+        /// sorted shards: ByzFL's gamma_similarity_niid). For linear regression and mean estimation
+        /// every split but i.i.d. gives worker i its own optimum w* + ζᵢ, E‖ζᵢ‖² = ζ². An uploaded
+        /// table's regression target stands for the label (sorted by target; Dirichlet over its quintiles).
         split: Split = Split::Iid;
             "split" [data], Choice(Split::OPTIONS), Control { group: Data, label: "data split", show: |s| s.problem != ProblemKind::Saddle, ..BASE };
+        /// Dirichlet concentration a of the Dirichlet split: small a, few labels per worker; large a, i.i.d.
+        dir_a: f64 = 0.5;
+            "dir_a" [data], Num { lo: 0.01, hi: 1000.0 },
+            Control { group: Data, sym: "a", label: "Dirichlet concentration", slider: Some((0.05, 10.0, 0.05)), show: |s| s.split == Split::Dirichlet, ..BASE };
+        /// The i.i.d. fraction γ of the γ-similarity split (1 = i.i.d., 0 = sorted shards).
+        gamma_sim: f64 = 0.5;
+            "gamma" [data], Num { lo: 0.0, hi: 1.0 },
+            Control { group: Data, sym: "γ", label: "similarity", slider: Some((0.0, 1.0, 0.05)), show: |s| s.split == Split::Gamma, ..BASE };
+        /// Spread ζ of the workers' optima under a non-i.i.d. split (linear regression, mean estimation).
+        zeta: f64 = 1.0;
+            "zeta" [data], Num { lo: 0.0, hi: 100.0 },
+            Control { group: Data, sym: "ζ", label: "spread of the workers' optima", slider: Some((0.0, 5.0, 0.05)),
+                      show: |s| s.problem.has_optimum() && s.split != Split::Iid, ..BASE };
         /// Feature distribution of linear regression.
         xdist: XDist = XDist::Pm1;
             "x" [data], Choice(XDist::OPTIONS), Control { group: Data, sym: "x", label: "features", show: |s| s.problem == ProblemKind::LinReg, ..BASE };
@@ -208,6 +231,11 @@ scenario_table! {
         kappa: f64 = 10.0;
             "kappa", Num { lo: -1e4, hi: 1e4 },
             Control { group: Byzantine, sym: "κ", label: "(μ + κ·s)", slider: Some((0.0, 50.0, 0.5)), show: |s| s.attack.kind == AttackKind::Shift, ..BASE };
+        /// The perturbation direction p of Min-Max and Min-Sum (they send μ − γp): the unit vector
+        /// μ/‖μ‖, the honest coordinate-wise standard deviation, or sign(μ).
+        dir: Direction = Direction::Unit;
+            "dev", Choice(Direction::OPTIONS),
+            Control { group: Byzantine, sym: "p", label: "(μ − γp)", show: |s| matches!(s.attack.kind, AttackKind::MinMax | AttackKind::MinSum), ..BASE };
         /// Δ of the oracle-level saddle attack: the escape component of ∇F is cut by Δ.
         delta: f64 = 0.05;
             "delta", Num { lo: 0.0, hi: 10.0 },
@@ -232,6 +260,15 @@ scenario_table! {
         cc_it: usize = 3;
             "cc_it", Int { lo: 1, hi: 100 },
             Control { group: Master, sym: "L", label: "centered clipping iterations", slider: Some((1.0, 20.0, 1.0)), show: |s| s.has_rule(AggKind::CClip), ..BASE };
+        /// Bucketing's group size s: the messages are shuffled (a fresh permutation every round) and
+        /// averaged in groups of s (the last group may be smaller).
+        bucket_s: usize = 2;
+            "bucket_s", Int { lo: 1, hi: M_MAX },
+            Control { group: Master, sym: "s", label: "bucket size", slider: Some((1.0, 10.0, 1.0)), show: |s| s.pre.has(PreKind::Bucket), ..BASE };
+        /// Static clipping's threshold c: every message x becomes x·min(1, c/‖x‖).
+        clip_c: f64 = 2.0;
+            "clip_c", Num { lo: 0.0, hi: 1e6 },
+            Control { group: Master, sym: "c", label: "clipping threshold", slider: Some((0.0, 20.0, 0.1)), show: |s| s.pre.has(PreKind::Clip), ..BASE };
         /// Iterative filtering's σ; 0 = estimated from the messages.
         fsig: f64 = 0.0;
             "fsig", Num { lo: 0.0, hi: 1e6 },
