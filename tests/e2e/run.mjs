@@ -1141,6 +1141,26 @@ await test('your own CSV: a malformed or too large file gets its message and the
   await fresh.close();
 });
 
+await test('the libraries\' toolkit: a pre-aggregation stage from its check box, MDA and Min-Max from the link', async (page, { errors }) => {
+  await page.goto(base + '?agg=median,mda,caf&attack=minmax&m=20');
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const before = await canvasInfo(page);
+  assert(before.ink > 0.01, 'no plot for MDA / CAF under Min-Max');
+  assert(!(await page.isVisible('#ctl-clip_c')), 'the clipping threshold shows before clipping is chosen');
+  await page.check('#ctl-pre-clip');
+  await page.waitForFunction(() => location.search.includes('pre=clip'), null, { timeout: 5000 });
+  await page.waitForSelector('#ctl-clip_c', { timeout: 5000 });
+  await page.check('#ctl-pre-nnm');
+  await page.waitForFunction(() => location.search.includes('pre=clip%2Cnnm') || location.search.includes('pre=clip,nnm'), null, { timeout: 5000 });
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const after = await canvasInfo(page);
+  assert(after.hash !== before.hash, 'the pipeline did not change the plot');
+  await page.uncheck('#ctl-pre-clip');
+  await page.uncheck('#ctl-pre-nnm');
+  await page.waitForFunction(() => !location.search.includes('pre='), null, { timeout: 5000 });
+  assert(errors.length === 0, errors.join('\n'));
+});
+
 await test('theme=dark and theme=contrast recolour page and plot; auto follows prefers-color-scheme', async page => {
   const paper = () => page.evaluate(() => {
     const c = document.querySelector('#plot');

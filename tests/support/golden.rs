@@ -24,7 +24,7 @@ pub const CASES: &[&str] = &[
     "problem=csv-ls&attack=alie&agg=mean,median,trmean&T=30",
     "problem=csv-class&m=10&T=6&agg=mean,median&attack=labelflip&alpha=0.2",
     // The libraries' rules, pipelines, attacks and splits (issue 10).
-    "problem=linreg&m=15&attack=minmax&dev=std&pre=clip,bucket,nnm&clip_c=5&agg=mda,monna,caf,trmean&T=25&split=hetero&zeta=2",
+    "problem=linreg&m=15&attack=minmax&dev=std&pre=clip,bucket&clip_c=5&agg=mda,monna,caf,nnm-trmean&T=25&split=hetero&zeta=2",
     "problem=linreg&m=12&attack=alie-opt&agg=trmean,krum&pre=arc&T=20&mom=0.9",
     "problem=mnist&m=10&n=30&T=3&split=dirichlet&dir_a=0.3&agg=median,caf&attack=ipm-opt&alpha=0.2",
     "problem=binary&m=6&n=20&T=3&split=gamma&gamma=0.3&agg=mean,mda&attack=minsum&alpha=0.2",
