@@ -306,3 +306,45 @@ fn the_master_view_follows_messages_moved_by_hand() {
     lab.work(v, 1000);
     assert!(lab.is_done(v));
 }
+
+/// The breakdown view's worst case over attacks: each point is the largest mean over the attacks
+/// (checked against one single-attack sweep per attack), and the adaptive attacks break the
+/// trimmed mean where the same-value attack alone does not.
+#[test]
+fn the_worst_case_breakdown_is_the_maximum_over_single_attack_sweeps() {
+    use byzlab::engine::data::Datasets;
+    let q = "problem=linreg&m=20&T=60&agg=median,trmean&beta=0.1";
+    let v = ViewId::from_key("breakdown").unwrap();
+    let points = |query: &str, worst: bool| {
+        let mut lab = Lab::with_data(Scenario::from_query(query).0, Datasets::default());
+        assert!(lab.set_option(v, "seeds", "1") && lab.set_option(v, "grid", "0.05"));
+        if worst {
+            assert!(lab.set_option(v, "over", "worst"));
+        }
+        while lab.work(v, 100_000) > 0 {}
+        let Plot::Breakdown(d) = lab.plot(v) else { panic!("not a sweep plot") };
+        d.series.iter().map(|s| s.points.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>()).collect::<Vec<_>>()
+    };
+    let worst = points(q, true);
+    let attacks = ["samevalue", "signflip", "gaussian", "alie-opt", "ipm-opt", "minmax", "minsum", "mimic"];
+    let singles: Vec<_> = attacks.iter().map(|a| points(&format!("{q}&attack={a}"), false)).collect();
+    for (g, series) in worst.iter().enumerate() {
+        assert_eq!(series.len(), 11, "every α of the grid");
+        for (k, &(alpha, y)) in series.iter().enumerate() {
+            let max = singles.iter().map(|s| s[g][k].1).fold(f64::NEG_INFINITY, f64::max);
+            assert_eq!(singles[0][g][k].0, alpha);
+            assert!(y == max || (y.is_nan() && max.is_nan()), "rule {g} at α = {alpha}: worst {y} vs max {max}");
+        }
+    }
+    // Trimmed mean (g = 1) at α = 0.1 (f = 2 = ⌊αm⌋): the same value is screened out, the worst is far larger.
+    for (a, s) in attacks.iter().zip(&singles) {
+        println!("{a:>10}: {:?}", s[1].iter().map(|p| format!("{:.3}", p.1)).collect::<Vec<_>>());
+    }
+    println!("{:>10}: {:?}", "worst", worst[1].iter().map(|p| format!("{:.3}", p.1)).collect::<Vec<_>>());
+    // Trimmed mean (f = 2 of 20): at α = 0.1 every attack is screened out (the worst within 2× the
+    // clean error); at α = 0.15, one past its breakdown point, the same value moves it by tens
+    // while the optimised attacks, searching their factor against it, make it diverge.
+    let (clean, at10, at15) = (worst[1][0].1, worst[1][2].1, worst[1][3].1);
+    assert!(at10 < 2.0 * clean, "α = 0.1: worst {at10} vs clean {clean}");
+    assert!(singles[0][1][3].1.is_finite() && at15 == f64::INFINITY, "α = 0.15: same value {}, worst {at15}", singles[0][1][3].1);
+}

@@ -298,7 +298,7 @@ mod cli {
             let mut rows: Vec<usize> = (0..f).map(|i| i % k.max(1)).collect();
             rows.extend(0..k);
             msgs = honest.select(&rows);
-            Attack::new(s.attack, s.seed, 0).apply(&mut msgs, f, None, Some(&agg));
+            Attack::new(s.attack, s.seed, 0).with_dialect(s.dialect).apply(&mut msgs, f, None, Some(&agg));
             for i in 0..f {
                 println!("byzantine,{}", fmt(msgs.row(i)));
             }

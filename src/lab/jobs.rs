@@ -21,11 +21,11 @@ pub enum JobSpec {
     /// The runs of [`Sweep::new`]`(base, axis, base.curves(), seeds)`: the base as its canonical
     /// query, the axis as its keys (`alpha`, `n`), values and fixed updates (0 = none), what each
     /// run reports ([`Measure::key`]).
-    Sweep { base: String, axis: String, values: Vec<f64>, updates: usize, seeds: Vec<u64>, measure: String },
+    Sweep { base: String, axis: String, values: Vec<f64>, updates: usize, attacks: String, seeds: Vec<u64>, measure: String },
     /// The rows of a paper's preset.
     Preset { id: String },
 }
-wire_enum!(JobSpec { 0 => Sweep { base, axis, values, updates, seeds, measure }, 1 => Preset { id } });
+wire_enum!(JobSpec { 0 => Sweep { base, axis, values, updates, attacks, seeds, measure }, 1 => Preset { id } });
 
 impl JobSpec {
     /// The spec of a sweep, if a worker can rebuild exactly this sweep from it (its base survives
@@ -33,7 +33,8 @@ impl JobSpec {
     pub fn of_sweep(sw: &Sweep) -> Option<JobSpec> {
         let base = sw.base.to_query();
         let (axis, values, updates) = (sw.axis.name(), sw.axis.values.clone(), sw.axis.updates.unwrap_or(0));
-        let spec = JobSpec::Sweep { base, axis, values, updates, seeds: sw.seeds.clone(), measure: sw.measure.key().into() };
+        let attacks = sw.axis.attacks.iter().map(|a| a.key()).collect::<Vec<_>>().join(",");
+        let spec = JobSpec::Sweep { base, axis, values, updates, attacks, seeds: sw.seeds.clone(), measure: sw.measure.key().into() };
         match spec.build() {
             Ok(Built::Sweep(rebuilt))
                 if rebuilt.base == sw.base && rebuilt.curves == sw.curves && rebuilt.axis == sw.axis && rebuilt.measure == sw.measure =>
@@ -50,9 +51,14 @@ impl JobSpec {
 
     fn build(&self) -> Result<Built, String> {
         match self {
-            JobSpec::Sweep { base, axis, values, updates, seeds, measure } => {
+            JobSpec::Sweep { base, axis, values, updates, attacks, seeds, measure } => {
                 let (base, _) = Scenario::from_query(base);
-                let axis = Axis { updates: (*updates > 0).then_some(*updates), ..Axis::on(axis, values.clone())? };
+                let attacks = attacks
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(|a| crate::engine::AttackKind::from_key(a).ok_or_else(|| format!("no attack “{a}”")))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let axis = Axis { updates: (*updates > 0).then_some(*updates), attacks, ..Axis::on(axis, values.clone())? };
                 let curves = base.curves();
                 let measure = Measure::from_key(measure).ok_or_else(|| format!("no measure “{measure}”"))?;
                 Ok(Built::Sweep(Sweep::new(&base, axis, curves, seeds.clone()).measuring(measure)))

@@ -1158,6 +1158,18 @@ await test('the libraries\' toolkit: a pre-aggregation stage from its check box,
   await page.uncheck('#ctl-pre-clip');
   await page.uncheck('#ctl-pre-nnm');
   await page.waitForFunction(() => !location.search.includes('pre='), null, { timeout: 5000 });
+  // The breakdown view's worst case over attacks: 11 α × 8 attacks × 2 rules, one seed.
+  await page.goto(base + '?m=20&T=60&agg=median,trmean#breakdown');
+  await page.selectOption('#seeds', '1');
+  await page.selectOption('#grid', '0.05');
+  await page.selectOption('#over', 'worst');
+  const t0 = Date.now();
+  await waitForCounter(page, /sweep 176 \/ 176 runs/, 120000);
+  figure('worst-case breakdown sweep in the page, 176 runs × 60 iterations (ms)', Date.now() - t0);
+  const text = await page.$eval('section.explain', e => e.textContent);
+  assert(text.includes('Worst case over attacks') && text.includes('Min-Max'), `breakdown text: ${text.slice(0, 200)}`);
+  assert(page.url().includes('over=worst'), `the view's setting is not in the link: ${page.url()}`);
+  assert((await page.textContent('#plot-summary')).includes('(worst)'), 'the plot does not name the worst case');
   assert(errors.length === 0, errors.join('\n'));
 });
 

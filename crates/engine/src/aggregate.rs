@@ -32,7 +32,7 @@
 
 use super::linalg::{dist2, norm, sort_indices, Mat};
 pub use super::scenario::AggParams;
-use super::scenario::{AggKind, AggSpec, PreKind};
+use super::scenario::{AggKind, AggSpec, Dialect, PreKind};
 use std::cmp::Ordering;
 
 /// Total order with NaN as the largest value (above +∞, so NaN and +∞ never tie; all NaNs are equal).
@@ -93,6 +93,8 @@ pub struct Aggregator {
     pub pre: Vec<PreKind>,
     /// Seed of bucketing's permutations.
     seed: u64,
+    /// Whose definitions Krum and the geometric median follow.
+    pub dialect: Dialect,
     /// Rounds aggregated so far (bucketing's permutation of round k comes from stream (seed, k)).
     round: u64,
     prev: Option<Vec<f64>>,
@@ -100,13 +102,13 @@ pub struct Aggregator {
 
 impl Aggregator {
     pub fn new(spec: AggSpec, p: AggParams, f: usize) -> Self {
-        Aggregator { spec, p, f, pre: Vec::new(), seed: 0, round: 0, prev: None }
+        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None }
     }
 
     /// The master's aggregator for one rule of a scenario: its parameters, f = ⌊βm⌋, the
     /// scenario's pipeline and seed.
     pub fn for_scenario(sc: &super::Scenario, spec: AggSpec) -> Self {
-        Aggregator { pre: sc.pre.0.clone(), seed: sc.seed, ..Aggregator::new(spec, sc.agg, sc.assumed_f()) }
+        Aggregator { pre: sc.pre.0.clone(), seed: sc.seed, dialect: sc.dialect, ..Aggregator::new(spec, sc.agg, sc.assumed_f()) }
     }
 
     /// The messages after each pre-aggregation stage, in order (the stages' names and their
@@ -148,17 +150,22 @@ impl Aggregator {
         let x = staged.as_ref().unwrap_or(msgs);
         // f counts inputs; bucketing leaves ⌈m/s⌉ of them, of which at most f are corrupted.
         let f = self.f.min(x.rows.saturating_sub(1));
+        let byzfl = self.dialect == Dialect::Byzfl;
+        // Krum's neighbours: m − f − 2 (Blanchard et al.), m − f − 1 (ByzFL).
+        let drop = if byzfl { f + 1 } else { f + 2 };
         match self.spec.kind {
             AggKind::Mean => mean(x, out),
             AggKind::Median => median(x, out),
             AggKind::TrMean => trimmed_mean(x, f, out),
             AggKind::Filter => filter(x, f, self.p.fsig, out),
             AggKind::Nbs => nbs(x, f, out),
+            // ByzFL: `gm_it` steps from 0, no stopping rule.
+            AggKind::GeoMed if byzfl => geomed(x, self.p.gm_nu, self.p.gm_it, GmStart::Zero, 0.0, out),
             AggKind::GeoMed => geomed(x, self.p.gm_nu, self.p.gm_it, GmStart::Median, 1e-12, out),
             AggKind::Krum => {
-                krum(x, f, out);
+                krum_dropping(x, drop, out);
             }
-            AggKind::MultiKrum => multikrum(x, f, x.rows.saturating_sub(f).max(1), out),
+            AggKind::MultiKrum => multikrum_dropping(x, drop, x.rows.saturating_sub(f).max(1), out),
             AggKind::Bulyan => bulyan(x, f, out),
             AggKind::CClip => {
                 let v0 = self.prev.clone().unwrap_or_else(|| vec![0.0; x.cols]);
@@ -301,13 +308,14 @@ fn pairwise(x: &Mat) -> Vec<f64> {
 }
 
 /// Krum scores over the rows listed in `set`: the sum of the k smallest squared distances to
-/// other rows of the set, with k = |set| − f − 2 clamped to [1, |set| − 1].
-fn krum_scores(dm: &[f64], m: usize, set: &[usize], f: usize) -> Vec<f64> {
+/// other rows of the set, with k = |set| − `drop` clamped to [1, |set| − 1] (`drop` = f + 2 in
+/// Blanchard et al., f + 1 in ByzFL).
+fn krum_scores(dm: &[f64], m: usize, set: &[usize], drop: usize) -> Vec<f64> {
     let n = set.len();
     if n <= 1 {
         return vec![0.0; n];
     }
-    let k = n.saturating_sub(f + 2).clamp(1, n - 1);
+    let k = n.saturating_sub(drop).clamp(1, n - 1);
     let mut ds = Vec::with_capacity(n);
     set.iter()
         .map(|&i| {
@@ -323,25 +331,35 @@ fn krum_scores(dm: &[f64], m: usize, set: &[usize], f: usize) -> Vec<f64> {
 }
 
 /// Positions (into `set`) sorted by Krum score, ties broken by the vectors themselves.
-fn krum_order(x: &Mat, dm: &[f64], set: &[usize], f: usize) -> Vec<usize> {
-    let scores = krum_scores(dm, x.rows, set, f);
+fn krum_order(x: &Mat, dm: &[f64], set: &[usize], drop: usize) -> Vec<usize> {
+    let scores = krum_scores(dm, x.rows, set, drop);
     let mut order: Vec<usize> = (0..set.len()).collect();
     sort_indices(&mut order, &|a, b| cmp(scores[a], scores[b]).then_with(|| cmp_vec(x.row(set[a]), x.row(set[b]))));
     order
 }
 
-/// Krum: the input with the lowest score. Returns its row index.
+/// Krum: the input with the lowest score (m − f − 2 neighbours). Returns its row index.
 pub fn krum(x: &Mat, f: usize, out: &mut [f64]) -> usize {
+    krum_dropping(x, f + 2, out)
+}
+
+/// Krum with m − `drop` neighbours (ByzFL: drop = f + 1).
+pub fn krum_dropping(x: &Mat, drop: usize, out: &mut [f64]) -> usize {
     let set: Vec<usize> = (0..x.rows).collect();
-    let best = set[krum_order(x, &pairwise(x), &set, f)[0]];
+    let best = set[krum_order(x, &pairwise(x), &set, drop)[0]];
     out.copy_from_slice(x.row(best));
     best
 }
 
-/// Multi-Krum: the mean of the `k` lowest-scoring inputs.
+/// Multi-Krum: the mean of the `k` lowest-scoring inputs (m − f − 2 neighbours).
 pub fn multikrum(x: &Mat, f: usize, k: usize, out: &mut [f64]) {
+    multikrum_dropping(x, f + 2, k, out)
+}
+
+/// Multi-Krum with m − `drop` neighbours.
+pub fn multikrum_dropping(x: &Mat, drop: usize, k: usize, out: &mut [f64]) {
     let set: Vec<usize> = (0..x.rows).collect();
-    let order = krum_order(x, &pairwise(x), &set, f);
+    let order = krum_order(x, &pairwise(x), &set, drop);
     let k = k.clamp(1, x.rows);
     super::linalg::mean_rows(x, order[..k].iter().map(|&p| set[p]), out);
 }
@@ -354,7 +372,7 @@ pub fn bulyan(x: &Mat, f: usize, out: &mut [f64]) {
     let mut remaining: Vec<usize> = (0..m).collect();
     let mut selected = Vec::with_capacity(theta);
     for _ in 0..theta {
-        let pos = krum_order(x, &dm, &remaining, f)[0];
+        let pos = krum_order(x, &dm, &remaining, f + 2)[0];
         selected.push(remaining.remove(pos));
     }
     let keep = theta.saturating_sub(2 * f).max(1);
@@ -782,6 +800,27 @@ mod tests {
         assert!(close(a.row(2), &[4.410040091455794, 5.040045818806622, 5.670051546157449], 1e-14) && a.row(1) == x3().row(1));
         let c = clip(&x3(), 2.0);
         assert!(close(c.row(0), &[0.534522483824849, 1.069044967649698, 1.603567451474546], 1e-14));
+    }
+
+    #[test]
+    fn the_byzfl_dialect_counts_krums_neighbours_and_runs_weiszfeld_from_zero() {
+        let x = Mat::from_rows(&[vec![0.0], vec![1.0], vec![2.0], vec![10.0], vec![11.0]]);
+        let rule = |kind, dialect| {
+            let mut a = Aggregator::new(AggSpec::new(kind), AggParams { gm_nu: 0.1, gm_it: 3, ..AggParams::default() }, 1);
+            a.dialect = dialect;
+            a
+        };
+        let mut o = vec![0.0];
+        // m − f − 2 = 2 neighbours pick 1; ByzFL's m − f − 1 = 3 pick 2.
+        rule(AggKind::Krum, Dialect::Paper).aggregate(&x, &mut o);
+        assert_eq!(o, [1.0]);
+        rule(AggKind::Krum, Dialect::Byzfl).aggregate(&x, &mut o);
+        assert_eq!(o, [2.0]);
+        // ByzFL's GeometricMedian(nu = 0.1, T = 3) on its docstring vectors.
+        let mut g = vec![0.0; 3];
+        let mut a = rule(AggKind::GeoMed, Dialect::Byzfl);
+        a.aggregate(&x3(), &mut g);
+        assert!(close(&g, &[3.787887641179713, 4.787887641179712, 5.787887641179712], 1e-12), "{g:?}");
     }
 
     /// byzfl 0.0.11 run on X2 = six points in the plane, f = 2 (CAF with the exact eigenvector, as

@@ -29,13 +29,15 @@ use super::aggregate::Aggregator;
 use super::linalg::{dot, norm, Mat};
 use super::problem::Poison;
 use super::rng::{self, Rng};
-use super::scenario::{AttackKind, AttackParams, Direction};
+use super::scenario::{AttackKind, AttackParams, Dialect, Direction};
 use super::theory::norm_quantile;
 
 /// An attack in progress: its parameters and its random stream.
 #[derive(Clone, Debug)]
 pub struct Attack {
     pub p: AttackParams,
+    /// Whose definitions ALIE and sign flip follow.
+    pub dialect: Dialect,
     rng: Rng,
     /// The factor the last optimised attack chose (`alie-opt`, `ipm-opt`), for the views.
     pub factor: Option<f64>,
@@ -242,7 +244,12 @@ fn min_attack(msgs: &Mat, q: usize, mu: &[f64], sd: &[f64], dir: Direction, sum:
 
 impl Attack {
     pub fn new(p: AttackParams, seed: u64, run_index: u64) -> Self {
-        Attack { p, rng: rng::rng(seed, rng::stream::ATTACK, run_index), factor: None }
+        Attack { p, dialect: Dialect::Paper, rng: rng::rng(seed, rng::stream::ATTACK, run_index), factor: None }
+    }
+
+    /// The same attack under another dialect's definitions.
+    pub fn with_dialect(self, dialect: Dialect) -> Self {
+        Attack { dialect, ..self }
     }
 
     pub fn kind(&self) -> AttackKind {
@@ -279,12 +286,17 @@ impl Attack {
                 }
             }
             AttackKind::SameValue => fill(msgs, &vec![p.c; d]),
+            // ByzFL's SignFlipping sends −μ.
+            AttackKind::SignFlip if self.dialect == Dialect::Byzfl => fill(msgs, &mu.iter().map(|v| -v).collect::<Vec<_>>()),
             AttackKind::SignFlip => (0..q).for_each(|i| msgs.row_mut(i).iter_mut().for_each(|v| *v *= p.sf)),
             AttackKind::Large => fill(msgs, &vec![1e308; d]),
             AttackKind::Inf => fill(msgs, &vec![f64::INFINITY; d]),
             AttackKind::Nan => fill(msgs, &vec![f64::NAN; d]),
             AttackKind::Alie => {
-                let z = p.z.unwrap_or_else(|| alie_z_max(m, q));
+                // ByzFL's ALittleIsEnough: μ + τ·s, τ = 1.5 by default.
+                let byzfl = self.dialect == Dialect::Byzfl;
+                let z = p.z.unwrap_or_else(|| if byzfl { 1.5 } else { alie_z_max(m, q) });
+                let z = if byzfl { -z } else { z };
                 let s = sd();
                 let v: Vec<f64> = mu.iter().zip(&s).map(|(a, b)| a - z * b).collect();
                 fill(msgs, &v);
@@ -564,6 +576,26 @@ mod tests {
             let b = run(hs, kind, dev);
             assert!((b[0] - want).abs() < 1e-12 && b[0] == b[1], "{kind:?} {dev:?}: {b:?}, reference {want}");
         }
+    }
+
+    #[test]
+    fn the_byzfl_dialect_sends_byzfls_alie_and_sign_flip() {
+        let rows: Vec<Vec<f64>> =
+            [[0.0, 0.0], [0.0, 0.0], [1.0, 2.0], [2.0, 1.0], [1.5, 1.5], [3.0, 0.0], [0.0, 3.0]].iter().map(|r| r.to_vec()).collect();
+        let send = |kind, dialect| {
+            let mut x = Mat::from_rows(&rows);
+            attack(kind).with_dialect(dialect).apply(&mut x, 2, None, None);
+            x.row(0).to_vec()
+        };
+        // byzfl 0.0.11's ALittleIsEnough() on these five honest vectors: μ + 1.5·s.
+        let b = send(AttackKind::Alie, Dialect::Byzfl);
+        assert!(b.iter().all(|v| (v - 3.177050983124842).abs() < 1e-14), "{b:?}");
+        // The paper's: μ − z_max·s, z_max = Φ⁻¹((m − q − s*)/(m − q)) = Φ⁻¹(3/5) = 0.2533 at m = 7, q = 2.
+        let b = send(AttackKind::Alie, Dialect::Paper);
+        assert!((alie_z_max(7, 2) - 0.253347103135800).abs() < 1e-9);
+        assert!(b.iter().all(|v| (v - (1.5 - 0.253347103135800 * 1.118033988749895)).abs() < 1e-9), "{b:?}");
+        assert_eq!(send(AttackKind::SignFlip, Dialect::Byzfl), vec![-1.5, -1.5]);
+        assert_eq!(send(AttackKind::SignFlip, Dialect::Paper), vec![-0.0, -0.0], "σ·g of its own (zero) message");
     }
 
     #[test]

@@ -137,7 +137,7 @@ impl Run {
             q,
             // What the master's rule is, to attacks that query it (RSA has none: they see the mean).
             agg: Aggregator::for_scenario(sc, curve.rule_or_mean()),
-            attack: Attack::new(sc.attack, sc.seed, 0),
+            attack: Attack::new(sc.attack, sc.seed, 0).with_dialect(sc.dialect),
             algo,
             w: problem.init(),
             t: 0,

@@ -18,6 +18,10 @@ pub struct Axis {
     /// point's mini-batch (0 = all n). The lemma compares the training loss at equal updates
     /// ([`Measure::TrainLoss`]).
     pub updates: Option<usize>,
+    /// Attacks crossed with the values (empty: the base's attack alone): point i takes value
+    /// i / |attacks| and attack i mod |attacks|, so a view can keep, per value and curve, the worst
+    /// of them ([`Sweep::worst`]).
+    pub attacks: Vec<super::scenario::AttackKind>,
 }
 
 impl Axis {
@@ -32,7 +36,7 @@ impl Axis {
                 None => Err(format!("unknown parameter “{k}”")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Axis { params, values, updates: None })
+        Ok(Axis { params, values, updates: None, attacks: Vec::new() })
     }
     /// An axis over parameters of the table, known to be numeric (else a panic).
     pub fn known(keys: &str, values: Vec<f64>) -> Axis {
@@ -56,14 +60,22 @@ impl Axis {
     pub fn batch_at(updates: usize, values: Vec<f64>) -> Axis {
         Axis { updates: Some(updates.max(1)), ..Axis::known("batch", values) }
     }
+    /// The same axis, each value crossed with these attacks.
+    pub fn crossed_with(self, attacks: Vec<super::scenario::AttackKind>) -> Axis {
+        Axis { attacks, ..self }
+    }
+    /// How many attacks each value is crossed with (1 without).
+    pub fn per_value(&self) -> usize {
+        self.attacks.len().max(1)
+    }
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values.len() * self.per_value()
     }
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
     pub fn value(&self, i: usize) -> f64 {
-        self.values[i]
+        self.values[i / self.per_value()]
     }
     /// The keys, joined by `+`.
     pub fn name(&self) -> String {
@@ -72,12 +84,17 @@ impl Axis {
     /// The scenario at point i (values are clamped to each parameter's domain).
     pub fn apply(&self, base: &Scenario, i: usize) -> Scenario {
         let mut s = base.clone();
+        let v = self.value(i);
         for p in &self.params {
             if p.is_numeric() {
-                p.set_num(&mut s, self.values[i]);
+                p.set_num(&mut s, v);
             } else {
-                let _ = p.set(&mut s, &super::scenario::fmt_f64(self.values[i]));
+                let _ = p.set(&mut s, &super::scenario::fmt_f64(v));
             }
+        }
+        if let Some(&a) = self.attacks.get(i % self.per_value()) {
+            s.attack.kind = a;
+            s.sanitize();
         }
         if let Some(u) = self.updates {
             let b = if s.batch == 0 { s.n } else { s.batch }.max(1);
@@ -351,6 +368,20 @@ impl Sweep {
     /// The summary of value k of the measure at cell (a, g).
     pub fn cell_of(&self, a: usize, g: usize, k: usize) -> Option<Cell> {
         Cell::of(&self.results[a][g].iter().filter_map(|v| v.get(k).copied()).collect::<Vec<f64>>())
+    }
+
+    /// For a sweep crossed with attacks: per value index and curve, the attack whose mean final
+    /// value is the largest (a diverged run counts as +∞) and its cell; None where no attack has
+    /// a finished run yet.
+    pub fn worst(&self, v: usize, g: usize) -> Option<(super::scenario::AttackKind, Cell)> {
+        let k = self.axis.per_value();
+        (0..k)
+            .filter_map(|j| {
+                let c = self.cell(v * k + j, g)?;
+                let attack = self.axis.attacks.get(j).copied().unwrap_or(self.base.attack.kind);
+                Some((attack, c))
+            })
+            .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
     }
 
     /// CSV: axis value, curve, seed count, mean, min, max, diverged.

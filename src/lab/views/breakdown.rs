@@ -2,7 +2,7 @@
 //! over seeds as a band, and each rule's theoretical breakdown point.
 
 use super::super::view::{Shared, View, ViewInfo, ViewText};
-use crate::engine::scenario::Scenario;
+use crate::engine::scenario::{AttackKind, Scenario};
 use crate::engine::sweep::{Axis, Sweep};
 use crate::engine::theory;
 use crate::plots::breakdown::Breakdown as Plotted;
@@ -12,8 +12,39 @@ pub const INFO: ViewInfo = ViewInfo {
     key: "breakdown",
     label: "Breakdown",
     problem: None,
-    make: || Box::new(Breakdown { sweep: None, seeds: super::SEEDS_MENU, grid: GRID }),
+    make: || Box::new(Breakdown { sweep: None, seeds: super::SEEDS_MENU, grid: GRID, over: OVER }),
 };
+
+/// One attack (the scenario's) or the worst of [`WORST_OF`] at every α.
+const OVER: super::Menu = super::Menu { id: "over", label: "attack", choices: &[("one", "the scenario's"), ("worst", "the worst over attacks")], at: 0 };
+
+/// The attacks the worst case is taken over: the adaptive ones (optimal ALIE and IPM against the
+/// rule, Min-Max, Min-Sum), mimic, and the crude ones. Those the problem cannot take are left out;
+/// a classification problem adds label flipping.
+pub const WORST_OF: &[AttackKind] = &[
+    AttackKind::SameValue,
+    AttackKind::SignFlip,
+    AttackKind::Gaussian,
+    AttackKind::AlieOpt,
+    AttackKind::IpmOpt,
+    AttackKind::MinMax,
+    AttackKind::MinSum,
+    AttackKind::Mimic,
+];
+
+/// The attacks of the worst case for a scenario.
+pub fn worst_of(sc: &Scenario) -> Vec<AttackKind> {
+    let mut out: Vec<AttackKind> = WORST_OF.to_vec();
+    if sc.problem.is_classification() || sc.problem == crate::engine::ProblemKind::CsvClass {
+        out.push(AttackKind::LabelFlip);
+    }
+    out.retain(|a| {
+        let mut s = sc.clone();
+        s.attack.kind = *a;
+        s.sanitize().is_empty()
+    });
+    out
+}
 
 /// The sweep's step in α.
 const GRID: super::Menu = super::Menu { id: "grid", label: "α step", choices: &[("0.05", "0.05"), ("0.02", "0.02"), ("0.01", "0.01")], at: 1 };
@@ -22,6 +53,7 @@ pub struct Breakdown {
     sweep: Option<Sweep>,
     seeds: super::Menu,
     grid: super::Menu,
+    over: super::Menu,
 }
 
 impl View for Breakdown {
@@ -31,18 +63,22 @@ impl View for Breakdown {
 
     fn prepare(&mut self, lab: &mut Shared) {
         if self.sweep.is_none() {
-            self.sweep = Some(super::sweep_with_seeds(&lab.sc, Axis::alpha_range(0.0, 0.5, self.grid.num()), self.seeds.num() as u64));
+            let mut axis = Axis::alpha_range(0.0, 0.5, self.grid.num());
+            if self.worst() {
+                axis = axis.crossed_with(worst_of(&lab.sc));
+            }
+            self.sweep = Some(super::sweep_with_seeds(&lab.sc, axis, self.seeds.num() as u64));
         }
     }
 
     sweep_view_methods!();
 
     fn options(&self, _sc: &Scenario) -> Vec<super::super::ViewOption> {
-        vec![self.seeds.option(), self.grid.option()]
+        vec![self.over.option(), self.seeds.option(), self.grid.option()]
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
-        match self.seeds.set(id, value).or_else(|| self.grid.set(id, value)) {
+        match self.seeds.set(id, value).or_else(|| self.grid.set(id, value)).or_else(|| self.over.set(id, value)) {
             Some(changed) => {
                 if changed {
                     self.sweep = None;
@@ -61,9 +97,14 @@ impl View for Breakdown {
         let Some(sw) = &self.sweep else { return Plot::Message("press play (space) to run the breakdown sweep".into()) };
         let (done, total) = sw.progress();
         let (m, beta) = (lab.sc.m, lab.sc.beta);
-        let series = super::band_series(sw, |c| c.rule.and_then(|r| theory::breakdown_point(r.kind, m, beta)));
+        let mark = |c: &crate::engine::Curve| c.rule.and_then(|r| theory::breakdown_point(r.kind, m, beta));
+        let (series, under) = if self.worst() {
+            (worst_series(sw, mark), format!("the worst of {} attacks", sw.axis.attacks.len()))
+        } else {
+            (super::band_series(sw, mark), lab.sc.attack.kind.label().to_string())
+        };
         Plot::Breakdown(Plotted {
-            title: format!("Breakdown under {}: T = {}, {} seeds per point (dashed: theoretical breakdown)", lab.sc.attack.kind.label(), sw.base.t, sw.seeds.len()),
+            title: format!("Breakdown under {under}: T = {}, {} seeds per point (dashed: theoretical breakdown)", sw.base.t, sw.seeds.len()),
             y_label: super::final_label(lab.sc.problem).into(),
             series,
             x_range: (0.0, 0.5),
@@ -76,6 +117,28 @@ impl View for Breakdown {
     }
 
     fn explain(&self, sc: &Scenario) -> ViewText {
+        let mut text = self.explain_one(sc);
+        if self.worst() {
+            let names: Vec<&str> = worst_of(sc).iter().map(|a| a.label()).collect();
+            text.lines.insert(
+                0,
+                format!(
+                    "Worst case over attacks: at every α each rule's point is the largest mean final error over {} ({}), its band that attack's range over seeds — the breakdown a rule really has, not the one a single attack shows. The optimal ALIE and IPM search their factor against each rule (ByzFL's line search); Min-Max and Min-Sum stay as close to the honest messages as the honest messages are to each other.",
+                    names.len(),
+                    names.join(", ")
+                ),
+            );
+        }
+        text
+    }
+}
+
+impl Breakdown {
+    fn worst(&self) -> bool {
+        self.over.choices[self.over.at].0 == "worst"
+    }
+
+    fn explain_one(&self, sc: &Scenario) -> ViewText {
         let f = sc.assumed_f();
         let first = (f + 1) as f64 / sc.m as f64;
         let grid = (first / 0.02).ceil() * 0.02;
@@ -94,4 +157,25 @@ impl View for Breakdown {
             source: "Yin et al. 2018 (§3–4); Robust distributed learning against distributional shifts and Byzantine attacks (§VI-C); Blanchard et al. 2017; El Mhamdi et al. 2018",
         }
     }
+}
+
+/// The worst-case series: per curve and α, the cell of the attack with the largest mean.
+fn worst_series(
+    sw: &crate::engine::sweep::Sweep,
+    mark: impl Fn(&crate::engine::Curve) -> Option<f64>,
+) -> Vec<crate::plots::breakdown::BandSeries> {
+    let k = sw.axis.per_value();
+    sw.curves
+        .iter()
+        .enumerate()
+        .map(|(g, curve)| crate::plots::breakdown::BandSeries {
+            label: format!("{} (worst)", sw.base.curve_label(curve)),
+            id: super::style_of(curve).0,
+            dash: super::style_of(curve).1,
+            points: (0..sw.axis.values.len())
+                .filter_map(|v| sw.worst(v, g).map(|(_, c)| (sw.axis.value(v * k), c.mean, c.min, c.max)))
+                .collect(),
+            mark: mark(curve),
+        })
+        .collect()
 }

@@ -132,6 +132,17 @@ named_enum!(
 );
 
 named_enum!(
+    /// Whose definitions the rules and attacks follow where the libraries disagree (the README's
+    /// table): the original papers, or ByzFL's code.
+    Dialect {
+        Paper = "paper": "the papers",
+        /// ByzFL 0.0.11: Krum's m − f − 1 neighbours, the geometric median's fixed Weiszfeld steps
+        /// from 0, ALIE's μ + z·s (auto: z = 1.5), sign flip's −μ.
+        Byzfl = "byzfl": "ByzFL's code",
+    }
+);
+
+named_enum!(
     /// The perturbation direction p of the Min-Max and Min-Sum attacks (μ − γp).
     Direction {
         /// p = μ/‖μ‖.

@@ -69,6 +69,12 @@ scenario_table! {
         pre: Pipeline = Pipeline::default();
             "pre", Stages { options: PreKind::OPTIONS, max: 6 },
             Control { group: Master, label: "pre-aggregation (in this order)", show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// Whose definitions apply where the libraries differ (README, "Definitions the libraries
+        /// disagree on"): the original papers, or ByzFL's code (Krum's m − f − 1 neighbours, the
+        /// geometric median's `gm_it` Weiszfeld steps from 0 without a stopping rule, ALIE's μ + z·s
+        /// with auto z = 1.5, sign flip sending −μ), so its numbers can be reproduced exactly.
+        dialect: Dialect = Dialect::Paper;
+            "dialect", Choice(Dialect::OPTIONS), Control { group: Master, label: "definitions of", ..BASE };
         /// The algorithms to compare: robust GD, the one-round algorithm, ByzantinePGD, perturbed GD, RSA.
         algos: Vec<AlgoKind> = vec![AlgoKind::Gd], Saddle => vec![AlgoKind::Bpgd];
             "algo", List { options: AlgoKind::OPTIONS, max: 5, prefix: None }, Control { group: Algorithm, label: "algorithms", ..BASE };
