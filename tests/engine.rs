@@ -771,3 +771,26 @@ fn an_uploaded_table_trains_and_the_robust_rules_hold_on_it() {
     println!("iris test accuracy, 1 of 10 workers flipping labels: mean {mean:.3}, median {median:.3}");
     assert!(median > 0.85 && mean > 0.8, "mean {mean}, median {median}");
 }
+
+/// Partial participation: a sample of ⌈part·m⌉ workers per round, drawn from the seed and the
+/// round, so runs are reproducible; hearing every worker through the sampling path is the full run
+/// bit for bit; a small sample lets the same-value attack through in some rounds and not in others.
+#[test]
+fn partial_participation_hears_a_seeded_sample_of_workers() {
+    let q = "problem=linreg&m=40&alpha=0.1&attack=samevalue&agg=mean,median&T=40";
+    let trace = |extra: &str, rule: &str| {
+        let mut r = build(&sc(&format!("{q}{extra}")), rule);
+        r.run_to_end();
+        r.csv()
+    };
+    assert_eq!(trace("&part=0.999", "median"), trace("", "median"), "all 40 heard: the full run");
+    assert_eq!(trace("&part=0.25", "median"), trace("&part=0.25", "median"), "reproducible");
+    assert_ne!(trace("&part=0.25", "median"), trace("", "median"));
+    // 4 of 40 heard: the mean's aggregation error is 0-ish in rounds without a Byzantine worker
+    // and large in the others.
+    let mut r = build(&sc(&format!("{q}&part=0.1")), "mean");
+    r.run_to_end();
+    let errs: Vec<f64> = r.trace.records().map(|x| x.agg_err).filter(|e| e.is_finite()).collect();
+    let hit = errs.iter().filter(|e| **e > 10.0).count();
+    assert!(hit > 5 && hit < errs.len() - 5, "rounds with a Byzantine worker heard: {hit} of {}", errs.len());
+}

@@ -326,6 +326,13 @@ fn the_worst_case_breakdown_is_the_maximum_over_single_attack_sweeps() {
         d.series.iter().map(|s| s.points.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>()).collect::<Vec<_>>()
     };
     let worst = points(q, true);
+    // Its CSV names the attack of every row.
+    let mut lab = Lab::with_data(Scenario::from_query(q).0, Datasets::default());
+    assert!(lab.set_option(v, "seeds", "1") && lab.set_option(v, "grid", "0.05") && lab.set_option(v, "over", "worst"));
+    while lab.work(v, 100_000) > 0 {}
+    let csv = lab.csv(v);
+    assert!(csv.lines().any(|l| l == "alpha,attack,agg,runs,mean,min,max,diverged"), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.contains(",minmax,trmean,")).count(), 11, "{csv}");
     let attacks = ["samevalue", "signflip", "gaussian", "alie-opt", "ipm-opt", "minmax", "minsum", "mimic"];
     let singles: Vec<_> = attacks.iter().map(|a| points(&format!("{q}&attack={a}"), false)).collect();
     for (g, series) in worst.iter().enumerate() {

@@ -29,6 +29,7 @@ pub const CASES: &[&str] = &[
     "problem=mnist&m=10&n=30&T=3&split=dirichlet&dir_a=0.3&agg=median,caf&attack=ipm-opt&alpha=0.2",
     "problem=binary&m=6&n=20&T=3&split=gamma&gamma=0.3&agg=mean,mda&attack=minsum&alpha=0.2",
     "problem=linreg&m=12&dialect=byzfl&attack=alie&agg=krum,multikrum,geomed&gm_nu=0.1&gm_it=3&T=20",
+    "problem=mean&m=20&part=0.3&attack=samevalue&agg=mean,median,trmean&T=20",
 ];
 
 /// The table a case of an uploaded table learns from: diabetes for least squares, iris for classes.

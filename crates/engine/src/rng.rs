@@ -20,6 +20,7 @@ pub mod stream {
     pub const SGLD: u64 = 8;
     pub const QUANTIZE: u64 = 9;
     pub const BUCKET: u64 = 10;
+    pub const PARTICIPATE: u64 = 11;
 }
 
 fn splitmix64(mut z: u64) -> u64 {

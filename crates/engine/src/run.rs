@@ -272,7 +272,18 @@ impl Run {
     fn gradient_round(&mut self, point: &[f64]) -> Round {
         self.compute_messages(point);
         let (honest_norm, spread) = self.honest_stats_and_attack(point);
-        self.agg.aggregate(&self.msgs, &mut self.g);
+        if self.sc.part < 1.0 {
+            // Partial participation: the master hears a uniform sample of the workers this round.
+            let m = self.msgs.rows;
+            let k = ((self.sc.part * m as f64).ceil() as usize).clamp(1, m);
+            let mut idx: Vec<usize> = (0..m).collect();
+            rng::shuffle(&mut rng::rng(self.sc.seed, rng::stream::PARTICIPATE, self.t as u64), &mut idx);
+            idx.truncate(k);
+            idx.sort_unstable();
+            self.agg.aggregate(&self.msgs.select(&idx), &mut self.g);
+        } else {
+            self.agg.aggregate(&self.msgs, &mut self.g);
+        }
         // The oracle-level attack replaces the aggregate only when there are Byzantine workers.
         if self.attack.kind() == AttackKind::Oracle && self.q > 0 {
             if let (Some(g), Some(e)) = (self.problem.exact_grad(point, self.q), self.problem.escape_direction(point)) {

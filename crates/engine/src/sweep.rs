@@ -387,15 +387,17 @@ impl Sweep {
     /// CSV: axis value, curve, seed count, mean, min, max, diverged.
     pub fn csv(&self) -> String {
         let extras: String = self.measure.extras().iter().map(|e| format!(",{e}")).collect();
-        let mut out = format!("{},agg,runs,mean,min,max,diverged{extras}\n", self.axis.name());
+        let crossed = !self.axis.attacks.is_empty();
+        let mut out = format!("{}{},agg,runs,mean,min,max,diverged{extras}\n", self.axis.name(), if crossed { ",attack" } else { "" });
         for a in 0..self.axis.len() {
+            let attack = if crossed { format!(",{}", self.axis.attacks[a % self.axis.per_value()].key()) } else { String::new() };
             for (g, curve) in self.curves.iter().enumerate() {
                 if let Some(c) = self.cell(a, g) {
                     let extras: String = (1..=self.measure.extras().len())
                         .map(|k| format!(",{:e}", self.cell_of(a, g, k).map_or(f64::NAN, |c| c.mean)))
                         .collect();
                     out.push_str(&format!(
-                        "{},{},{},{:e},{:e},{:e},{}{extras}\n",
+                        "{}{attack},{},{},{:e},{:e},{:e},{}{extras}\n",
                         self.axis.value(a),
                         curve.key(),
                         c.count,

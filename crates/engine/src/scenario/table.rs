@@ -89,6 +89,12 @@ scenario_table! {
         mom: f64 = 0.0;
             "mom", Num { lo: 0.0, hi: 0.99 },
             Control { sym: "β", sub: "w", label: "worker momentum", slider: Some((0.0, 0.99, 0.01)), show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// Partial participation: each round the master hears ⌈part·m⌉ workers drawn uniformly without
+        /// replacement, a Byzantine worker as likely as an honest one (client subsampling as in
+        /// Allouah et al. 2024), and aggregates their messages only; 1 = every worker.
+        part: f64 = 1.0;
+            "part", Num { lo: 0.01, hi: 1.0 },
+            Control { label: "fraction of workers heard per round", slider: Some((0.05, 1.0, 0.05)), show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
         /// Step-size schedule: constant, or η/√k at iteration k.
         sched: Schedule = Schedule::Const;
             "sched", Choice(Schedule::OPTIONS), Control { label: "step schedule", ..BASE };
