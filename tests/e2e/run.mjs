@@ -1002,6 +1002,8 @@ await test('compare= draws both scenarios side by side with one transport', asyn
 
 await test('every step of every lesson opens and points at an element that exists', async (page, { errors }) => {
   await page.goto(base);
+  // The lesson list renders after the app starts (under load, later than goto returns).
+  await page.waitForSelector('#lessons button', { timeout: 20000 });
   const ids = await page.$$eval('#lessons button', bs => bs.map(b => b.id.replace(/^lesson-/, '')));
   assert(ids.length >= 7, `${ids.length} lessons listed`);
   let steps = 0;
