@@ -141,11 +141,7 @@ impl Aggregator {
 
     /// Aggregates `msgs` into `out` (length = msgs.cols).
     pub fn aggregate(&mut self, msgs: &Mat, out: &mut [f64]) {
-        let mut staged: Option<Mat> = None;
-        for k in self.pipeline().collect::<Vec<_>>() {
-            let next = self.stage(k, staged.as_ref().unwrap_or(msgs));
-            staged = Some(next);
-        }
+        let staged = self.stages(msgs).pop().map(|(_, x)| x);
         self.round += 1;
         let x = staged.as_ref().unwrap_or(msgs);
         // f counts inputs; bucketing leaves ⌈m/s⌉ of them, of which at most f are corrupted.

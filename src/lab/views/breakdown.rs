@@ -99,7 +99,8 @@ impl View for Breakdown {
         let (m, beta) = (lab.sc.m, lab.sc.beta);
         let mark = |c: &crate::engine::Curve| c.rule.and_then(|r| theory::breakdown_point(r.kind, m, beta));
         let (series, under) = if self.worst() {
-            (worst_series(sw, mark), format!("the worst of {} attacks", sw.axis.attacks.len()))
+            let worst = |v, g| sw.worst(v, g).map(|(_, c)| (sw.axis.values[v], c));
+            (super::band_series_of(sw, mark, " (worst)", sw.axis.values.len(), worst), format!("the worst of {} attacks", sw.axis.attacks.len()))
         } else {
             (super::band_series(sw, mark), lab.sc.attack.kind.label().to_string())
         };
@@ -157,25 +158,4 @@ impl Breakdown {
             source: "Yin et al. 2018 (§3–4); Robust distributed learning against distributional shifts and Byzantine attacks (§VI-C); Blanchard et al. 2017; El Mhamdi et al. 2018",
         }
     }
-}
-
-/// The worst-case series: per curve and α, the cell of the attack with the largest mean.
-fn worst_series(
-    sw: &crate::engine::sweep::Sweep,
-    mark: impl Fn(&crate::engine::Curve) -> Option<f64>,
-) -> Vec<crate::plots::breakdown::BandSeries> {
-    let k = sw.axis.per_value();
-    sw.curves
-        .iter()
-        .enumerate()
-        .map(|(g, curve)| crate::plots::breakdown::BandSeries {
-            label: format!("{} (worst)", sw.base.curve_label(curve)),
-            id: super::style_of(curve).0,
-            dash: super::style_of(curve).1,
-            points: (0..sw.axis.values.len())
-                .filter_map(|v| sw.worst(v, g).map(|(_, c)| (sw.axis.value(v * k), c.mean, c.min, c.max)))
-                .collect(),
-            mark: mark(curve),
-        })
-        .collect()
 }

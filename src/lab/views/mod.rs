@@ -143,14 +143,25 @@ pub(super) fn band_series(
     sw: &crate::engine::sweep::Sweep,
     mark: impl Fn(&crate::engine::Curve) -> Option<f64>,
 ) -> Vec<crate::plots::breakdown::BandSeries> {
+    band_series_of(sw, mark, "", sw.axis.len(), |a, g| sw.cell(a, g).map(|c| (sw.axis.value(a), c)))
+}
+
+/// Band series from `cell(point, curve)` = (x, its cell) over `points` points, labels suffixed.
+pub(super) fn band_series_of(
+    sw: &crate::engine::sweep::Sweep,
+    mark: impl Fn(&crate::engine::Curve) -> Option<f64>,
+    suffix: &str,
+    points: usize,
+    cell: impl Fn(usize, usize) -> Option<(f64, crate::engine::sweep::Cell)>,
+) -> Vec<crate::plots::breakdown::BandSeries> {
     sw.curves
         .iter()
         .enumerate()
         .map(|(g, curve)| crate::plots::breakdown::BandSeries {
-            label: sw.base.curve_label(curve),
+            label: format!("{}{suffix}", sw.base.curve_label(curve)),
             id: style_of(curve).0,
             dash: style_of(curve).1,
-            points: (0..sw.axis.len()).filter_map(|a| sw.cell(a, g).map(|c| (sw.axis.value(a), c.mean, c.min, c.max))).collect(),
+            points: (0..points).filter_map(|a| cell(a, g).map(|(x, c)| (x, c.mean, c.min, c.max))).collect(),
             mark: mark(curve),
         })
         .collect()
