@@ -355,3 +355,12 @@ fn the_worst_case_breakdown_is_the_maximum_over_single_attack_sweeps() {
     assert!(at10 < 2.0 * clean, "α = 0.1: worst {at10} vs clean {clean}");
     assert!(singles[0][1][3].1.is_finite() && at15 == f64::INFINITY, "α = 0.15: same value {}, worst {at15}", singles[0][1][3].1);
 }
+
+/// Every rule has a colour of its own, and RSA the last: none wraps around the palette.
+#[test]
+fn every_rule_has_its_own_colour() {
+    use byzlab::engine::AggKind;
+    assert_eq!(byzlab::plots::SERIES.len(), AggKind::ALL.len() + 1);
+    let colours: std::collections::BTreeSet<(u8, u8, u8)> = byzlab::plots::SERIES.iter().map(|(c, _)| (c.0, c.1, c.2)).collect();
+    assert_eq!(colours.len(), byzlab::plots::SERIES.len());
+}

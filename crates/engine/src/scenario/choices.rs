@@ -98,9 +98,9 @@ named_enum!(
         Alie = "alie": "ALIE",
         Ipm = "ipm": "IPM",
         /// ALIE with its factor z chosen by ByzFL's line search against the master's rule.
-        AlieOpt = "alie-opt": "ALIE, optimal z",
+        AlieOpt = "alie-opt": "ALIE (optimal factor)",
         /// IPM with its factor ε chosen by ByzFL's line search against the master's rule.
-        IpmOpt = "ipm-opt": "IPM, optimal ε",
+        IpmOpt = "ipm-opt": "IPM (optimal factor)",
         /// Min-Max (Shejwalkar & Houmansadr 2021): μ − γp, γ as large as keeps the message's largest
         /// distance to an honest one within the honest messages' diameter.
         MinMax = "minmax": "Min-Max",

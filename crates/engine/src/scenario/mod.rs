@@ -97,8 +97,12 @@ impl Scenario {
     }
 
     /// A curve's legend label (naming the algorithm when the scenario compares several).
+    /// A curve's legend label, its pre-aggregation stages first (`clip → nnm → median`).
     pub fn curve_label(&self, c: &Curve) -> String {
-        c.label(self.algos.len() > 1)
+        match c.rule {
+            Some(_) if !self.pre.0.is_empty() => format!("{} → {}", self.pre.label(), c.label(self.algos.len() > 1)),
+            _ => c.label(self.algos.len() > 1),
+        }
     }
 
     /// A sentence saying how many workers are Byzantine and why.
