@@ -116,6 +116,30 @@ fn honest_sd(msgs: &Mat, q: usize, mu: &[f64]) -> Vec<f64> {
     (0..d).map(|j| ((q..m).map(|i| (msgs.data[i * d + j] - mu[j]).powi(2)).sum::<f64>() / (h - 1) as f64).sqrt()).collect()
 }
 
+/// Byzantine messages tried against the master's rule as it stands: every probe sends one
+/// message from rows 0..q and aggregates from the rule's current state (centered clipping's last
+/// output, bucketing's round), never changing it; the damage is ‖ĝ − μ‖.
+struct Probe<'a> {
+    agg: &'a Aggregator,
+    probe: Aggregator,
+    work: Mat,
+    out: Vec<f64>,
+    q: usize,
+}
+
+impl<'a> Probe<'a> {
+    fn new(msgs: &Mat, q: usize, agg: &'a Aggregator) -> Self {
+        Probe { agg, probe: agg.clone(), work: msgs.clone(), out: vec![0.0; msgs.cols], q }
+    }
+
+    fn damage(&mut self, b: &[f64], mu: &[f64]) -> f64 {
+        (0..self.q).for_each(|i| self.work.row_mut(i).copy_from_slice(b));
+        self.probe.clone_from(self.agg);
+        self.probe.aggregate(&self.work, &mut self.out);
+        super::linalg::dist(&self.out, mu)
+    }
+}
+
 /// The strongest of ALIE's and IPM's messages against a rule, its factor searched on a grid: the
 /// attack, its factor, the message every Byzantine worker sends, and how far it moves the rule's
 /// output from the honest mean ‖ĝ − μ‖. ALIE sends μ − z·s (s the honest coordinate-wise standard
@@ -132,7 +156,7 @@ pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, 
     let mut mu = vec![0.0; d];
     super::linalg::mean_rows(msgs, q..m, &mut mu);
     let sd = honest_sd(msgs, q, &mu);
-    let (mut work, mut out, mut agg) = (msgs.clone(), vec![0.0; d], agg.clone());
+    let mut probe = Probe::new(msgs, q, agg);
     let mut best: Option<(AttackKind, f64, Vec<f64>, f64)> = None;
     // A geometric grid of 24 factors from lo to hi.
     let grid = |lo: f64, hi: f64| (0..24).map(move |k| lo * (hi / lo).powf(k as f64 / 23.0));
@@ -140,9 +164,7 @@ pub fn strongest(msgs: &Mat, q: usize, agg: &Aggregator) -> Option<(AttackKind, 
         .map(|z| (AttackKind::Alie, z, mu.iter().zip(&sd).map(|(a, b)| a - z * b).collect::<Vec<f64>>()))
         .chain(grid(0.1, 20.0).map(|e| (AttackKind::Ipm, e, mu.iter().map(|v| -e * v).collect())));
     for (kind, factor, b) in candidates {
-        (0..q).for_each(|i| work.row_mut(i).copy_from_slice(&b));
-        agg.aggregate(&work, &mut out);
-        let damage = super::linalg::dist(&out, &mu);
+        let damage = probe.damage(&b, &mu);
         if damage.is_finite() && best.as_ref().is_none_or(|x| damage > x.3) {
             best = Some((kind, factor, b, damage));
         }
@@ -162,28 +184,18 @@ pub fn line_maximize(mut damage: impl FnMut(f64) -> f64, start: f64, delta: f64,
     // A NaN damage never counts as an improvement.
     let better = |a: f64, b: f64| a > b || (b.is_nan() && !a.is_nan());
     let (mut best_x, mut best_y) = (start, damage(start));
-    let mut left = evals.saturating_sub(1);
-    let mut delta = delta;
-    while left > 0 {
+    let (mut delta, mut expanding) = (delta, true);
+    for _ in 1..evals {
         let x = best_x + delta;
         let y = damage(x);
-        left -= 1;
-        if better(y, best_y) {
-            (best_x, best_y) = (x, y);
-            delta *= 2.0;
-        } else {
-            delta *= RATIO;
-            break;
-        }
-    }
-    while left > 0 {
-        let x = best_x + delta;
-        let y = damage(x);
-        left -= 1;
-        if better(y, best_y) {
+        let won = better(y, best_y);
+        if won {
             (best_x, best_y) = (x, y);
         }
-        delta *= RATIO;
+        // Expansion doubles δ while it wins; its first loss starts the contraction, which shrinks
+        // δ after every proposal.
+        expanding &= won;
+        delta *= if expanding { 2.0 } else { RATIO };
     }
     (best_x, best_y)
 }
@@ -314,19 +326,8 @@ impl Attack {
                     }
                 };
                 let Some(agg) = agg else { return };
-                let (mut probe, mut out, mut work) = (agg.clone(), vec![0.0; d], msgs.clone());
-                let (x, _) = line_maximize(
-                    |x| {
-                        let b = message(x);
-                        (0..q).for_each(|i| work.row_mut(i).copy_from_slice(&b));
-                        probe.clone_from(agg);
-                        probe.aggregate(&work, &mut out);
-                        super::linalg::dist(&out, &mu)
-                    },
-                    LINE_SEARCH.0,
-                    LINE_SEARCH.1,
-                    LINE_SEARCH.2,
-                );
+                let mut probe = Probe::new(msgs, q, agg);
+                let (x, _) = line_maximize(|x| probe.damage(&message(x), &mu), LINE_SEARCH.0, LINE_SEARCH.1, LINE_SEARCH.2);
                 self.factor = Some(x);
                 fill(msgs, &message(x));
             }
