@@ -43,6 +43,15 @@ fn expected(plot: &Plot) -> (Vec<String>, Vec<(&'static str, usize)>) {
             texts.extend(d.outputs.iter().map(|o| o.0.clone()));
             (texts, vec![("circle", d.honest.len() + d.outputs.len())])
         }
+        Plot::Heatmap(d) => {
+            let mut texts = vec![d.title.clone(), d.x_label.clone(), d.value_label.clone()];
+            texts.extend(d.panels.iter().map(|p| p.title.clone()));
+            texts.extend(d.rules.iter().map(|r| r.0.clone()));
+            // Every cell is finished: one filled rectangle each (and every one opens a run).
+            assert!(d.panels.iter().all(|p| p.values.iter().all(|v| !v.is_nan()) || !p.winners.is_empty()), "a cell without a value");
+            assert!(d.links.iter().all(|l| !l.query.is_empty()), "a cell that opens no run");
+            (texts, vec![("rect", d.links.len())])
+        }
         Plot::Message(m) => panic!("a finished view still shows a message: {m}"),
     }
 }
@@ -363,4 +372,52 @@ fn every_rule_has_its_own_colour() {
     assert_eq!(byzlab::plots::SERIES.len(), AggKind::ALL.len() + 1);
     let colours: std::collections::BTreeSet<(u8, u8, u8)> = byzlab::plots::SERIES.iter().map(|(c, _)| (c.0, c.1, c.2)).collect();
     assert_eq!(colours.len(), byzlab::plots::SERIES.len());
+}
+
+/// The worst-case map: every cell is the worst of its attacks' runs, each cell's link reproduces
+/// the run it shows (its rule alone, under that attack, at that α and ζ), and the best-rule panel
+/// names the rule with the smallest value.
+#[test]
+fn a_map_cell_is_the_worst_of_its_attacks_and_opens_that_run() {
+    use byzlab::engine::problem::Cache;
+    use byzlab::engine::sweep::{Measure, Sweep};
+    let v = ViewId::from_key("map").unwrap();
+    let mut lab = Lab::new(Scenario::from_query("problem=linreg&m=15&T=30&agg=median,trmean,krum").0);
+    assert!(lab.set_option(v, "grid", "0.1") && lab.set_option(v, "seeds", "1"));
+    while lab.work(v, 100_000) > 0 {}
+    let Plot::Heatmap(d) = lab.plot(v) else { panic!("not a map") };
+    assert_eq!((d.cols.len(), d.rows.len(), d.panels.len()), (5, 5, 4), "α 0…0.4 × 5 spreads, 3 rules and the best");
+    let per = d.per_panel();
+    let csv = lab.csv(v);
+    assert!(csv.starts_with("# ") && csv.lines().nth(1) == Some("alpha,zeta,attack,agg,runs,mean,min,max,diverged"), "{csv}");
+    let mut cache = Cache::default();
+    for i in [0, 6, 12, 24, 25 + 18, 50 + 24] {
+        let (sc, notes) = Scenario::from_query(&d.links[i].query);
+        assert!(notes.is_empty(), "{notes:?}");
+        let curves = sc.curves();
+        assert_eq!(curves.len(), 1, "a rule's cell opens that rule alone: {}", d.links[i].query);
+        let value = d.panels[i / per].values[i % per];
+        let ran = Sweep::run_job(&sc, curves[0], Measure::Headline, &mut cache).unwrap()[0];
+        assert!(ran == value || (ran.is_infinite() && value.is_infinite()), "cell {i}: the link's run gives {ran}, the cell {value}");
+        // No attack of the cell's rows in the CSV is worse.
+        let (alpha, zeta) = (sc.alpha, sc.zeta);
+        let worst = csv
+            .lines()
+            .filter(|l| l.starts_with(&format!("{alpha},{zeta},")) && l.contains(&format!(",{},", curves[0].key())))
+            .map(|l| l.split(',').nth(5).unwrap().parse::<f64>().unwrap())
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(worst, value, "cell {i} at α = {alpha}, ζ = {zeta}");
+    }
+    let best = &d.panels[3];
+    for i in 0..per {
+        let vals: Vec<f64> = d.panels[..3].iter().map(|p| p.values[i]).collect();
+        let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+        match best.winners[i] {
+            Some(id) => assert_eq!(vals[d.rules.iter().position(|r| r.1 == id).unwrap()], min, "cell {i}: {vals:?}"),
+            None => assert!(vals.iter().all(|v| v.is_infinite()), "cell {i} has no winner: {vals:?}"),
+        }
+    }
+    // Heterogeneity raises the floor: the median's error at α = 0 grows with ζ.
+    let at0: Vec<f64> = (0..5).map(|r| d.panels[0].values[r * 5]).collect();
+    assert!(at0.windows(2).all(|w| w[1] > w[0]), "median at α = 0 over ζ: {at0:?}");
 }

@@ -9,6 +9,7 @@ pub mod browser;
 mod classroom;
 mod compare;
 mod controls;
+mod map;
 mod pool;
 mod upload;
 pub mod worker;
@@ -113,6 +114,8 @@ pub enum Msg {
     },
     /// The pool's size was chosen.
     Workers(usize),
+    /// The worst-case map's pointer or keys.
+    Map(map::MapMsg),
 }
 
 #[derive(PartialEq, Default)]
@@ -197,6 +200,8 @@ pub struct App {
     /// The messages gliding to the strongest attack's place.
     glide: Option<adversary::Glide>,
     glide_frame: Option<AnimationFrame>,
+    /// The worst-case map's cell under the cursor (an index into its links).
+    map_cursor: Option<usize>,
     help: bool,
     notices: Vec<String>,
     share: Option<String>,
@@ -551,6 +556,13 @@ impl App {
                 return;
             }
         }
+        // On the focused worst-case map the arrows move its cursor and Enter opens the cell.
+        if target.as_ref().is_some_and(|t| t.id() == "plot" && t.has_attribute("tabindex")) && (key.starts_with("Arrow") || key == "Enter")
+        {
+            e.prevent_default();
+            link.send_message(Msg::Map(map::MapMsg::Key(key)));
+            return;
+        }
         let view = key.chars().next().filter(|_| key.chars().count() == 1).and_then(|c| ViewId::all().find(|v| v.shortcut() == c));
         let msg = match (key.as_str(), view) {
             (_, Some(v)) => Msg::View(v),
@@ -641,6 +653,7 @@ impl Component for App {
             upload: Default::default(),
             diff: Default::default(),
             glide_frame: None,
+            map_cursor: None,
             help: false,
             notices,
             share: None,
@@ -787,6 +800,7 @@ impl Component for App {
                 self.sync_url(false);
             }
             Msg::Handle(m) => return self.on_handle(ctx, m),
+            Msg::Map(m) => return self.on_map_msg(ctx, m),
             Msg::Theme(t) => {
                 self.page.theme = t;
                 self.sync_url(false);
@@ -931,7 +945,7 @@ impl Component for App {
                 self.canvas_size = browser::SizeWatch::new(&c, move || link.send_message(Msg::Redraw));
             }
             let size = self.canvas_size.as_ref().and_then(|s| s.size());
-            let plot = self.plot();
+            let plot = self.with_cursor(self.plot());
             let ready = !matches!(plot, Plot::Message(_));
             browser::draw(&c, size, &plot, ready, self.page.lecture, self.palette());
             self.place_handles();
@@ -955,10 +969,17 @@ impl Component for App {
         );
         // The canvas' text for screen readers: what it shows and its key numbers, kept current.
         let summary = self.plot().summary();
+        let (map_hover, map_click) = map::handlers(link);
         let plot = html! {
             <div class="plot-wrap">
-                <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())} aria-describedby="plot-summary"></canvas>
+                if self.on_map() {
+                    // The map's cells are chosen on the canvas: it takes the focus and the pointer.
+                    <canvas id="plot" ref={self.canvas.clone()} role="img" tabindex="0" aria-label={format!("{} plot: arrow keys choose a cell, Enter opens its run", self.view.label())} aria-describedby="plot-summary map-cell" onpointermove={map_hover} onclick={map_click}></canvas>
+                } else {
+                    <canvas id="plot" ref={self.canvas.clone()} role="img" aria-label={format!("{} plot", self.view.label())} aria-describedby="plot-summary"></canvas>
+                }
                 <p id="plot-summary" class="sr-only">{ summary }</p>
+                { self.map_readout() }
                 { self.adversary_html(link) }
             </div>
         };

@@ -20,12 +20,23 @@ use std::sync::Arc;
 pub enum JobSpec {
     /// The runs of [`Sweep::new`]`(base, axis, base.curves(), seeds)`: the base as its canonical
     /// query, the axis as its keys (`alpha`, `n`), values and fixed updates (0 = none), what each
-    /// run reports ([`Measure::key`]).
-    Sweep { base: String, axis: String, values: Vec<f64>, updates: usize, attacks: String, seeds: Vec<u64>, measure: String },
+    /// run reports ([`Measure::key`]), the attacks and the second parameter (`by`, "" for none, and
+    /// its values) each value is crossed with.
+    Sweep {
+        base: String,
+        axis: String,
+        values: Vec<f64>,
+        updates: usize,
+        attacks: String,
+        by: String,
+        by_values: Vec<f64>,
+        seeds: Vec<u64>,
+        measure: String,
+    },
     /// The rows of a paper's preset.
     Preset { id: String },
 }
-wire_enum!(JobSpec { 0 => Sweep { base, axis, values, updates, attacks, seeds, measure }, 1 => Preset { id } });
+wire_enum!(JobSpec { 0 => Sweep { base, axis, values, updates, attacks, by, by_values, seeds, measure }, 1 => Preset { id } });
 
 impl JobSpec {
     /// The spec of a sweep, if a worker can rebuild exactly this sweep from it (its base survives
@@ -34,7 +45,18 @@ impl JobSpec {
         let base = sw.base.to_query();
         let (axis, values, updates) = (sw.axis.name(), sw.axis.values.clone(), sw.axis.updates.unwrap_or(0));
         let attacks = sw.axis.attacks.iter().map(|a| a.key()).collect::<Vec<_>>().join(",");
-        let spec = JobSpec::Sweep { base, axis, values, updates, attacks, seeds: sw.seeds.clone(), measure: sw.measure.key().into() };
+        let (by, by_values) = sw.axis.by.as_ref().map_or((String::new(), Vec::new()), |(p, v)| (p.key.to_string(), v.clone()));
+        let spec = JobSpec::Sweep {
+            base,
+            axis,
+            values,
+            updates,
+            attacks,
+            by,
+            by_values,
+            seeds: sw.seeds.clone(),
+            measure: sw.measure.key().into(),
+        };
         match spec.build() {
             Ok(Built::Sweep(rebuilt))
                 if rebuilt.base == sw.base && rebuilt.curves == sw.curves && rebuilt.axis == sw.axis && rebuilt.measure == sw.measure =>
@@ -51,14 +73,17 @@ impl JobSpec {
 
     fn build(&self) -> Result<Built, String> {
         match self {
-            JobSpec::Sweep { base, axis, values, updates, attacks, seeds, measure } => {
+            JobSpec::Sweep { base, axis, values, updates, attacks, by, by_values, seeds, measure } => {
                 let (base, _) = Scenario::from_query(base);
                 let attacks = attacks
                     .split(',')
                     .filter(|a| !a.is_empty())
                     .map(|a| crate::engine::AttackKind::from_key(a).ok_or_else(|| format!("no attack “{a}”")))
                     .collect::<Result<Vec<_>, _>>()?;
-                let axis = Axis { updates: (*updates > 0).then_some(*updates), attacks, ..Axis::on(axis, values.clone())? };
+                let mut axis = Axis { updates: (*updates > 0).then_some(*updates), attacks, ..Axis::on(axis, values.clone())? };
+                if !by.is_empty() {
+                    axis = axis.by(by, by_values.clone())?;
+                }
                 let curves = base.curves();
                 let measure = Measure::from_key(measure).ok_or_else(|| format!("no measure “{measure}”"))?;
                 Ok(Built::Sweep(Sweep::new(&base, axis, curves, seeds.clone()).measuring(measure)))
@@ -442,6 +467,34 @@ mod tests {
     #[test]
     fn workers_compute_a_sweep_bit_for_bit() {
         across_workers(sweep, Datasets::default());
+    }
+
+    /// The worst-case map's sweep: α crossed with a second parameter and with attacks, point i at
+    /// (value i / (2·2), ζ (i / 2) mod 2, attack i mod 2), through the wire and across workers.
+    #[test]
+    fn workers_compute_a_map_sweep_bit_for_bit() {
+        use crate::engine::AttackKind;
+        let (sc, _) = Scenario::from_query("problem=linreg&agg=median,mean&T=10&m=15&split=hetero");
+        let attacks = vec![AttackKind::SignFlip, AttackKind::Gaussian];
+        let map = || {
+            Sweep::new(
+                &sc,
+                Axis::alpha_range(0.0, 0.2, 0.1).by("zeta", vec![0.0, 2.0]).unwrap().crossed_with(attacks.clone()),
+                sc.curves(),
+                vec![1],
+            )
+        };
+        let sw = map();
+        assert_eq!((sw.axis.len(), sw.axis.groups(), sw.job_count()), (12, 6, 24));
+        let at = |i: usize| {
+            let s = sw.axis.apply(&sw.base, i);
+            (s.alpha, s.zeta, s.attack.kind)
+        };
+        assert_eq!(at(0), (0.0, 0.0, AttackKind::SignFlip));
+        assert_eq!(at(3), (0.0, 2.0, AttackKind::Gaussian));
+        assert_eq!(at(5), (0.1, 0.0, AttackKind::Gaussian));
+        assert!(Axis::alpha_range(0.0, 0.2, 0.1).by("split", vec![1.0]).is_err(), "a second parameter must be numeric");
+        across_workers(map, Datasets::default());
     }
 
     /// The batch-size and adversarial-gap sweeps (fixed updates, a numeric choice on the axis,

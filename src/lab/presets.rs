@@ -1025,6 +1025,8 @@ fn rates() -> Preset {
 /// 10 runs, and so do their presets).
 pub const ROW_SEEDS: u64 = 3;
 
+// One of these per preset table at a time: boxing a variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Active {
     /// One row's runs, seed after seed: the values so far and the run in progress.
     Runs {

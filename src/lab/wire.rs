@@ -10,6 +10,7 @@ use crate::engine::trace::{Event, Record};
 use crate::engine::Status;
 use crate::plots::breakdown::{BandSeries, Breakdown, Reference};
 use crate::plots::error_curves::{ErrorCurves, Series};
+use crate::plots::heatmap::{CellLink, HeatMap, Panel};
 use crate::plots::master::MasterView;
 use crate::plots::saddle::{Landscape, SaddleView, Trajectory};
 use crate::plots::{Dash, Plot};
@@ -276,6 +277,9 @@ wire_struct!(MasterView {
     readout,
     strongest
 });
+wire_struct!(Panel { title, values, winners });
+wire_struct!(CellLink { text, query });
+wire_struct!(HeatMap { title, x_label, y_label, cols, rows, panels, value_label, rules, links, cursor, progress });
 wire_struct!(Trajectory { points, algo, escaped });
 wire_struct!(SaddleView { title, landscape, y_range, algos, trajectories, center, r, big_r, band, marks, counter });
 
@@ -302,6 +306,10 @@ impl Wire for Plot {
                 out.push(4);
                 m.put(out)
             }
+            Plot::Heatmap(p) => {
+                out.push(5);
+                p.put(out)
+            }
         }
     }
     fn take(r: &mut Reader) -> Result<Self, WireError> {
@@ -311,6 +319,7 @@ impl Wire for Plot {
             2 => Plot::Breakdown(Wire::take(r)?),
             3 => Plot::Master(Wire::take(r)?),
             4 => Plot::Message(Wire::take(r)?),
+            5 => Plot::Heatmap(Wire::take(r)?),
             b => return Err(WireError(format!("Plot tag {b}"))),
         })
     }

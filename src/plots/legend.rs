@@ -50,6 +50,8 @@ pub struct Layout {
     pub min_text: f64,
     /// A plot with linear axes: the data coordinates of its edges (x left, x right, y bottom, y top).
     pub frame: Option<[f64; 4]>,
+    /// A heat map's cells, in its order (see [`super::heatmap::HeatMap::links`]).
+    pub cells: Vec<Rect>,
 }
 
 /// Whether the segment a–b meets rectangle `r`.
@@ -114,13 +116,14 @@ impl Layout {
         let pts = |v: &[(i32, i32)]| v.iter().map(|p| format!("[{},{}]", p.0, p.1)).collect::<Vec<_>>().join(",");
         let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
         format!(
-            "{{\"plot\":{},\"legend\":{},\"lines\":[{}],\"points\":[{}],\"entries\":[{}],\"minText\":{}}}",
+            "{{\"plot\":{},\"legend\":{},\"lines\":[{}],\"points\":[{}],\"entries\":[{}],\"minText\":{},\"cells\":[{}]}}",
             rect(&self.plot),
             self.legend.as_ref().map_or("null".into(), rect),
             self.lines.iter().map(|l| format!("[{}]", pts(l))).collect::<Vec<_>>().join(","),
             pts(&self.points),
             self.entries.iter().map(|(l, c)| format!("[\"{}\",\"{}\"]", esc(l), c)).collect::<Vec<_>>().join(","),
-            self.min_text
+            self.min_text,
+            self.cells.iter().map(rect).collect::<Vec<_>>().join(",")
         )
     }
 }

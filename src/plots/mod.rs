@@ -7,6 +7,7 @@
 pub mod breakdown;
 pub mod error_curves;
 pub mod figure;
+pub mod heatmap;
 pub mod legend;
 pub mod master;
 pub mod saddle;
@@ -258,6 +259,7 @@ pub enum Plot {
     Saddle(saddle::SaddleView),
     Breakdown(breakdown::Breakdown),
     Master(master::MasterView),
+    Heatmap(heatmap::HeatMap),
     Message(String),
 }
 
@@ -338,6 +340,43 @@ impl Plot {
                 )
             }
             Plot::Saddle(d) => format!("{}. {}", d.title, d.counter.replace('\n', ". ")),
+            Plot::Heatmap(d) => {
+                let best = d.panels.iter().find(|p| !p.winners.is_empty()).map(|p| {
+                    let mut wins: Vec<(usize, &str)> = d
+                        .rules
+                        .iter()
+                        .map(|(label, id)| (p.winners.iter().filter(|w| **w == Some(*id)).count(), label.as_str()))
+                        .filter(|w| w.0 > 0)
+                        .collect();
+                    wins.sort_by_key(|w| std::cmp::Reverse(w.0));
+                    let each: Vec<String> = wins.iter().map(|(n, l)| format!("{l} {n}")).collect();
+                    format!(" Best rule, cells won: {}.", if each.is_empty() { "none yet".into() } else { each.join(", ") })
+                });
+                let worst: Vec<String> = d
+                    .panels
+                    .iter()
+                    .filter(|p| p.winners.is_empty())
+                    .map(|p| {
+                        let max = p.values.iter().copied().filter(|v| !v.is_nan()).fold(f64::NAN, f64::max);
+                        let diverged = p.values.iter().filter(|v| v.is_infinite()).count();
+                        format!(
+                            "{} largest {}{}",
+                            p.title,
+                            say(max),
+                            if diverged > 0 { format!(", {diverged} cells diverged") } else { String::new() }
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} ({}), {} across, {} up: {}.{}",
+                    d.title,
+                    d.progress,
+                    d.x_label,
+                    d.y_label,
+                    worst.join("; "),
+                    best.unwrap_or_default()
+                )
+            }
         }
     }
 }
@@ -349,6 +388,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: &Plot, styl
         Plot::Breakdown(d) => breakdown::figure(d).draw(area, style),
         Plot::Master(d) => master::figure(d).draw(area, style),
         Plot::Saddle(d) => saddle::draw(area, d, style),
+        Plot::Heatmap(d) => heatmap::draw(area, d, style),
         Plot::Message(m) => {
             draw_message(area, style, m)?;
             Ok(Layout::default())

@@ -1175,6 +1175,49 @@ await test('the libraries\' toolkit: a pre-aggregation stage from its check box,
   assert(errors.length === 0, errors.join('\n'));
 });
 
+await test('the worst-case map: a heat map per rule and the best rule per cell; a cell opens its run by pointer and by Enter', async (page, { errors }) => {
+  // 5 α × 5 ζ × 8 attacks × 2 rules = 400 runs of 40 iterations.
+  await page.goto(base + '?m=20&T=40&agg=median,trmean#map:grid=0.1');
+  const t0 = Date.now();
+  await waitForCounter(page, /sweep 400 \/ 400 runs/, 120000);
+  figure('worst-case map in the page, 400 runs × 40 iterations (ms)', Date.now() - t0);
+  let l = await layoutOf(page);
+  assert(l.cells.length === 3 * 25, `cells drawn: ${l.cells.length}`);
+  assert(l.entries.length === 2 && l.entries[0][0] === 'median', `best-rule legend: ${JSON.stringify(l.entries)}`);
+  const summary = await page.textContent('#plot-summary');
+  assert(summary.includes('Best rule, cells won: median') || summary.includes('Best rule, cells won: trimmed mean'), `summary: ${summary}`);
+  assert((await canvasInfo(page)).ink > 0.2, 'the map is not drawn');
+  const text = await page.$eval('section.explain', e => e.textContent);
+  assert(text.includes('heterogeneous split') && text.includes('hardest corner'), `map text: ${text.slice(0, 300)}`);
+  // The pointer on a cell names it; a click opens its run in the error curves.
+  const box = await page.$eval('#plot', c => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, s: c.width / c.clientWidth }; });
+  const centre = c => ({ x: box.x + (c[0] + c[2]) / 2 / box.s, y: box.y + (c[1] + c[3]) / 2 / box.s });
+  const top = centre(l.cells[24]); // the median's panel, top row (ζ = 4), last column (α = 0.4)
+  await page.mouse.move(top.x, top.y);
+  await page.waitForFunction(() => /^median at α = 0.4, ζ = 4: [\d.e+-]+ under /.test(document.querySelector('#map-cell').textContent), null, { timeout: 5000 });
+  figure('map cell under the pointer', await page.textContent('#map-cell'));
+  await page.mouse.click(top.x, top.y);
+  await page.waitForFunction(() => location.hash.startsWith('#curves'), null, { timeout: 5000 });
+  const opened = decodeURIComponent(page.url());
+  for (const part of ['alpha=0.4', 'zeta=4', 'agg=median', 'split=hetero', 'attack=']) assert(opened.includes(part), `the cell's link lacks ${part}: ${opened}`);
+  assert(!opened.includes('trmean'), `the median's cell opened other rules: ${opened}`);
+  await waitForCounter(page, /t = 40 \/ 40/);
+  // Back: the map again; the keyboard moves its cursor on to the trimmed mean's panel and Enter opens that cell.
+  await page.goBack();
+  await page.waitForFunction(() => location.hash.startsWith('#map'), null, { timeout: 5000 });
+  await waitForCounter(page, /sweep 400 \/ 400 runs/, 120000);
+  await page.focus('#plot');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /^trimmed mean at α = 0, ζ = 4/.test(document.querySelector('#map-cell').textContent), null, { timeout: 5000 });
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => /^trimmed mean at α = 0, ζ = 2/.test(document.querySelector('#map-cell').textContent), null, { timeout: 5000 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.startsWith('#curves'), null, { timeout: 5000 });
+  const keyed = decodeURIComponent(page.url());
+  assert(keyed.includes('agg=trmean') && /[?&]alpha=0(&|#|$)/.test(keyed) && keyed.includes('zeta=2'), `Enter opened ${keyed}`);
+  assert(errors.length === 0, errors.join('\n'));
+});
+
 await test('theme=dark and theme=contrast recolour page and plot; auto follows prefers-color-scheme', async page => {
   const paper = () => page.evaluate(() => {
     const c = document.querySelector('#plot');

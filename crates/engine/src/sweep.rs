@@ -22,6 +22,10 @@ pub struct Axis {
     /// i / |attacks| and attack i mod |attacks|, so a view can keep, per value and curve, the worst
     /// of them ([`Sweep::worst`]).
     pub attacks: Vec<super::scenario::AttackKind>,
+    /// A second parameter crossed with every value (the worst-case map's heterogeneity axis), and
+    /// its values: point i takes value i / (|by| · |attacks|), by-value (i / |attacks|) mod |by|
+    /// and attack i mod |attacks|.
+    pub by: Option<(&'static Param, Vec<f64>)>,
 }
 
 impl Axis {
@@ -36,7 +40,7 @@ impl Axis {
                 None => Err(format!("unknown parameter “{k}”")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Axis { params, values, updates: None, attacks: Vec::new() })
+        Ok(Axis { params, values, updates: None, attacks: Vec::new(), by: None })
     }
     /// An axis over parameters of the table, known to be numeric (else a panic).
     pub fn known(keys: &str, values: Vec<f64>) -> Axis {
@@ -64,9 +68,31 @@ impl Axis {
     pub fn crossed_with(self, attacks: Vec<super::scenario::AttackKind>) -> Axis {
         Axis { attacks, ..self }
     }
-    /// How many attacks each value is crossed with (1 without).
+    /// The same axis, each value crossed with these values of numeric parameter `key` (fails on
+    /// an unknown or non-numeric key).
+    pub fn by(self, key: &str, values: Vec<f64>) -> Result<Axis, String> {
+        let p = Axis::on(key, Vec::new())?.params[0];
+        Ok(Axis { by: Some((p, values)), ..self })
+    }
+    /// How many values of the second parameter each value is crossed with (1 without).
+    pub fn by_len(&self) -> usize {
+        self.by.as_ref().map_or(1, |b| b.1.len().max(1))
+    }
+    /// How many points each value has: its second-parameter values times the attacks.
     pub fn per_value(&self) -> usize {
+        self.by_len() * self.per_group()
+    }
+    /// How many attacks each (value, second value) group is crossed with (1 without).
+    pub fn per_group(&self) -> usize {
         self.attacks.len().max(1)
+    }
+    /// How many (value, second value) groups there are (the worst case is taken within each).
+    pub fn groups(&self) -> usize {
+        self.values.len() * self.by_len()
+    }
+    /// The second parameter's value at point i, if the axis has one.
+    pub fn by_value(&self, i: usize) -> Option<f64> {
+        self.by.as_ref().map(|(_, v)| v[(i / self.per_group()) % self.by_len()])
     }
     pub fn len(&self) -> usize {
         self.values.len() * self.per_value()
@@ -92,7 +118,10 @@ impl Axis {
                 let _ = p.set(&mut s, &super::scenario::fmt_f64(v));
             }
         }
-        if let Some(&a) = self.attacks.get(i % self.per_value()) {
+        if let (Some((p, _)), Some(v)) = (&self.by, self.by_value(i)) {
+            p.set_num(&mut s, v);
+        }
+        if let Some(&a) = self.attacks.get(i % self.per_group()) {
             s.attack.kind = a;
             s.sanitize();
         }
@@ -370,11 +399,12 @@ impl Sweep {
         Cell::of(&self.results[a][g].iter().filter_map(|v| v.get(k).copied()).collect::<Vec<f64>>())
     }
 
-    /// For a sweep crossed with attacks: per value index and curve, the attack whose mean final
-    /// value is the largest (a diverged run counts as +∞) and its cell; None where no attack has
-    /// a finished run yet.
+    /// For a sweep crossed with attacks: per group ((value, second value) index, see
+    /// [`Axis::groups`]; the value index without a second parameter) and curve, the attack whose
+    /// mean final value is the largest (a diverged run counts as +∞) and its cell; None where no
+    /// attack has a finished run yet.
     pub fn worst(&self, v: usize, g: usize) -> Option<(super::scenario::AttackKind, Cell)> {
-        let k = self.axis.per_value();
+        let k = self.axis.per_group();
         (0..k)
             .filter_map(|j| {
                 let c = self.cell(v * k + j, g)?;
@@ -388,16 +418,18 @@ impl Sweep {
     pub fn csv(&self) -> String {
         let extras: String = self.measure.extras().iter().map(|e| format!(",{e}")).collect();
         let crossed = !self.axis.attacks.is_empty();
-        let mut out = format!("{}{},agg,runs,mean,min,max,diverged{extras}\n", self.axis.name(), if crossed { ",attack" } else { "" });
+        let by = self.axis.by.as_ref().map_or(String::new(), |(p, _)| format!(",{}", p.key));
+        let mut out = format!("{}{by}{},agg,runs,mean,min,max,diverged{extras}\n", self.axis.name(), if crossed { ",attack" } else { "" });
         for a in 0..self.axis.len() {
-            let attack = if crossed { format!(",{}", self.axis.attacks[a % self.axis.per_value()].key()) } else { String::new() };
+            let attack = if crossed { format!(",{}", self.axis.attacks[a % self.axis.per_group()].key()) } else { String::new() };
+            let by = self.axis.by_value(a).map_or(String::new(), |v| format!(",{v}"));
             for (g, curve) in self.curves.iter().enumerate() {
                 if let Some(c) = self.cell(a, g) {
                     let extras: String = (1..=self.measure.extras().len())
                         .map(|k| format!(",{:e}", self.cell_of(a, g, k).map_or(f64::NAN, |c| c.mean)))
                         .collect();
                     out.push_str(&format!(
-                        "{}{attack},{},{},{:e},{:e},{:e},{}{extras}\n",
+                        "{}{by}{attack},{},{},{:e},{:e},{:e},{}{extras}\n",
                         self.axis.value(a),
                         curve.key(),
                         c.count,

@@ -58,6 +58,7 @@ register! {
     rates,
     batch,
     gap,
+    map,
 }
 
 /// What the final error of a sweep's runs is, by problem (the breakdown and rates views' y axis).
