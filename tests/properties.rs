@@ -390,8 +390,10 @@ fn attacked() -> impl Strategy<Value = Attacked> {
 
 /// Whether `rule`, assuming f, provably outputs a point in the coordinate-wise range of the honest
 /// rows when m = h + b rows of which b are Byzantine of class `class`. The arguments:
-/// - b = 0: every rule but centered clipping (which moves at most L·τ from 0) averages or selects
-///   inputs, NNM included.
+/// - b = 0: every rule but centered clipping (which moves at most L·τ from 0) and SignGuard (which
+///   shrinks the rows longer than the median norm towards 0, out of the honest box: rows (1, 1) and
+///   (1, 3) twice each, M = 2.29, give a first coordinate 0.86 < 1) averages or selects inputs,
+///   NNM included.
 /// - median: at most b < h values lie outside the honest range on either side, so the middle value(s)
 ///   are honest-bounded (NaN sorts as +∞).
 /// - trimmed mean with f ≥ b, m > 2f: the kept order statistics f+1 … m−f are honest-bounded.
@@ -417,7 +419,7 @@ fn contains_honest_range(rule: &Rule, m: usize, f: usize, b: usize, class: Byz) 
     let h = m - b;
     let isolated = class != Byz::Arbitrary;
     if b == 0 {
-        return rule.kind != K::CClip;
+        return !matches!(rule.kind, K::CClip | K::SignGuard);
     }
     if rule.nnm {
         return isolated && b <= f && ((rule.kind == K::Median && b < h) || (rule.kind == K::TrMean && m > 2 * f));
@@ -438,6 +440,11 @@ fn contains_honest_range(rule: &Rule, m: usize, f: usize, b: usize, class: Byz) 
         // MoNNA trusts its pivot, the last row, which may be Byzantine here; CAF's weights have no
         // such bound.
         K::Monna | K::Caf => false,
+        // DnC's spectral score has no count guarantee: with two far Byzantine rows in different
+        // directions the top singular vector follows one, and the other's projection on it can
+        // be as small as an honest row's. SignGuard clips (see b = 0) and its sign clusters may
+        // hold Byzantine rows.
+        K::Dnc | K::SignGuard => false,
     }
 }
 

@@ -19,6 +19,9 @@
 //!   of Algorithm 4, whose weights come from a semidefinite saddle-point problem.
 //! - NNM: replace each input by the mean of its m − f nearest inputs (itself included).
 //! - MDA, MoNNA, CAF: see [`mda`], [`monna`], [`caf`] (ByzFL 0.0.11's `aggregators.py`).
+//! - DnC (Shejwalkar & Houmansadr 2021) and SignGuard (Xu et al. 2022): see [`dnc`] (FLPoison's
+//!   `aggregators/dnc.py`) and [`signguard`] (Blades' `signguard.py`); where they leave the
+//!   reference code (seeded subsampling, a deterministic 2-means in place of sklearn) they say so.
 //!
 //! Pre-aggregation stages (`pre=`, ByzFL's `preaggregators.py`, chainable as its `pre_agg_list`)
 //! run in the order given, then the rule's own `nnm-` prefix, then the rule: static clipping
@@ -30,7 +33,7 @@
 //! every rule is invariant under permutations of its inputs. NaN compares as larger than +∞, so
 //! non-finite inputs are treated as the most extreme values and never cause a panic.
 
-use super::linalg::{dist2, norm, sort_indices, Mat};
+use super::linalg::{dist2, dot, norm, sort_indices, Mat};
 pub use super::scenario::AggParams;
 use super::scenario::{AggKind, AggSpec, Dialect, PreKind};
 use std::cmp::Ordering;
@@ -91,11 +94,12 @@ pub struct Aggregator {
     pub f: usize,
     /// The stages applied before the rule (`pre=`), then NNM if the spec carries it.
     pub pre: Vec<PreKind>,
-    /// Seed of bucketing's permutations.
+    /// Seed of bucketing's permutations and of DnC's coordinate subsamples.
     seed: u64,
     /// Whose definitions Krum and the geometric median follow.
     pub dialect: Dialect,
-    /// Rounds aggregated so far (bucketing's permutation of round k comes from stream (seed, k)).
+    /// Rounds aggregated so far (bucketing's permutation of round k comes from stream (seed,
+    /// BUCKET, k), DnC's coordinate subsamples from (seed, DNC, k)).
     round: u64,
     prev: Option<Vec<f64>>,
 }
@@ -142,6 +146,7 @@ impl Aggregator {
     /// Aggregates `msgs` into `out` (length = msgs.cols).
     pub fn aggregate(&mut self, msgs: &Mat, out: &mut [f64]) {
         let staged = self.stages(msgs).pop().map(|(_, x)| x);
+        let round = self.round;
         self.round += 1;
         let x = staged.as_ref().unwrap_or(msgs);
         // f counts inputs; bucketing leaves ⌈m/s⌉ of them, of which at most f are corrupted.
@@ -172,6 +177,11 @@ impl Aggregator {
             AggKind::Mda => mda(x, f, out),
             AggKind::Monna => monna(x, f, x.rows.saturating_sub(1), out),
             AggKind::Caf => caf(x, f, out),
+            AggKind::Dnc => {
+                let mut r = super::rng::rng(self.seed, super::rng::stream::DNC, round);
+                dnc(x, f, DncParams { iters: self.p.dnc_it, b: self.p.dnc_b, c: self.p.dnc_c }, &mut r, out)
+            }
+            AggKind::SignGuard => signguard(x, out),
         }
     }
 }
@@ -753,6 +763,220 @@ pub fn monna(x: &Mat, f: usize, pivot: usize, out: &mut [f64]) {
     super::linalg::mean_rows(x, idx[..m.saturating_sub(f).max(1)].iter().copied(), out);
 }
 
+/// DnC's parameters, named as in the paper: `iters` = niters, `b` the subsample dimension (Blades'
+/// `sub_dim`), `c` the filtering fraction (FLPoison's and Blades' `fliter_frac`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DncParams {
+    pub iters: usize,
+    pub b: usize,
+    pub c: f64,
+}
+
+/// Power-iteration steps of [`dnc`]'s top singular vector (as [`caf`]'s and [`filter`]'s).
+const DNC_POWER_ITERS: usize = 200;
+
+/// `b` of the `d` coordinates drawn uniformly without replacement (a partial Fisher–Yates
+/// shuffle of 0..d), in increasing order; all of them, drawing nothing, when b ≥ d.
+pub fn dnc_subsample(d: usize, b: usize, r: &mut super::rng::Rng) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..d).collect();
+    let b = b.max(1);
+    if b >= d {
+        return idx;
+    }
+    for i in 0..b {
+        let j = i + super::rng::below(r, d - i);
+        idx.swap(i, j);
+    }
+    idx.truncate(b);
+    idx.sort_unstable();
+    idx
+}
+
+/// Divide-and-Conquer (Shejwalkar & Houmansadr, "Manipulating the Byzantine", NDSS 2021,
+/// Algorithm 2), as FLPoison implements it (`vio1etus/FLPoison`, `aggregators/dnc.py`, class
+/// `DnC`): `iters` times, draw b coordinates, centre the subsampled rows on their mean μ, take the
+/// top right singular vector v of the centred matrix, score each row by ((xᵢ − μ)·v)² and keep the
+/// m − ⌊c·f⌋ lowest scores; the output is the mean of the rows kept in **every** iteration (the
+/// intersection, FLPoison's `benign_idx.intersection`; Blades' `src/blades/aggregators/dnc.py`
+/// takes the union, the same set at niters = 1). The defaults are the paper's and Blades':
+/// niters = 1, b = 10 000 (all coordinates when d ≤ b), c = 1 (FLPoison: 5 iterations of 20 % of
+/// the coordinates).
+///
+/// Where this differs from the reference code:
+/// - the coordinates come from `r`, the engine's seeded stream (the master's: stream DNC, one per
+///   round), not numpy's or torch's global generator;
+/// - v is the top eigenvector of the centred rows' Gram matrix by deterministic power iteration
+///   ([`DNC_POWER_ITERS`] steps from a fixed start, over the rows in value order), not LAPACK's SVD;
+/// - ties between scores are broken by the rows' values (FLPoison's `argpartition` leaves them to
+///   numpy), so the output does not depend on the rows' order;
+/// - a row with a non-finite value gets score +∞ and is left out of μ and v (the reference would
+///   make every score NaN);
+/// - if the intersection is empty (possible when niters·⌊c·f⌋ ≥ m, where FLPoison averages an
+///   empty set into NaN), the output is the mean of the last iteration's rows.
+pub fn dnc(x: &Mat, f: usize, p: DncParams, r: &mut super::rng::Rng, out: &mut [f64]) {
+    let subsamples: Vec<Vec<usize>> = (0..p.iters.max(1)).map(|_| dnc_subsample(x.cols, p.b, r)).collect();
+    dnc_on(x, f, p.c, &subsamples, out)
+}
+
+/// [`dnc`] with its coordinate subsamples given, one per iteration.
+pub fn dnc_on(x: &Mat, f: usize, c: f64, subsamples: &[Vec<usize>], out: &mut [f64]) {
+    // Every sum runs over the rows in value order, so permuting the inputs changes nothing.
+    let sorted = x.select(&canonical(x));
+    let x = &sorted;
+    let m = x.rows;
+    if m == 0 {
+        return;
+    }
+    let live: Vec<usize> = (0..m).filter(|&i| x.row(i).iter().all(|v| v.is_finite())).collect();
+    // ⌊c·f⌋ rows go; `as` saturates (a NaN c removes none).
+    let removed = (c.max(0.0) * f as f64).floor() as usize;
+    let k = m.saturating_sub(removed).max(1);
+    let mut kept = vec![true; m];
+    let mut last = vec![true; m];
+    for coords in subsamples {
+        let mut score = vec![f64::INFINITY; m];
+        if !live.is_empty() {
+            let mut mu = vec![0.0; coords.len()];
+            for &i in &live {
+                let row = x.row(i);
+                mu.iter_mut().zip(coords).for_each(|(s, &j)| *s += row[j]);
+            }
+            mu.iter_mut().for_each(|s| *s /= live.len() as f64);
+            let ys: Vec<Vec<f64>> = live.iter().map(|&i| coords.iter().zip(&mu).map(|(&j, c)| x.row(i)[j] - c).collect()).collect();
+            let (_, v) = super::linalg::top_direction(&ys, coords.len(), DNC_POWER_ITERS);
+            for (y, &i) in ys.iter().zip(&live) {
+                score[i] = dot(y, &v).powi(2);
+            }
+        }
+        let mut idx: Vec<usize> = (0..m).collect();
+        sort_indices(&mut idx, &|a, b| cmp(score[a], score[b]).then(a.cmp(&b)));
+        last = vec![false; m];
+        idx[..k].iter().for_each(|&i| last[i] = true);
+        kept.iter_mut().zip(&last).for_each(|(a, b)| *a &= b);
+    }
+    let set = if kept.iter().any(|&a| a) { kept } else { last };
+    super::linalg::mean_rows(x, (0..m).filter(|&i| set[i]), out);
+}
+
+/// SignGuard's norm bounds (L, R): a row passes its norm filter when L·M ≤ ‖xᵢ‖ ≤ R·M, M the
+/// median norm (Blades' and the paper's 0.1 and 3.0).
+pub const SIGNGUARD_BOUNDS: (f64, f64) = (0.1, 3.0);
+
+/// Most Lloyd rounds of [`signguard`]'s 2-means (it stops as soon as no label changes).
+const SIGNGUARD_LLOYD: usize = 100;
+
+/// SignGuard (Xu et al., "SignGuard: Byzantine-robust federated learning through collaborative
+/// malicious gradient filtering", ICDCS 2022, arXiv 2109.05872), as Blades implements it
+/// (`lishenghui/blades`, `src/blades/aggregators/signguard.py` at commit 7f7e5f0, class
+/// `Signguard` with `agg="mean"`):
+/// 1. norm filter: M = the median of the norms ‖xᵢ‖, S1 = {i : 0.1·M ≤ ‖xᵢ‖ ≤ 3·M};
+/// 2. sign statistics: each row's feature (fraction of positive, of negative, of zero
+///    coordinates), over all d coordinates; S2 = the larger of two clusters of the features;
+/// 3. the rows of S1 ∩ S2, each clipped to norm M (x·M/‖x‖ if ‖x‖ > M), averaged.
+///
+/// Blades clusters with sklearn's `KMeans(n_clusters=2, random_state=0)` (k-means++ seeding) and
+/// keeps label 1 if more than ⌊m/2⌋ rows carry it, else label 0. Here the clustering is a
+/// deterministic 2-means on the same features: the first centre is the feature farthest from the
+/// features' mean, the second the feature farthest from the first (ties: the smaller feature
+/// vector), then Lloyd rounds (each feature to the nearer centre, the first on a tie; centres the
+/// means) until no label changes, at most [`SIGNGUARD_LLOYD`] (a round that would empty a cluster
+/// ends it). If all features coincide there is one cluster, all rows (sklearn then labels every
+/// row 0, which Blades keeps). S2 is the cluster with more rows; on a tie (even m, where Blades'
+/// choice depends on sklearn's label numbering) the one of smaller within-cluster sum of squares,
+/// then the one whose centre is smaller lexicographically. Where Lloyd's local optimum from this
+/// start and sklearn's from its seeded k-means++ differ, so do the outputs.
+///
+/// Other departures: the rows are processed in value order (the output does not depend on their
+/// order); if S1 ∩ S2 is empty (Blades' `torch.vstack` of nothing raises) the rows of S1 are used,
+/// and if S1 is empty too (M not finite) the coordinate-wise median. Blades' later
+/// `blades/aggregators/signguard.py` (commit 2cead94) clips to M *before* the norm filter, which
+/// disables its upper bound; the paper and 7f7e5f0 filter first, as here. The paper (and FLPoison's
+/// `aggregators/signguard.py`) compute the sign statistics on a random 10 % slice of the
+/// coordinates, normalise each statistic by its maximum and cluster with MeanShift (FLPoison by
+/// default DBSCAN); Blades, and this rule, use every coordinate and 2-means.
+pub fn signguard(x: &Mat, out: &mut [f64]) {
+    let sorted = x.select(&canonical(x));
+    let x = &sorted;
+    let (m, d) = (x.rows, x.cols);
+    if m == 0 || d == 0 {
+        return;
+    }
+    let norms: Vec<f64> = (0..m).map(|i| norm(x.row(i))).collect();
+    let med = median_of(&norms);
+    let (lo, hi) = SIGNGUARD_BOUNDS;
+    let s1: Vec<bool> = norms.iter().map(|&n| n >= lo * med && n <= hi * med).collect();
+    let features: Vec<[f64; 3]> = (0..m)
+        .map(|i| {
+            let row = x.row(i);
+            let count = |p: fn(f64) -> bool| row.iter().filter(|&&v| p(v)).count() as f64 / d as f64;
+            [count(|v| v > 0.0), count(|v| v < 0.0), count(|v| v == 0.0)]
+        })
+        .collect();
+    let s2 = larger_of_two_means(&features);
+    let mut keep: Vec<usize> = (0..m).filter(|&i| s1[i] && s2[i]).collect();
+    if keep.is_empty() {
+        keep = (0..m).filter(|&i| s1[i]).collect();
+    }
+    if keep.is_empty() {
+        return median(x, out);
+    }
+    out.iter_mut().for_each(|o| *o = 0.0);
+    let mut row = vec![0.0; d];
+    for &i in &keep {
+        row.copy_from_slice(x.row(i));
+        clip_row(&mut row, med);
+        out.iter_mut().zip(&row).for_each(|(o, v)| *o += v);
+    }
+    out.iter_mut().for_each(|o| *o /= keep.len() as f64);
+}
+
+/// The larger cluster of [`signguard`]'s deterministic 2-means over `p` (see there), as a mask.
+fn larger_of_two_means(p: &[[f64; 3]]) -> Vec<bool> {
+    let m = p.len();
+    let d2 = |a: &[f64; 3], b: &[f64; 3]| a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>();
+    let centre = |members: &mut dyn Iterator<Item = usize>| {
+        let (mut c, mut k) = ([0.0; 3], 0usize);
+        for i in members {
+            c.iter_mut().zip(&p[i]).for_each(|(s, v)| *s += v);
+            k += 1;
+        }
+        c.iter_mut().for_each(|s| *s /= k.max(1) as f64);
+        c
+    };
+    // The feature farthest from `from`; ties go to the smaller feature vector.
+    let farthest =
+        |from: &[f64; 3]| (0..m).max_by(|&a, &b| cmp(d2(&p[a], from), d2(&p[b], from)).then_with(|| cmp_vec(&p[b], &p[a]))).unwrap_or(0);
+    let mean = centre(&mut (0..m));
+    let a = farthest(&mean);
+    let b = farthest(&p[a]);
+    if d2(&p[a], &p[b]) <= 0.0 {
+        return vec![true; m];
+    }
+    let mut c = [p[a], p[b]];
+    let mut label: Vec<bool> = vec![false; m];
+    for round in 0..SIGNGUARD_LLOYD {
+        let next: Vec<bool> = p.iter().map(|q| d2(q, &c[1]) < d2(q, &c[0])).collect();
+        let ones = next.iter().filter(|&&l| l).count();
+        if (round > 0 && next == label) || ones == 0 || ones == m {
+            break;
+        }
+        label = next;
+        c = [centre(&mut (0..m).filter(|&i| !label[i])), centre(&mut (0..m).filter(|&i| label[i]))];
+    }
+    let ones = label.iter().filter(|&&l| l).count();
+    let inertia = |l: bool| (0..m).filter(|&i| label[i] == l).map(|i| d2(&p[i], &c[l as usize])).sum::<f64>();
+    let pick = match ones.cmp(&(m - ones)) {
+        Ordering::Greater => true,
+        Ordering::Less => false,
+        Ordering::Equal => match cmp(inertia(true), inertia(false)) {
+            Ordering::Less => true,
+            Ordering::Greater => false,
+            Ordering::Equal => cmp_vec(&c[1], &c[0]) == Ordering::Less,
+        },
+    };
+    label.iter().map(|&l| l == pick).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1030,5 +1254,151 @@ mod tests {
         assert!(o[0].abs() < 0.1 && (o[1] - 1.0).abs() < 1e-12, "{o:?}");
         krum(&x, 2, &mut o);
         assert!(o[0].abs() < 0.1, "{o:?}");
+    }
+
+    /// Seven rows in R⁵, rows 5 and 6 outliers in coordinates 0 and 4 (the DnC and SignGuard
+    /// vectors below come from `numpy` transcriptions of the reference code on these inputs).
+    fn dnc_rows() -> Mat {
+        Mat::from_rows(&[
+            vec![0.9, 1.1, 1.0, 0.8, 1.2],
+            vec![1.1, 0.9, 1.2, 1.0, 0.9],
+            vec![1.0, 1.0, 0.9, 1.1, 1.0],
+            vec![0.8, 1.2, 1.1, 0.9, 1.1],
+            vec![1.3, 0.8, 0.8, 1.2, 0.7],
+            vec![4.0, 1.0, 1.0, 1.0, 1.0],
+            vec![1.0, 1.0, 1.0, 1.0, -3.0],
+        ])
+    }
+
+    /// FLPoison's `aggregators/dnc.py` (`DnC.aggregate`) in numpy 2.4 with its `param_idx` fixed:
+    /// `np.linalg.svd`'s top right singular vector, scores ((xᵢ − μ)·v)², `argpartition` for the
+    /// m − ⌊c·f⌋ lowest, the intersection over iterations, the mean.
+    #[test]
+    fn dnc_matches_flpoisons_code_on_small_inputs() {
+        let g = dnc_rows();
+        let all = [(0..5).collect::<Vec<usize>>()];
+        let mut o = vec![0.0; 5];
+        // f = 2: scores 0.390, 0.147, 0.206, 0.253, 0.056, 1.471, 11.66 drop the outliers.
+        dnc_on(&g, 2, 1.0, &all, &mut o);
+        assert!(close(&o, &[1.02, 1.0, 1.0, 1.0, 0.98], 1e-12), "{o:?}");
+        // f = 3: the honest row 0 goes too.
+        dnc_on(&g, 3, 1.0, &all, &mut o);
+        assert!(close(&o, &[1.05, 0.975, 1.0, 1.05, 0.925], 1e-12), "{o:?}");
+        // f = 1, coordinates {0, 1, 2} then {2, 3, 4}: each iteration keeps one outlier (rows 6,
+        // then 5); their intersection keeps neither. (Blades' union would keep all seven rows.)
+        dnc_on(&g, 1, 1.0, &[vec![0, 1, 2], vec![2, 3, 4]], &mut o);
+        assert!(close(&o, &[1.02, 1.0, 1.0, 1.0, 0.98], 1e-12), "{o:?}");
+        dnc_on(&g, 1, 1.0, &[vec![0, 1, 2]], &mut o);
+        let mut want = vec![0.0; 5];
+        crate::linalg::mean_rows(&g, [0, 1, 2, 3, 4, 6].into_iter(), &mut want);
+        assert!(close(&o, &want, 1e-12), "{o:?}");
+        // c = 0 drops nothing: the mean.
+        dnc_on(&g, 3, 0.0, &all, &mut o);
+        mean(&g, &mut want);
+        assert!(close(&o, &want, 1e-12));
+    }
+
+    #[test]
+    fn dnc_draws_a_fresh_seeded_subsample_every_round() {
+        use crate::rng::{rng, stream::DNC};
+        let draw = |seed, round| dnc_subsample(50, 5, &mut rng(seed, DNC, round));
+        let a = draw(1, 0);
+        assert_eq!(a, draw(1, 0));
+        assert!(a.len() == 5 && a.windows(2).all(|w| w[0] < w[1]) && a[4] < 50, "{a:?}");
+        assert_ne!(a, draw(1, 1));
+        assert_ne!(a, draw(2, 0));
+        assert_eq!(dnc_subsample(4, 10, &mut rng(1, DNC, 0)), vec![0, 1, 2, 3]);
+        // Eight rows in R⁶, rows 6 and 7 outliers in coordinates 0 and 5; one coordinate per round
+        // (b = 1), f = 1: which outlier goes depends on the coordinate drawn.
+        let mut rows: Vec<Vec<f64>> = (0..6).map(|i| (0..6).map(|j| 1.0 + 0.01 * ((i * 7 + j * 3) % 5) as f64).collect()).collect();
+        rows.push(vec![9.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+        rows.push(vec![1.0, 1.0, 1.0, 1.0, 1.0, -7.0]);
+        let x = Mat::from_rows(&rows);
+        let rule = |seed| {
+            let mut a = Aggregator::new(AggSpec::new(AggKind::Dnc), AggParams { dnc_b: 1, ..AggParams::default() }, 1);
+            a.seed = seed;
+            a
+        };
+        let outputs = |seed| {
+            let mut a = rule(seed);
+            (0..12)
+                .map(|_| {
+                    let mut o = vec![0.0; 6];
+                    a.aggregate(&x, &mut o);
+                    o
+                })
+                .collect::<Vec<_>>()
+        };
+        let (one, again, other) = (outputs(3), outputs(3), outputs(4));
+        assert_eq!(one, again, "same seed, same rounds: the same outputs");
+        assert!(one.iter().any(|o| o != &one[0]), "the rounds draw different coordinates");
+        assert_ne!(one, other, "another seed draws other coordinates");
+        // The round's stream is the one `dnc` is given.
+        let mut o = vec![0.0; 6];
+        let p = DncParams { iters: 1, b: 1, c: 1.0 };
+        dnc(&x, 1, p, &mut rng(3, DNC, 5), &mut o);
+        assert_eq!(o, one[5]);
+    }
+
+    /// Blades' `Signguard` (`src/blades/aggregators/signguard.py` at 7f7e5f0, `agg="mean"`) in
+    /// numpy 2.4 with scikit-learn 1.9's `KMeans(n_clusters=2, random_state=0)`: five rows of the
+    /// honest signs (row 4 longer than the median norm M, so clipped), two sign-flipped.
+    #[test]
+    fn signguard_matches_blades_code_on_small_inputs() {
+        let rows = vec![
+            vec![0.5, 1.0, -0.2, 0.3, 0.8, 0.1],
+            vec![0.7, 0.9, 0.1, 0.2, 0.6, -0.1],
+            vec![0.4, 1.2, 0.2, 0.4, 0.9, 0.2],
+            vec![0.6, 0.8, 0.3, -0.1, 0.7, 0.3],
+            vec![1.2, 2.0, 0.4, 0.6, 1.5, 0.3],
+            vec![-0.5, -1.0, -0.3, -0.4, 0.2, -0.6],
+            vec![-0.6, -0.9, -0.2, -0.3, -0.8, 0.1],
+        ];
+        let mut o = vec![0.0; 6];
+        // M = 1.3964, S1 = all, KMeans labels 0 0 0 0 0 1 1: S2 = rows 0–4.
+        signguard(&Mat::from_rows(&rows), &mut o);
+        let want =
+            [0.5429644704600738, 0.9357777888376871, 0.11388522523315574, 0.2055958682266537, 0.7166343167481448, 0.12299695899344756];
+        assert!(close(&o, &want, 1e-14), "{o:?}");
+        // Row 3 forty times longer: beyond 3M, the norm filter drops it; S1 ∩ S2 = rows 0, 1, 2, 4.
+        let mut long = rows.clone();
+        long[3].iter_mut().for_each(|v| *v *= 40.0);
+        signguard(&Mat::from_rows(&long), &mut o);
+        let want =
+            [0.5358881603603631, 0.9848450429045494, 0.06821665040811407, 0.2867058710441607, 0.732383782178412, 0.08085293552208032];
+        assert!(close(&o, &want, 1e-14), "{o:?}");
+        // The Aggregator runs the same rule.
+        let mut a = Aggregator::new(AggSpec::new(AggKind::SignGuard), AggParams::default(), 2);
+        let mut g = vec![0.0; 6];
+        a.aggregate(&Mat::from_rows(&long), &mut g);
+        assert_eq!(g, o);
+    }
+
+    #[test]
+    fn signguards_two_means_keeps_the_larger_sign_cluster() {
+        let p = |v: &[[f64; 3]]| larger_of_two_means(v);
+        // Identical features: one cluster, everything kept.
+        assert_eq!(p(&[[0.5, 0.5, 0.0]; 4]), vec![true; 4]);
+        // Three near (1, 0, 0), two near (0, 1, 0): the three, in any order.
+        let f = [[0.9, 0.1, 0.0], [0.1, 0.9, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.8, 0.2, 0.0]];
+        assert_eq!(p(&f), vec![true, false, true, false, true]);
+        let mut r: Vec<[f64; 3]> = f.to_vec();
+        r.reverse();
+        assert_eq!(p(&r), vec![true, false, true, false, true]);
+        // A tie, two and two: the tighter pair.
+        let t = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.98, 0.02, 0.0], [0.1, 0.9, 0.0]];
+        assert_eq!(p(&t), vec![true, false, true, false]);
+    }
+
+    #[test]
+    fn signguard_falls_back_when_its_filters_disagree() {
+        // Three rows of one sign pattern, two tiny and one huge, and two of another at moderate
+        // norms: M is √5, the norm filter keeps the moderate pair, the sign clusters the three.
+        let x = Mat::from_rows(&[vec![0.001, 0.001], vec![-1.0, 2.0], vec![0.002, 0.001], vec![100.0, 50.0], vec![-2.0, 1.5]]);
+        let mut o = vec![0.0; 2];
+        signguard(&x, &mut o);
+        // S1 ∩ S2 = ∅: the rows of S1, (−2, 1.5) clipped to norm √5.
+        let c = 5f64.sqrt() / 2.5;
+        assert!(close(&o, &[(-1.0 - 2.0 * c) / 2.0, (2.0 + 1.5 * c) / 2.0], 1e-15), "{o:?}");
     }
 }

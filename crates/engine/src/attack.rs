@@ -24,12 +24,13 @@
 //! | `minsum` | μ − γp, the largest γ with Σᵢ‖b − gᵢ‖² ≤ minᵢ Σⱼ‖gᵢ − gⱼ‖² (the authors' code) |
 //! | `saddle` | μ with its escape-direction component set to the value that brings the *aggregate's* escape component closest to 0 |
 //! | `oracle` | replaces the aggregate by ∇F with its escape component cut by Δ (Proposition 4.4) |
+//! | `fang` | Fang et al.'s full-knowledge attack, the variant chosen by the master's rule: against the median and the trimmed mean per-coordinate values beyond the honest extremes opposite to sign(μ) ([`fang_trim_range`]); against every other rule −λ·sign(μ), λ halved from the paper's bound until Krum selects it ([`fang_lambda_bound`]) |
 
-use super::aggregate::Aggregator;
+use super::aggregate::{AggParams, Aggregator};
 use super::linalg::{dot, norm, Mat};
 use super::problem::Poison;
 use super::rng::{self, Rng};
-use super::scenario::{AttackKind, AttackParams, Dialect, Direction};
+use super::scenario::{AggKind, AggSpec, AttackKind, AttackParams, Dialect, Direction};
 use super::theory::norm_quantile;
 
 /// An attack in progress: its parameters and its random stream.
@@ -39,7 +40,7 @@ pub struct Attack {
     /// Whose definitions ALIE and sign flip follow.
     pub dialect: Dialect,
     rng: Rng,
-    /// The factor the last optimised attack chose (`alie-opt`, `ipm-opt`), for the views.
+    /// The factor the last optimised attack chose (`alie-opt`, `ipm-opt`; `fang`'s λ against Krum), for the views.
     pub factor: Option<f64>,
 }
 
@@ -132,11 +133,16 @@ impl<'a> Probe<'a> {
         Probe { agg, probe: agg.clone(), work: msgs.clone(), out: vec![0.0; msgs.cols], q }
     }
 
-    fn damage(&mut self, b: &[f64], mu: &[f64]) -> f64 {
+    /// The rule's output when every Byzantine worker sends `b`.
+    fn send(&mut self, b: &[f64]) -> &[f64] {
         (0..self.q).for_each(|i| self.work.row_mut(i).copy_from_slice(b));
         self.probe.clone_from(self.agg);
         self.probe.aggregate(&self.work, &mut self.out);
-        super::linalg::dist(&self.out, mu)
+        &self.out
+    }
+
+    fn damage(&mut self, b: &[f64], mu: &[f64]) -> f64 {
+        super::linalg::dist(self.send(b), mu)
     }
 }
 
@@ -254,6 +260,70 @@ fn min_attack(msgs: &Mat, q: usize, mu: &[f64], sd: &[f64], dir: Direction, sum:
     message(gamma)
 }
 
+/// Fang et al.'s factor b of the trimmed-mean attack (the paper's and Blades' b = 2).
+pub const FANG_B: f64 = 2.0;
+
+/// The λ below which Fang's Krum attack stops halving (FLPoison's `stop_threshold`, Blades' 1e-5).
+pub const FANG_STOP: f64 = 1e-5;
+
+/// Whether Fang's attack on this rule is the trimmed-mean variant (the median and the trimmed
+/// mean, as Blades dispatches); every other rule gets the Krum variant (FLPoison assumes Krum when
+/// the rule is unknown; the paper attacks Bulyan with it too).
+pub fn fang_trims(kind: AggKind) -> bool {
+    matches!(kind, AggKind::Median | AggKind::TrMean)
+}
+
+/// sign(v) with sign(0) = 0 (numpy's and torch's), and 0 for NaN.
+fn sign0(v: f64) -> f64 {
+    if v > 0.0 {
+        1.0
+    } else if v < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// The upper bound of λ in Fang et al.'s Krum attack (USENIX Security 2020, §4.2, full
+/// knowledge), in gradient form (the crafted message −λs stands for the model w_Re − λs, so
+/// D(wᵢ, w_Re) is ‖gᵢ‖): with c = q compromised of m workers and d coordinates,
+/// λ ≤ 1/((m − 2c − 1)√d) · minᵢ Σ_{l ∈ Γᵢ} ‖g_l − gᵢ‖ + 1/√d · maxᵢ ‖gᵢ‖, i over the honest
+/// messages (rows q..m) and Γᵢ the m − c − 2 honest messages nearest gᵢ (m − 2c − 1 at least 1,
+/// Γᵢ at most the other honest ones). Blades' `compute_lambda` sums over every worker's message,
+/// the compromised ones' too, and measures the second term from the honest mean.
+pub fn fang_lambda_bound(msgs: &Mat, q: usize) -> f64 {
+    let (m, d) = (msgs.rows, msgs.cols);
+    let h = m.saturating_sub(q);
+    if h == 0 || d == 0 {
+        return 0.0;
+    }
+    let nb = m.saturating_sub(q + 2).min(h - 1);
+    let min_sum = (q..m)
+        .map(|i| {
+            let mut ds: Vec<f64> = (q..m).filter(|&l| l != i).map(|l| super::linalg::dist(msgs.row(l), msgs.row(i))).collect();
+            ds.sort_by(f64::total_cmp);
+            ds[..nb].iter().sum::<f64>()
+        })
+        .fold(f64::INFINITY, f64::min);
+    let max_norm = (q..m).map(|i| norm(msgs.row(i))).fold(0.0, f64::max);
+    let sd = (d as f64).sqrt();
+    min_sum / (m.saturating_sub(2 * q + 1).max(1) as f64 * sd) + max_norm / sd
+}
+
+/// The interval Fang et al.'s trimmed-mean attack draws coordinate j from (Blades'
+/// `attack_median_and_trimmedmean`): with the honest maximum `hi` and minimum `lo` of the
+/// coordinate and s = sign(μⱼ), [hi, b·hi] (hi > 0) or [hi, hi/b] (hi ≤ 0) if s < 0; [lo/b, lo]
+/// (lo ≥ 0) or [b·lo, lo] (lo < 0) if s > 0; {0} if s = 0.
+pub fn fang_trim_range(s: f64, lo: f64, hi: f64) -> (f64, f64) {
+    if s < 0.0 {
+        (hi, if hi > 0.0 { FANG_B * hi } else { hi / FANG_B })
+    } else if s > 0.0 {
+        (if lo < 0.0 { FANG_B * lo } else { lo / FANG_B }, lo)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
 impl Attack {
     pub fn new(p: AttackParams, seed: u64, run_index: u64) -> Self {
         Attack { p, dialect: Dialect::Paper, rng: rng::rng(seed, rng::stream::ATTACK, run_index), factor: None }
@@ -364,8 +434,69 @@ impl Attack {
                 let (Some(e), Some(agg)) = (escape, agg) else { return };
                 self.saddle(msgs, q, &mu, e, agg);
             }
+            AttackKind::Fang if q < m => {
+                let s: Vec<f64> = mu.iter().map(|&v| sign0(v)).collect();
+                if agg.is_some_and(|a| fang_trims(a.spec.kind)) {
+                    self.fang_trim(msgs, q, &s);
+                } else {
+                    let b = self.fang_krum(msgs, q, &mu, &s, agg);
+                    fill(msgs, &b);
+                }
+            }
+            AttackKind::Fang => {}
             AttackKind::None | AttackKind::LabelFlip | AttackKind::RandLabel | AttackKind::Oracle => {}
         }
+    }
+
+    /// Fang et al.'s trimmed-mean (and median) attack, full knowledge (USENIX Security 2020, §4.2;
+    /// Blades `src/blades/attackers/fangattackclient.py`, `attack_median_and_trimmedmean`): every
+    /// Byzantine worker draws each coordinate uniformly from [`fang_trim_range`] of the honest
+    /// extremes (rows q..m), from the attack's seeded stream (Blades: numpy's global generator).
+    fn fang_trim(&mut self, msgs: &mut Mat, q: usize, s: &[f64]) {
+        let (m, d) = (msgs.rows, msgs.cols);
+        let data = &msgs.data;
+        let col = |j: usize| (q..m).map(move |i| data[i * d + j]);
+        let ranges: Vec<(f64, f64)> =
+            (0..d).map(|j| fang_trim_range(s[j], col(j).fold(f64::INFINITY, f64::min), col(j).fold(f64::NEG_INFINITY, f64::max))).collect();
+        for i in 0..q {
+            for (v, (lo, hi)) in msgs.row_mut(i).iter_mut().zip(&ranges) {
+                *v = lo + rng::uniform(&mut self.rng) * (hi - lo);
+            }
+        }
+    }
+
+    /// Fang et al.'s Krum attack, full knowledge (USENIX Security 2020, §4.2; FLPoison
+    /// `attackers/fangattack.py` with base 0 for gradients, Blades `attack_multikrum`): every
+    /// Byzantine worker sends −λ·s, λ from [`fang_lambda_bound`], halved until Krum — the master's
+    /// aggregator with its rule replaced by Krum (its f, dialect and pipeline; f = q without one) —
+    /// selects the crafted message, or λ ≤ [`FANG_STOP`] (then −λ·s with that λ, as FLPoison).
+    /// Without a pipeline "selects" means Krum outputs the message; after clipping or mixing it is
+    /// no input any more, so there it means the output is nearer the message than the honest mean.
+    fn fang_krum(&mut self, msgs: &Mat, q: usize, mu: &[f64], s: &[f64], agg: Option<&Aggregator>) -> Vec<f64> {
+        let krum = match agg {
+            Some(a) => {
+                let mut k = a.clone();
+                k.spec = AggSpec { kind: AggKind::Krum, nnm: a.spec.nnm };
+                k
+            }
+            None => Aggregator::new(AggSpec::new(AggKind::Krum), AggParams::default(), q),
+        };
+        let plain = krum.pre.is_empty() && !krum.spec.nnm;
+        let mut probe = Probe::new(msgs, q, &krum);
+        let message = |l: f64| s.iter().map(|v| -l * v).collect::<Vec<f64>>();
+        let mut lambda = fang_lambda_bound(msgs, q);
+        loop {
+            let b = message(lambda);
+            let out = probe.send(&b);
+            let picked = if plain { out == &b[..] } else { super::linalg::dist(out, &b) < super::linalg::dist(out, mu) };
+            // (A NaN or infinite bound stops at once: halving would never reach the threshold.)
+            if picked || lambda <= FANG_STOP || !lambda.is_finite() {
+                break;
+            }
+            lambda *= 0.5;
+        }
+        self.factor = Some(lambda);
+        message(lambda)
     }
 
     /// The worker-level saddle point attack: every Byzantine worker sends μ + (v − μ·e)e, with the
@@ -622,5 +753,94 @@ mod tests {
         let (ipm, _) = damage(AttackKind::Ipm);
         let (ipm_opt, e) = damage(AttackKind::IpmOpt);
         assert!(ipm_opt > ipm && e.is_some_and(|e| e > 0.1), "{ipm_opt} vs {ipm}, ε = {e:?}");
+    }
+
+    /// The honest rows of the Fang tests, after q zero rows (the Byzantine workers' own messages).
+    fn fang_rows(q: usize, honest: &[[f64; 3]]) -> Mat {
+        Mat::from_rows(&(0..q).map(|_| vec![0.0; 3]).chain(honest.iter().map(|r| r.to_vec())).collect::<Vec<_>>())
+    }
+
+    /// The paper's λ bound and FLPoison's halving loop (`attackers/fangattack.py`) transcribed to
+    /// numpy 2.4 against Krum with squared distances and m − f − 2 neighbours, on six honest
+    /// vectors with q = f = 3: the bound 2.9686…, Krum selects the crafted message at λ/4.
+    #[test]
+    fn fangs_krum_attack_matches_the_reference_loop() {
+        let h = [[0.6, 1.2, -0.5], [1.5, -0.8, 0.3], [-0.7, 0.9, 1.1], [0.4, -0.6, -0.9], [1.1, 1.4, 0.8], [-0.3, 0.2, 0.6]];
+        let mut x = fang_rows(3, &h);
+        let bound = fang_lambda_bound(&x, 3);
+        assert!((bound - 2.9686033348974505).abs() < 1e-14, "{bound}");
+        let agg = Aggregator::new(AggSpec::new(AggKind::Krum), AggParams::default(), 3);
+        let mut a = attack(AttackKind::Fang);
+        a.apply(&mut x, 3, None, Some(&agg));
+        let lambda = 0.7421508337243626;
+        assert_eq!(a.factor, Some(lambda));
+        // sign(μ) = (1, 1, 1): every Byzantine worker sends −λ·1, and Krum outputs it.
+        assert!((0..3).all(|i| x.row(i) == [-lambda; 3]), "{x:?}");
+        let mut out = [0.0; 3];
+        agg.clone().aggregate(&x, &mut out);
+        assert_eq!(out, [-lambda; 3]);
+        // Against Multi-Krum and Bulyan (and any rule but the median and trimmed mean) the message
+        // is the one crafted against Krum with the rule's f.
+        for kind in [AggKind::MultiKrum, AggKind::Bulyan, AggKind::Mean] {
+            let mut y = fang_rows(3, &h);
+            attack(AttackKind::Fang).apply(&mut y, 3, None, Some(&Aggregator::new(AggSpec::new(kind), AggParams::default(), 3)));
+            assert_eq!(y.row(0), [-lambda; 3], "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn fangs_trimmed_mean_attack_stays_beyond_the_honest_extremes() {
+        // The ranges of Blades' `attack_median_and_trimmedmean` with b = 2.
+        assert_eq!(fang_trim_range(-1.0, -3.0, 4.0), (4.0, 8.0));
+        assert_eq!(fang_trim_range(-1.0, -3.0, -1.0), (-1.0, -0.5));
+        assert_eq!(fang_trim_range(1.0, 2.0, 4.0), (1.0, 2.0));
+        assert_eq!(fang_trim_range(1.0, -3.0, 4.0), (-6.0, -3.0));
+        assert_eq!(fang_trim_range(0.0, -3.0, 4.0), (0.0, 0.0));
+        let h = [[1.0, -2.0, 0.5], [2.0, -1.0, -0.5], [1.5, -3.0, 0.0], [0.5, -1.5, 0.25], [3.0, -0.5, -0.25]];
+        for kind in [AggKind::Median, AggKind::TrMean] {
+            let agg = Aggregator::new(AggSpec::new(kind), AggParams::default(), 2);
+            let mut x = fang_rows(2, &h);
+            attack(AttackKind::Fang).apply(&mut x, 2, None, Some(&agg));
+            for i in 0..2 {
+                let b = x.row(i);
+                // μ = (1.6, −1.6, 0): coordinate 0 below the honest minimum 0.5 (in [0.25, 0.5]),
+                // coordinate 1 above the maximum −0.5 (in [−0.5, −0.25]), coordinate 2 zero.
+                assert!((0.25..=0.5).contains(&b[0]) && (-0.5..=-0.25).contains(&b[1]) && b[2] == 0.0, "{kind:?}: {b:?}");
+            }
+            assert_ne!(x.row(0), x.row(1), "each worker draws its own values");
+            // The same seed draws the same values.
+            let mut y = fang_rows(2, &h);
+            attack(AttackKind::Fang).apply(&mut y, 2, None, Some(&agg));
+            assert_eq!(x.data, y.data);
+        }
+    }
+
+    /// Fang's attack moves its target rule's output farther from the honest mean than the
+    /// non-adaptive Gaussian and sign-flip attacks do (m = 20, q = f = 6, d = 10).
+    #[test]
+    fn fang_hurts_krum_and_the_trimmed_mean_more_than_gaussian_or_sign_flip() {
+        let mut r = rng::rng(5, 77, 0);
+        let (m, q, d) = (20, 6, 10);
+        let rows: Vec<Vec<f64>> = (0..m).map(|_| (0..d).map(|_| 0.5 + rng::normal(&mut r)).collect()).collect();
+        let damage = |kind: AttackKind, rule: AggKind| {
+            let agg = Aggregator::new(AggSpec::new(rule), AggParams::default(), q);
+            let mut x = Mat::from_rows(&rows);
+            attack(kind).apply(&mut x, q, None, Some(&agg));
+            let mut mu = vec![0.0; d];
+            crate::linalg::mean_rows(&x, q..m, &mut mu);
+            let mut out = vec![0.0; d];
+            agg.clone().aggregate(&x, &mut out);
+            if kind == AttackKind::Fang && rule == AggKind::Krum {
+                assert!((0..q).any(|i| x.row(i) == &out[..]), "Krum does not output the crafted message");
+            }
+            crate::linalg::dist(&out, &mu)
+        };
+        for rule in [AggKind::Krum, AggKind::TrMean, AggKind::Median] {
+            let fang = damage(AttackKind::Fang, rule);
+            let (gauss, flip) = (damage(AttackKind::Gaussian, rule), damage(AttackKind::SignFlip, rule));
+            // (Krum: 1.94 against 1.59 for both, whose messages it ignores; trimmed mean 1.96
+            // against 0.66 and 0.81; median 1.42 against 0.85 and 0.58.)
+            assert!(fang > 1.2 * gauss.max(flip), "{rule:?}: Fang {fang}, Gaussian {gauss}, sign flip {flip}");
+        }
     }
 }

@@ -21,6 +21,8 @@ pub mod stream {
     pub const QUANTIZE: u64 = 9;
     pub const BUCKET: u64 = 10;
     pub const PARTICIPATE: u64 = 11;
+    /// DnC's coordinate subsamples (one stream per round of the master's rule).
+    pub const DNC: u64 = 12;
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -158,8 +158,9 @@ pub fn strongly_convex_curve(t: usize, e0: f64, lambda: f64, l: f64, delta: f64)
 
 /// The smallest α at which a rule's guarantee is lost (its breakdown point), given m and the
 /// assumed β. The rules that trust f = ⌊βm⌋ hold while ⌊αm⌋ ≤ f, so they break at α = (f + 1)/m,
-/// not at β itself (at m = 40, β = 0.1: 0.125). None where no breakdown fraction is stated
-/// (centered clipping).
+/// not at β itself (at m = 40, β = 0.1: 0.125). None where the lab states no breakdown fraction:
+/// centered clipping, DnC and SignGuard (their assumption notes say when a scenario is clearly
+/// outside what they can filter: DnC drops ⌊c·f⌋ inputs, SignGuard keeps the larger cluster).
 pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
     let mf = m as f64;
     // The first α with ⌊αm⌋ > f.
@@ -177,7 +178,7 @@ pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
         AggKind::Krum | AggKind::MultiKrum => b.min(((mf - 3.0) / (2.0 * mf)).max(0.0)),
         // m ≥ 4f + 3.
         AggKind::Bulyan => b.min(((mf - 3.0) / (4.0 * mf)).max(0.0)),
-        AggKind::CClip => return None,
+        AggKind::CClip | AggKind::Dnc | AggKind::SignGuard => return None,
     })
 }
 
@@ -205,6 +206,11 @@ pub fn assumption_note(kind: AggKind, s: &Scenario) -> Option<String> {
             Some(format!("NBS needs 2α/(1 − β) < 1 (here {:.2})", 2.0 * s.alpha / (1.0 - s.beta)))
         }
         AggKind::Filter if s.alpha > 0.25 => Some("iterative filtering assumes α ≤ ¼".into()),
+        AggKind::Dnc if q > (s.agg.dnc_c.max(0.0) * f as f64).floor() as usize => {
+            let r = (s.agg.dnc_c.max(0.0) * f as f64).floor() as usize;
+            Some(format!("DnC drops ⌊c·f⌋ = {r} inputs per iteration but {q} workers are Byzantine"))
+        }
+        AggKind::SignGuard if 2 * q >= m && q > 0 => Some(format!("SignGuard keeps the larger cluster: {q} of {m} workers are Byzantine")),
         AggKind::Median | AggKind::GeoMed if 2 * q >= m && q > 0 => Some(format!("{q} of {m} workers are Byzantine: a majority")),
         _ => None,
     }
@@ -364,5 +370,12 @@ mod tests {
         assert_eq!(breakdown_point(AggKind::Bulyan, 7, 0.49), Some(1.0 / 7.0));
         let s = Scenario { m: 5, beta: 0.4, ..Scenario::default() };
         assert!(assumption_note(AggKind::Krum, &s).unwrap().contains("2f + 3"));
+        assert_eq!((breakdown_point(AggKind::Dnc, 40, 0.1), breakdown_point(AggKind::SignGuard, 40, 0.1)), (None, None));
+        // m = 20, f = ⌊0.1·20⌋ = 2: DnC with c = 1 drops 2, fewer than ⌊0.2·20⌋ = 4 Byzantine.
+        let s = Scenario { m: 20, alpha: 0.2, beta: 0.1, ..Scenario::default() };
+        assert!(assumption_note(AggKind::Dnc, &s).unwrap().contains("⌊c·f⌋ = 2"));
+        assert!(assumption_note(AggKind::Dnc, &Scenario { alpha: 0.1, ..s.clone() }).is_none());
+        assert!(assumption_note(AggKind::SignGuard, &s).is_none());
+        assert!(assumption_note(AggKind::SignGuard, &Scenario { alpha: 0.5, ..s }).unwrap().contains("10 of 20"));
     }
 }

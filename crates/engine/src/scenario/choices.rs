@@ -80,6 +80,12 @@ named_enum!(
         Monna = "monna": "MoNNA",
         /// Covariance-bound agnostic filter.
         Caf = "caf": "CAF (covariance filter)",
+        /// Divide-and-Conquer (Shejwalkar & Houmansadr 2021): drops the ⌊c·f⌋ inputs of largest
+        /// projection on the top singular direction of a random coordinate subsample.
+        Dnc = "dnc": "DnC (divide and conquer)",
+        /// SignGuard (Xu et al. 2022): a median-relative norm filter and the larger cluster of sign
+        /// statistics, clipped to the median norm and averaged.
+        SignGuard = "signguard": "SignGuard",
     }
 );
 
@@ -114,6 +120,10 @@ named_enum!(
         Counter = "counter": "NBS counterexample",
         Saddle = "saddle": "saddle point attack",
         Oracle = "oracle": "saddle attack (Δ-oracle)",
+        /// Fang et al. (USENIX Security 2020), full knowledge: against the median and the trimmed
+        /// mean, values beyond the honest extremes opposite to sign(μ); against any other rule
+        /// (Krum's variant) −λ·sign(μ), λ halved from the paper's bound until Krum selects it.
+        Fang = "fang": "Fang et al. (local model poisoning)",
     }
 );
 

@@ -285,6 +285,20 @@ scenario_table! {
         fsig: f64 = 0.0;
             "fsig", Num { lo: 0.0, hi: 1e6 },
             Control { group: Master, sym: "σ", label: "filtering scale (0 = estimated)", slider: Some((0.0, 10.0, 0.05)), show: |s| s.has_rule(AggKind::Filter), ..BASE };
+        /// DnC's iterations niters: each draws its own coordinate subsample; the rule keeps the
+        /// inputs every iteration kept.
+        dnc_it: usize = 1;
+            "dnc_it", Int { lo: 1, hi: 100 },
+            Control { group: Master, label: "DnC iterations (niters)", slider: Some((1.0, 20.0, 1.0)), show: |s| s.has_rule(AggKind::Dnc), ..BASE };
+        /// DnC's subsample dimension b: the coordinates drawn (without replacement, from the seeded
+        /// stream, afresh every round and iteration); all of them when d ≤ b.
+        dnc_b: usize = 10_000;
+            "dnc_b", Int { lo: 1, hi: 1_000_000 },
+            Control { group: Master, sym: "b", label: "DnC subsample dimension", slider: Some((1.0, 10_000.0, 1.0)), show: |s| s.has_rule(AggKind::Dnc), ..BASE };
+        /// DnC's filtering fraction c: each iteration drops the ⌊c·f⌋ inputs of largest outlier score.
+        dnc_c: f64 = 1.0;
+            "dnc_c", Num { lo: 0.0, hi: 10.0 },
+            Control { group: Master, sym: "c", label: "DnC filtering fraction", slider: Some((0.0, 3.0, 0.1)), show: |s| s.has_rule(AggKind::Dnc), ..BASE };
     }
 
     /// ByzantinePGD (Algorithm 3 of the thesis) and perturbed GD.
