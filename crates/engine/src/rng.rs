@@ -23,6 +23,8 @@ pub mod stream {
     pub const PARTICIPATE: u64 = 11;
     /// DnC's coordinate subsamples (one stream per round of the master's rule).
     pub const DNC: u64 = 12;
+    /// The keys of a worker's local steps after the first (`local` > 1).
+    pub const LOCAL: u64 = 13;
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -237,6 +237,11 @@ impl Run {
             let (rows, cols) = (self.msgs.rows, self.msgs.cols);
             let row = &mut self.msgs.data[i * cols..(i + 1) * cols];
             self.problem.grad(i, point, &opts, row);
+            if self.sc.local > 1 {
+                let key = opts.key;
+                self.local_steps(i, point, key);
+            }
+            let row = &mut self.msgs.data[i * cols..(i + 1) * cols];
             if self.sc.mom > 0.0 {
                 // mᵢ ← β·mᵢ + (1 − β)·gᵢ from mᵢ = 0, as ByzFL's client does
                 // (fed_framework/client.py, get_flat_gradients_with_momentum); the worker sends mᵢ.
@@ -247,6 +252,31 @@ impl Run {
                 });
             }
         }
+    }
+
+    /// Local steps (`local` = K > 1): worker i, whose row holds its gradient g₀ at `point`, takes K
+    /// local SGD steps wₛ₊₁ = wₛ − η·gₛ (a fresh mini-batch each, the round's η) and sends the model
+    /// difference over η, (w₀ − w_K)/η = g₀ + … + g_{K−1}, accumulated as that sum (so η = 0 is
+    /// defined); the master's step w − η·agg then applies the aggregated model difference, as
+    /// FedAvg's server with learning rate 1 does (McMahan et al. 2017). K = 1 is plain GD. Step s's randomness
+    /// (DropConnect, SGLD, quantization) comes from its own key; the regulariser stays at the master.
+    fn local_steps(&mut self, i: usize, point: &[f64], key: u64) {
+        let cols = self.msgs.cols;
+        let eta = self.eta();
+        let mut w = point.to_vec();
+        let mut g = self.msgs.row(i).to_vec();
+        let mut sum = g.clone();
+        for s in 1..self.sc.local {
+            super::linalg::axpy(-eta, &g, &mut w);
+            let batched = self.draw_batch(i);
+            let opts = GradOpts {
+                key: rng::key(key, s as u64, rng::stream::LOCAL),
+                ..self.grad_opts(i, batched.then_some(self.batch.as_slice()))
+            };
+            self.problem.grad(i, &w, &opts, &mut g);
+            sum.iter_mut().zip(&g).for_each(|(a, b)| *a += b);
+        }
+        self.msgs.data[i * cols..(i + 1) * cols].copy_from_slice(&sum);
     }
 
     /// Honest mean and spread of rows q..m; then the attack overwrites rows 0..q.

@@ -89,6 +89,13 @@ scenario_table! {
         mom: f64 = 0.0;
             "mom", Num { lo: 0.0, hi: 0.99 },
             Control { sym: "β", sub: "w", label: "worker momentum", slider: Some((0.0, 0.99, 0.01)), show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// Local steps K: every worker takes K local SGD steps from the master's model (a fresh
+        /// mini-batch each) and sends the model difference over η, the sum of its K gradients, which
+        /// the master aggregates and applies (FedAvg's server step); 1 = plain GD. Robust GD,
+        /// ByzantinePGD and perturbed GD; RSA and the one-round algorithm keep their own updates.
+        local: usize = 1;
+            "local", Int { lo: 1, hi: 50 },
+            Control { sym: "K", label: "local steps per round", slider: Some((1.0, 20.0, 1.0)), show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
         /// Partial participation: each round the master hears ⌈part·m⌉ workers drawn uniformly without
         /// replacement, a Byzantine worker as likely as an honest one (client subsampling as in
         /// Allouah et al. 2024), and aggregates their messages only; 1 = every worker.
