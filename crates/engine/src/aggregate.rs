@@ -102,11 +102,15 @@ pub struct Aggregator {
     /// BUCKET, k), DnC's coordinate subsamples from (seed, DNC, k)).
     round: u64,
     prev: Option<Vec<f64>>,
+    /// FLTrust's reference: the server's update on its root set this round, set by the run before
+    /// the attack (so an omniscient attack probes the rule as it stands); without it the last
+    /// input (the last worker, honest by construction, as MoNNA's pivot) stands in.
+    pub root: Option<Vec<f64>>,
 }
 
 impl Aggregator {
     pub fn new(spec: AggSpec, p: AggParams, f: usize) -> Self {
-        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None }
+        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None, root: None }
     }
 
     /// The master's aggregator for one rule of a scenario: its parameters, f = ⌊βm⌋, the
@@ -182,7 +186,38 @@ impl Aggregator {
                 dnc(x, f, DncParams { iters: self.p.dnc_it, b: self.p.dnc_b, c: self.p.dnc_c }, &mut r, out)
             }
             AggKind::SignGuard => signguard(x, out),
+            AggKind::FlTrust => match &self.root {
+                Some(g0) => fltrust(x, g0, out),
+                None if x.rows > 0 => fltrust(x, &x.row(x.rows - 1).to_vec(), out),
+                None => out.fill(0.0),
+            },
         }
+    }
+}
+
+/// FLTrust (Cao, Fang, Liu & Gong, NDSS 2021, Algorithm 2; FLPoison `aggregators/fltrust.py` at
+/// eb74fb2): with g₀ the server's update on its root set, each input gets the trust score
+/// TSᵢ = max(0, cos(xᵢ, g₀)) and is rescaled to ‖g₀‖, and the output is
+/// Σᵢ TSᵢ·(‖g₀‖/‖xᵢ‖)·xᵢ / Σᵢ TSᵢ. An input that is zero or not finite gets no trust. When every score
+/// is 0 the paper's quotient is undefined: the output is 0 (the master stays put); FLPoison
+/// averages the rescaled inputs uniformly instead, and adds 10⁻⁹ to the norms and to ΣTS.
+pub fn fltrust(x: &Mat, g0: &[f64], out: &mut [f64]) {
+    out.fill(0.0);
+    let n0 = norm(g0);
+    let mut total = 0.0;
+    for i in 0..x.rows {
+        let r = x.row(i);
+        let ni = norm(r);
+        let ts = (dot(r, g0) / (ni * n0)).max(0.0);
+        if !(ts.is_finite() && ts > 0.0) {
+            continue;
+        }
+        let s = ts * n0 / ni;
+        out.iter_mut().zip(r).for_each(|(o, v)| *o += s * v);
+        total += ts;
+    }
+    if total > 0.0 {
+        out.iter_mut().for_each(|o| *o /= total);
     }
 }
 
@@ -1389,6 +1424,46 @@ mod tests {
         let mut g = vec![0.0; 6];
         a.aggregate(&Mat::from_rows(&long), &mut g);
         assert_eq!(g, o);
+    }
+
+    /// FLTrust against a NumPy transcription of FLPoison's `aggregators/fltrust.py` (eb74fb2, steps
+    /// 3–5, sklearn's cosine_similarity): three rows along g₀, one opposed (trust 0), one nearly
+    /// orthogonal (trust 0.0016). FLPoison's 10⁻⁹ terms move the result by ~10⁻⁹; without them
+    /// (the paper's formula) NumPy gives the values to 10⁻¹⁶.
+    #[test]
+    fn fltrust_matches_flpoison_code_on_small_inputs() {
+        let rows = vec![vec![0.5, 1.0, -0.2], vec![0.7, 0.9, 0.1], vec![1.4, 2.2, 0.3], vec![-3.0, -4.0, 1.0], vec![0.2, -0.1, 5.0]];
+        let g0 = [0.6, 1.1, 0.0];
+        let x = Mat::from_rows(&rows);
+        let mut o = vec![0.0; 3];
+        fltrust(&x, &g0, &mut o);
+        assert!(close(&o, &[0.6617392122480606, 1.045662129879491, 0.011663343339153268], 1e-14), "{o:?}");
+        assert!(close(&o, &[0.6617392117789557, 1.045662129136703, 0.011663343353543255], 1e-8), "FLPoison's: {o:?}");
+        // Scaling a message does not change its weight or its contribution (it is rescaled to ‖g₀‖).
+        let mut big = rows.clone();
+        big[2].iter_mut().for_each(|v| *v *= 1e6);
+        let mut o2 = vec![0.0; 3];
+        fltrust(&Mat::from_rows(&big), &g0, &mut o2);
+        assert!(close(&o2, &o, 1e-12), "{o2:?}");
+        // Non-finite and zero rows get no trust; every score 0: the output is 0.
+        let mut bad = rows.clone();
+        bad[0] = vec![f64::NAN, 1.0, 1.0];
+        bad[1] = vec![f64::INFINITY, 0.0, 0.0];
+        bad.push(vec![0.0; 3]);
+        fltrust(&Mat::from_rows(&bad), &g0, &mut o2);
+        assert!(o2.iter().all(|v| v.is_finite()), "{o2:?}");
+        fltrust(&Mat::from_rows(&[vec![-1.0, -1.0, 0.0], vec![0.0, 0.0, 3.0]]), &g0, &mut o2);
+        assert_eq!(o2, vec![0.0; 3]);
+        // The Aggregator uses the run's root update, else the last input.
+        let mut a = Aggregator::new(AggSpec::new(AggKind::FlTrust), AggParams::default(), 1);
+        a.root = Some(g0.to_vec());
+        a.aggregate(&x, &mut o2);
+        assert_eq!(o2, o);
+        a.root = None;
+        a.aggregate(&x, &mut o2);
+        let mut want = vec![0.0; 3];
+        fltrust(&x, &rows[4], &mut want);
+        assert_eq!(o2, want);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub mod stream {
     pub const DNC: u64 = 12;
     /// The keys of a worker's local steps after the first (`local` > 1).
     pub const LOCAL: u64 = 13;
+    /// The server's root set of FLTrust (its rows, or its samples).
+    pub const ROOT: u64 = 14;
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -252,6 +252,27 @@ impl Run {
                 });
             }
         }
+        if self.agg.spec.kind == crate::scenario::AggKind::FlTrust {
+            self.agg.root = self.root_update(point);
+        }
+    }
+
+    /// FLTrust's server update at `point`: computed as a worker's is (K = `local` steps, here on
+    /// the full root set each time), without momentum; None if the problem has no root set.
+    fn root_update(&self, point: &[f64]) -> Option<Vec<f64>> {
+        let eta = self.eta();
+        let mut g = vec![0.0; point.len()];
+        if !self.problem.root_grad(point, &mut g) {
+            return None;
+        }
+        let mut sum = g.clone();
+        let mut w = point.to_vec();
+        for _ in 1..self.sc.local {
+            super::linalg::axpy(-eta, &g, &mut w);
+            self.problem.root_grad(&w, &mut g);
+            sum.iter_mut().zip(&g).for_each(|(a, b)| *a += b);
+        }
+        Some(sum)
     }
 
     /// Local steps (`local` = K > 1): worker i, whose row holds its gradient g₀ at `point`, takes K

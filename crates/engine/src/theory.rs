@@ -160,7 +160,9 @@ pub fn strongly_convex_curve(t: usize, e0: f64, lambda: f64, l: f64, delta: f64)
 /// assumed β. The rules that trust f = ⌊βm⌋ hold while ⌊αm⌋ ≤ f, so they break at α = (f + 1)/m,
 /// not at β itself (at m = 40, β = 0.1: 0.125). None where the lab states no breakdown fraction:
 /// centered clipping, DnC and SignGuard (their assumption notes say when a scenario is clearly
-/// outside what they can filter: DnC drops ⌊c·f⌋ inputs, SignGuard keeps the larger cluster).
+/// outside what they can filter: DnC drops ⌊c·f⌋ inputs, SignGuard keeps the larger cluster), and
+/// FLTrust, which trusts its root set instead of a majority (Cao et al. 2021 claim robustness to
+/// any number of Byzantine workers while the root set is clean and like the workers' data).
 pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
     let mf = m as f64;
     // The first α with ⌊αm⌋ > f.
@@ -178,7 +180,7 @@ pub fn breakdown_point(kind: AggKind, m: usize, beta: f64) -> Option<f64> {
         AggKind::Krum | AggKind::MultiKrum => b.min(((mf - 3.0) / (2.0 * mf)).max(0.0)),
         // m ≥ 4f + 3.
         AggKind::Bulyan => b.min(((mf - 3.0) / (4.0 * mf)).max(0.0)),
-        AggKind::CClip | AggKind::Dnc | AggKind::SignGuard => return None,
+        AggKind::CClip | AggKind::Dnc | AggKind::SignGuard | AggKind::FlTrust => return None,
     })
 }
 
@@ -211,6 +213,9 @@ pub fn assumption_note(kind: AggKind, s: &Scenario) -> Option<String> {
             Some(format!("DnC drops ⌊c·f⌋ = {r} inputs per iteration but {q} workers are Byzantine"))
         }
         AggKind::SignGuard if 2 * q >= m && q > 0 => Some(format!("SignGuard keeps the larger cluster: {q} of {m} workers are Byzantine")),
+        AggKind::FlTrust if matches!(s.problem, super::scenario::ProblemKind::Saddle | super::scenario::ProblemKind::CsvLs) => {
+            Some("FLTrust: this problem has no root set; the last worker's message stands in for the server's update".into())
+        }
         AggKind::Median | AggKind::GeoMed if 2 * q >= m && q > 0 => Some(format!("{q} of {m} workers are Byzantine: a majority")),
         _ => None,
     }

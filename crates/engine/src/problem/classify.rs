@@ -439,6 +439,10 @@ impl Problem for Classify {
     fn samples(&self, i: usize) -> usize {
         self.l.assign[i].len()
     }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        self.grad(self.l.m, w, &GradOpts::default(), out);
+        true
+    }
     fn init(&self) -> Vec<f64> {
         vec![0.0; self.dim()]
     }
@@ -450,7 +454,7 @@ impl Problem for Classify {
         let (wf, bf) = self.unpack(w);
         let mut g = vec![0.0f32; c * self.f];
         let mut gb = vec![0.0f64; c];
-        let local = &self.l.assign[i];
+        let local = self.l.rows(i);
         let samples: Vec<usize> = match opts.batch {
             Some(b) => b.iter().map(|&k| local[k % local.len()] as usize).collect(),
             None => local.iter().map(|&j| j as usize).collect(),

@@ -222,6 +222,10 @@ impl Problem for Cnn {
     fn samples(&self, i: usize) -> usize {
         self.l.assign[i].len()
     }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        self.grad(self.l.m, w, &GradOpts::default(), out);
+        true
+    }
     fn supports_batch(&self) -> bool {
         true
     }
@@ -251,7 +255,7 @@ impl Problem for Cnn {
         } else {
             Default::default()
         };
-        let local = &self.l.assign[i];
+        let local = self.l.rows(i);
         let mut count = 0usize;
         // DropConnect: each example's gradient on its own, masked as it is added.
         let mut one = if opts.drop > 0.0 { vec![0.0f32; self.dim()] } else { Vec::new() };

@@ -102,6 +102,9 @@ pub struct Labeled {
     pub m: usize,
     /// Sample indices of each worker.
     pub assign: Vec<Vec<u32>>,
+    /// The server's root set (FLTrust): `root` training rows drawn uniformly without replacement
+    /// from stream ROOT, so they may be rows a worker holds too.
+    pub root: Vec<u32>,
     /// A fixed random label per training image (random-label poisoning).
     rand_label: Vec<u8>,
     pub shift: ShiftKind,
@@ -122,7 +125,28 @@ impl Labeled {
         let assign = assign_rows(s, n_train, &|a, b| label(a).cmp(&label(b)), &|j| label(j) as usize, classes);
         let mut rl = rng::rng(s.seed, stream::LABELS, 0);
         let rand_label = (0..n_train).map(|_| rng::below(&mut rl, classes) as u8).collect();
-        Labeled { classes, parity, data, m: assign.len(), assign, rand_label, shift: s.shift, shift_eps: s.shift_eps, pgd: s.pgd.max(1) }
+        let root = root_rows(n_train, s.root, &mut rng::rng(s.seed, stream::ROOT, 0));
+        Labeled {
+            classes,
+            parity,
+            data,
+            m: assign.len(),
+            assign,
+            root,
+            rand_label,
+            shift: s.shift,
+            shift_eps: s.shift_eps,
+            pgd: s.pgd.max(1),
+        }
+    }
+
+    /// The training rows of worker i, or of the server's root set for i = m.
+    pub fn rows(&self, i: usize) -> &[u32] {
+        if i == self.m {
+            &self.root
+        } else {
+            &self.assign[i]
+        }
     }
 
     /// The (possibly poisoned) label of training example j.
@@ -187,4 +211,17 @@ impl Labeled {
             ShiftKind::None => {}
         }
     }
+}
+
+/// `k` of the rows 0..n (all of them if k ≥ n), drawn uniformly without replacement (the first k
+/// of a partial Fisher–Yates shuffle), in the order drawn.
+pub fn root_rows(n: usize, k: usize, r: &mut rng::Rng) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    let k = k.min(n);
+    for i in 0..k {
+        let j = i + rng::below(r, n - i);
+        idx.swap(i, j);
+    }
+    idx.truncate(k);
+    idx
 }

@@ -23,6 +23,9 @@ pub struct LinReg {
     /// multiply-adds in all: seconds at the largest settings, so the app builds them a few workers
     /// per animation frame).
     stats: Vec<OnceLock<Stats>>,
+    /// The server's root set (FLTrust): `root` samples of the unshifted model from stream ROOT.
+    root_n: usize,
+    root: OnceLock<Stats>,
 }
 
 struct Stats {
@@ -46,6 +49,8 @@ impl LinReg {
             xdist: s.xdist,
             spread: Quadratic::spread(s),
             stats: (0..m).map(|_| OnceLock::new()).collect(),
+            root_n: s.root.max(1),
+            root: OnceLock::new(),
         }
     }
 
@@ -54,10 +59,14 @@ impl LinReg {
     }
 
     fn build_worker(&self, i: usize) -> Stats {
-        let (d, n) = (self.q.d, self.q.n);
+        self.build_stats(rng::rng(self.seed, stream::DATA, i as u64), self.q.n, self.spread)
+    }
+
+    /// Sufficient statistics of n samples drawn from `r` (first the shift of the target, if any).
+    fn build_stats(&self, mut r: rng::Rng, n: usize, spread: Option<f64>) -> Stats {
+        let d = self.q.d;
         let w_star = &self.q.base;
-        let mut r = rng::rng(self.seed, stream::DATA, i as u64);
-        let z = Quadratic::shift(self.spread, d, &mut r);
+        let z = Quadratic::shift(spread, d, &mut r);
         let target: Vec<f64> = w_star.iter().zip(&z).map(|(w, z)| w + z).collect();
         let y_sd = (w_star.iter().map(|v| v * v).sum::<f64>() + self.sigma * self.sigma).sqrt();
         let mut ai = vec![0.0; d * d];
@@ -110,6 +119,12 @@ impl QuadraticProblem for LinReg {
                 built += 1;
             }
         }
+        true
+    }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        let st = self.root.get_or_init(|| self.build_stats(rng::rng(self.seed, stream::ROOT, 0), self.root_n, None));
+        matvec(&st.a, w, out);
+        out.iter_mut().zip(&st.b).for_each(|(o, b)| *o -= b);
         true
     }
     fn local_grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]) {

@@ -12,6 +12,8 @@ pub struct MeanEst {
     q: Quadratic,
     xbar: Vec<Vec<f64>>,
     xbar_rand: Vec<Vec<f64>>,
+    /// The mean of the server's root set (FLTrust): `root` draws from N(μ, σ²I), no shift.
+    root: Vec<f64>,
 }
 
 impl MeanEst {
@@ -32,7 +34,10 @@ impl MeanEst {
             zeta.push(z);
         }
         let q = Quadratic { kind: ProblemKind::Mean, d, m, n, base: mu, zeta, floor: d as f64 * s.sigma * s.sigma };
-        MeanEst { q, xbar, xbar_rand }
+        let mut rr = rng::rng(s.seed, stream::ROOT, 0);
+        let sd_root = s.sigma / (s.root.max(1) as f64).sqrt();
+        let root = (0..d).map(|k| q.base[k] + sd_root * rng::normal(&mut rr)).collect();
+        MeanEst { q, xbar, xbar_rand, root }
     }
 
     fn data(&self, i: usize, poison: Poison) -> std::borrow::Cow<'_, [f64]> {
@@ -53,6 +58,10 @@ impl QuadraticProblem for MeanEst {
         for ((o, wi), xi) in out.iter_mut().zip(w).zip(x.iter()) {
             *o = wi - xi;
         }
+    }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        out.iter_mut().zip(w).zip(&self.root).for_each(|((o, wi), x)| *o = wi - x);
+        true
     }
     fn erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
         Some(self.data(i, poison).into_owned())

@@ -135,6 +135,10 @@ impl Problem for Mlp {
     fn samples(&self, i: usize) -> usize {
         self.l.assign[i].len()
     }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        self.grad(self.l.m, w, &GradOpts::default(), out);
+        true
+    }
     fn supports_batch(&self) -> bool {
         true
     }
@@ -156,7 +160,7 @@ impl Problem for Mlp {
         let mut g2 = vec![0.0f64; c * HIDDEN];
         let mut gb2 = vec![0.0f64; c];
         let (mut z, mut gz) = if opts.dro.is_some() { (vec![0.0f32; PIXELS], vec![0.0f32; PIXELS]) } else { (Vec::new(), Vec::new()) };
-        let local = &self.l.assign[i];
+        let local = self.l.rows(i);
         let mut count = 0usize;
         let mut image = vec![0.0f32; PIXELS];
         let mut visit = |j: usize| {

@@ -164,6 +164,12 @@ pub trait Problem: Send + Sync {
     fn evals_per_run(&self) -> usize {
         200
     }
+    /// The gradient at w on the server's own clean root set (FLTrust; `root` examples drawn from the
+    /// honest distribution); false if the problem has none (the saddle toy, an uploaded table's
+    /// least squares).
+    fn root_grad(&self, _w: &[f64], _out: &mut [f64]) -> bool {
+        false
+    }
     /// Whether `GradOpts::batch` is supported.
     fn supports_batch(&self) -> bool {
         false

@@ -56,6 +56,10 @@ pub trait QuadraticProblem: Send + Sync {
     fn local_grad(&self, i: usize, w: &[f64], opts: &GradOpts, out: &mut [f64]);
     /// Worker i's local empirical risk minimiser.
     fn erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>>;
+    /// See [`Problem::root_grad`].
+    fn root_grad(&self, _w: &[f64], _out: &mut [f64]) -> bool {
+        false
+    }
     /// See [`Problem::prepare`].
     fn build_workers(&self, _workers: usize) -> bool {
         true
@@ -96,5 +100,8 @@ impl<T: QuadraticProblem> Problem for T {
     }
     fn local_erm(&self, i: usize, poison: Poison) -> Option<Vec<f64>> {
         self.erm(i, poison)
+    }
+    fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
+        QuadraticProblem::root_grad(self, w, out)
     }
 }

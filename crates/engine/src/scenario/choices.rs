@@ -86,6 +86,9 @@ named_enum!(
         /// SignGuard (Xu et al. 2022): a median-relative norm filter and the larger cluster of sign
         /// statistics, clipped to the median norm and averaged.
         SignGuard = "signguard": "SignGuard",
+        /// FLTrust (Cao et al. 2021): each message weighted by the ReLU of its cosine with the
+        /// server's update on its own root set, rescaled to that update's norm.
+        FlTrust = "fltrust": "FLTrust (root set)",
     }
 );
 

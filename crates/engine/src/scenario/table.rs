@@ -69,6 +69,12 @@ scenario_table! {
         pre: Pipeline = Pipeline::default();
             "pre", Stages { options: PreKind::OPTIONS, max: 6 },
             Control { group: Master, label: "pre-aggregation (in this order)", show: |s| s.algos.iter().any(|a| a.uses_rule()), ..BASE };
+        /// FLTrust's root set: the server's own clean examples (drawn uniformly from the training
+        /// set, or from the honest model for linear regression and mean estimation) on which it
+        /// computes the reference update every message is compared with. Cao et al. 2021 use 100.
+        root: usize = 100;
+            "root" [data], Int { lo: 1, hi: N_MAX },
+            Control { group: Master, sym: "r", label: "FLTrust root set size", slider: Some((1.0, 500.0, 1.0)), show: |s| s.has_rule(AggKind::FlTrust), ..BASE };
         /// Whose definitions apply where the libraries differ (README, "Definitions the libraries
         /// disagree on"): the original papers, or ByzFL's code (Krum's m − f − 1 neighbours, the
         /// geometric median's `gm_it` Weiszfeld steps from 0 without a stopping rule, ALIE's μ + z·s
