@@ -392,8 +392,8 @@ fn attacked() -> impl Strategy<Value = Attacked> {
 /// rows when m = h + b rows of which b are Byzantine of class `class`. The arguments:
 /// - b = 0: every rule but centered clipping (which moves at most L·τ from 0) and SignGuard (which
 ///   shrinks the rows longer than the median norm towards 0, out of the honest box: rows (1, 1) and
-///   (1, 3) twice each, M = 2.29, give a first coordinate 0.86 < 1) averages or selects inputs,
-///   NNM included.
+///   (1, 3) twice each, M = 2.29, give a first coordinate 0.86 < 1) and FLTrust (which rescales
+///   every row to the root update's norm) averages or selects inputs, NNM included.
 /// - median: at most b < h values lie outside the honest range on either side, so the middle value(s)
 ///   are honest-bounded (NaN sorts as +∞).
 /// - trimmed mean with f ≥ b, m > 2f: the kept order statistics f+1 … m−f are honest-bounded.
@@ -419,7 +419,7 @@ fn contains_honest_range(rule: &Rule, m: usize, f: usize, b: usize, class: Byz) 
     let h = m - b;
     let isolated = class != Byz::Arbitrary;
     if b == 0 {
-        return !matches!(rule.kind, K::CClip | K::SignGuard);
+        return !matches!(rule.kind, K::CClip | K::SignGuard | K::FlTrust);
     }
     if rule.nnm {
         return isolated && b <= f && ((rule.kind == K::Median && b < h) || (rule.kind == K::TrMean && m > 2 * f));
@@ -445,6 +445,9 @@ fn contains_honest_range(rule: &Rule, m: usize, f: usize, b: usize, class: Byz) 
         // be as small as an honest row's. SignGuard clips (see b = 0) and its sign clusters may
         // hold Byzantine rows.
         K::Dnc | K::SignGuard => false,
+        // FLTrust rescales every input to the root update's norm (here the last row's, which may be
+        // Byzantine): its output leaves the honest range even with b = 0.
+        K::FlTrust => false,
     }
 }
 

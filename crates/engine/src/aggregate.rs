@@ -188,7 +188,7 @@ impl Aggregator {
             AggKind::SignGuard => signguard(x, out),
             AggKind::FlTrust => match &self.root {
                 Some(g0) => fltrust(x, g0, out),
-                None if x.rows > 0 => fltrust(x, &x.row(x.rows - 1).to_vec(), out),
+                None if x.rows > 0 => fltrust(x, x.row(x.rows - 1), out),
                 None => out.fill(0.0),
             },
         }
