@@ -113,7 +113,13 @@ fn rules() -> Vec<Rule> {
             let spec = AggSpec { kind, nnm };
             let run = Box::new(move |x: &Mat, f: usize| {
                 let mut out = vec![0.0; x.cols];
-                Aggregator::new(spec, AggParams::default(), f).aggregate(x, &mut out);
+                let mut a = Aggregator::new(spec, AggParams::default(), f);
+                // FLTrust's reference is the server's own update, never a message: a fixed one
+                // here (without it the last row stands in, which permutations move).
+                if kind == K::FlTrust {
+                    a.root = Some((0..x.cols).map(|j| 1.0 + j as f64).collect());
+                }
+                a.aggregate(x, &mut out);
                 out
             });
             let perm_tol = perm_tol(kind, !nnm && matches!(kind, K::Median | K::TrMean | K::Krum));

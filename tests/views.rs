@@ -342,7 +342,7 @@ fn the_worst_case_breakdown_is_the_maximum_over_single_attack_sweeps() {
     let csv = lab.csv(v);
     assert!(csv.lines().any(|l| l == "alpha,attack,agg,runs,mean,min,max,diverged"), "{csv}");
     assert_eq!(csv.lines().filter(|l| l.contains(",minmax,trmean,")).count(), 11, "{csv}");
-    let attacks = ["samevalue", "signflip", "gaussian", "alie-opt", "ipm-opt", "minmax", "minsum", "mimic"];
+    let attacks = ["samevalue", "signflip", "gaussian", "alie-opt", "ipm-opt", "minmax", "minsum", "fang", "mimic"];
     let singles: Vec<_> = attacks.iter().map(|a| points(&format!("{q}&attack={a}"), false)).collect();
     for (g, series) in worst.iter().enumerate() {
         assert_eq!(series.len(), 11, "every α of the grid");

@@ -11,7 +11,7 @@ use crate::engine::Status;
 use crate::plots::breakdown::{BandSeries, Breakdown, Reference};
 use crate::plots::error_curves::{ErrorCurves, Series};
 use crate::plots::heatmap::{CellLink, HeatMap, Panel};
-use crate::plots::master::MasterView;
+use crate::plots::master::{MasterView, WorkerStrip};
 use crate::plots::saddle::{Landscape, SaddleView, Trajectory};
 use crate::plots::{Dash, Plot};
 
@@ -275,8 +275,10 @@ wire_struct!(MasterView {
     round,
     hand,
     readout,
-    strongest
+    strongest,
+    split
 });
+wire_struct!(WorkerStrip { label, cells, byzantine });
 wire_struct!(Panel { title, values, winners });
 wire_struct!(CellLink { text, query });
 wire_struct!(HeatMap { title, x_label, y_label, cols, rows, panels, value_label, rules, links, cursor, progress });

@@ -61,6 +61,17 @@ pub struct TopRow {
     pub marks: Vec<(f64, RGBAColor, Shape, bool)>,
 }
 
+/// A band of cells between the title and the plot, one per worker, each a stack of coloured
+/// segments (its label mix, or one bar): how the data are split.
+#[derive(Clone, Debug, Default)]
+pub struct Strip {
+    pub label: String,
+    /// Per cell, (fraction of its height, colour) from the bottom up; fractions sum to at most 1.
+    pub cells: Vec<Vec<(f64, RGBAColor)>>,
+    /// The first cells (the Byzantine workers) get a mark under them.
+    pub marked: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Figure {
     pub title: String,
@@ -74,6 +85,7 @@ pub struct Figure {
     pub items: Vec<Item>,
     pub legend: Legend,
     pub top_row: Option<TopRow>,
+    pub strip: Option<Strip>,
     /// A note in the bottom-left corner of the drawing (a sweep's progress).
     pub note: Option<String>,
     /// Major grid lines.
@@ -229,6 +241,42 @@ impl Figure {
         Ok(layout)
     }
 
+    /// The strip in the band from `top` down `h` pixels, across the plot's columns `x`.
+    fn draw_strip<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        style: &Style,
+        strip: &Strip,
+        x: (i32, i32),
+        top: i32,
+        h: i32,
+    ) -> Result<(), PlotError> {
+        let grey = style.tone(GREY.to_rgba());
+        let (pad, mark) = (style.px(3.0), style.px(3.0).max(2));
+        let (y0, y1) = (top + pad, top + h - pad - mark - 1);
+        let font = style.small().color(&grey).pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&Text::new(strip.label.clone(), (x.0 - style.px(6.0), (y0 + y1) / 2), font))?;
+        let n = strip.cells.len() as f64;
+        let width = (x.1 - x.0) as f64;
+        for (i, cell) in strip.cells.iter().enumerate() {
+            let (a, b) = (x.0 + (width * i as f64 / n) as i32, x.0 + (width * (i + 1) as f64 / n) as i32);
+            // A hairline between cells when they are wide enough to tell apart.
+            let b = if b - a >= 4 { b - 1 } else { b.max(a + 1) };
+            let mut at = y1 as f64;
+            for &(frac, color) in cell {
+                let top = at - frac.clamp(0.0, 1.0) * (y1 - y0) as f64;
+                if at.round() > top.round() {
+                    area.draw(&Rectangle::new([(a, top.round() as i32), (b, at.round() as i32)], style.tone(color).filled()))?;
+                }
+                at = top;
+            }
+            if i < strip.marked {
+                area.draw(&Rectangle::new([(a, y1 + 1), (b, y1 + 1 + mark)], style.tone(super::BYZANTINE.to_rgba()).filled()))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The figure with every colour as `style`'s palette draws it.
     fn toned(mut self, style: &Style) -> Figure {
         let t = |c: &mut RGBAColor| *c = style.tone(*c);
@@ -316,7 +364,8 @@ impl Figure {
     ) -> Result<(bool, f64), PlotError> {
         let title_h = draw_title(area, &self.title, style)?;
         let row_h = if self.top_row.as_ref().is_some_and(|r| !r.marks.is_empty()) { (style.font * 1.8) as i32 } else { 0 };
-        let (_, body) = area.split_vertically(title_h + row_h);
+        let strip_h = if self.strip.as_ref().is_some_and(|s| !s.cells.is_empty()) { (style.font * 2.6) as i32 } else { 0 };
+        let (_, body) = area.split_vertically(title_h + row_h + strip_h);
         // Beside the plot: a column for the legend on the right (or a band below on a narrow drawing).
         let (leg_w, leg_h) = if self.legend.is_empty() { (0, 0) } else { self.legend.size(area, style)? };
         let (bw, bh) = body.dim_in_pixel();
@@ -500,6 +549,9 @@ impl Figure {
                 let fill = if all { color } else { color.mix(0.45) };
                 draw_shape(area, (px, y), shape, style.marker as i32, fill, style.line.max(2))?;
             }
+        }
+        if let Some(strip) = self.strip.as_ref().filter(|s| !s.cells.is_empty()) {
+            self.draw_strip(area, style, strip, (plot[0] - root_origin.0, plot[2] - root_origin.0), title_h + row_h, strip_h)?;
         }
         if let Some(note) = &self.note {
             // The bottom-left corner, under the y axis' ticks: the title (centred at the top) may be

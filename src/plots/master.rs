@@ -3,7 +3,7 @@
 //! lands. Messages and outputs far outside the frame are arrows on its edge, labelled with their
 //! distance to the honest mean.
 
-use super::figure::{Figure, Item};
+use super::figure::{Figure, Item, Strip};
 use super::{color, Glyph, Legend, Shape, BYZANTINE, HONEST};
 use plotters::prelude::*;
 
@@ -31,6 +31,48 @@ pub struct MasterView {
     /// The strongest attack against the shown rule, when asked: (what it is, where every Byzantine
     /// message goes relative to the honest mean, the scenario's keys that set it).
     pub strongest: Option<(String, (f64, f64), String)>,
+    /// How the data are split: one cell per worker (Byzantine first).
+    pub split: Option<WorkerStrip>,
+}
+
+/// The split as a strip of workers: each one's label mix, or the shift of its optimum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerStrip {
+    /// What a cell shows.
+    pub label: String,
+    /// Per worker, (fraction, class) segments from the bottom up; a single segment of class
+    /// [`SHIFT`] for the shift of an optimum (as a fraction of the largest).
+    pub cells: Vec<Vec<(f64, usize)>>,
+    /// The first workers are Byzantine.
+    pub byzantine: usize,
+}
+
+/// The "class" of a shift bar: drawn in grey.
+pub const SHIFT: usize = usize::MAX;
+
+/// The classes' colours (Okabe–Ito's eight and two more), repeated beyond ten classes.
+const CLASSES: [RGBColor; 10] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+    RGBColor(153, 153, 153),
+    RGBColor(120, 70, 20),
+];
+
+impl WorkerStrip {
+    fn strip(&self) -> Strip {
+        let color = |c: usize| if c == SHIFT { RGBColor(110, 110, 110).to_rgba() } else { CLASSES[c % CLASSES.len()].to_rgba() };
+        Strip {
+            label: self.label.clone(),
+            cells: self.cells.iter().map(|cell| cell.iter().map(|&(f, c)| (f, color(c))).collect()).collect(),
+            marked: self.byzantine,
+        }
+    }
 }
 
 impl MasterView {
@@ -166,6 +208,7 @@ pub fn figure(v: &MasterView) -> Figure {
         items,
         legend,
         grid: true,
+        strip: v.split.as_ref().map(WorkerStrip::strip),
         ..Figure::default()
     }
 }

@@ -35,7 +35,7 @@
 
 use super::linalg::{dist2, dot, norm, sort_indices, Mat};
 pub use super::scenario::AggParams;
-use super::scenario::{AggKind, AggSpec, Dialect, PreKind};
+use super::scenario::{AggKind, AggSpec, CcCenter, Dialect, PreKind};
 use std::cmp::Ordering;
 
 /// Total order with NaN as the largest value (above +∞, so NaN and +∞ never tie; all NaNs are equal).
@@ -106,44 +106,84 @@ pub struct Aggregator {
     /// the attack (so an omniscient attack probes the rule as it stands); without it the last
     /// input (the last worker, honest by construction, as MoNNA's pivot) stands in.
     pub root: Option<Vec<f64>>,
+    /// The number of workers m, of which the master may hear only some in a round (partial
+    /// participation); the asynchronous centered clipping divides by it. 0: the inputs' count.
+    pub workers: usize,
 }
 
 impl Aggregator {
     pub fn new(spec: AggSpec, p: AggParams, f: usize) -> Self {
-        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None, root: None }
+        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None, root: None, workers: 0 }
     }
 
     /// The master's aggregator for one rule of a scenario: its parameters, f = ⌊βm⌋, the
     /// scenario's pipeline and seed.
     pub fn for_scenario(sc: &super::Scenario, spec: AggSpec) -> Self {
-        Aggregator { pre: sc.pre.0.clone(), seed: sc.seed, dialect: sc.dialect, ..Aggregator::new(spec, sc.agg, sc.assumed_f()) }
+        Aggregator {
+            pre: sc.pre.0.clone(),
+            seed: sc.seed,
+            dialect: sc.dialect,
+            workers: sc.m,
+            ..Aggregator::new(spec, sc.agg, sc.assumed_f())
+        }
     }
 
     /// The messages after each pre-aggregation stage, in order (the stages' names and their
     /// outputs); empty without stages. Does not advance the round.
     pub fn stages(&self, msgs: &Mat) -> Vec<(PreKind, Mat)> {
-        let mut out: Vec<(PreKind, Mat)> = Vec::new();
+        self.traced(msgs, None).into_iter().map(|(k, x, _)| (k, x)).collect()
+    }
+
+    /// [`Aggregator::stages`], with each output row's Byzantine share: the weight of the
+    /// Byzantine messages (rows `0..q` of `msgs`) in the mean it is (clipping keeps a row's share;
+    /// bucketing and NNM average the shares of the rows they mix).
+    pub fn stages_traced(&self, msgs: &Mat, q: usize) -> Vec<(PreKind, Mat, Vec<f64>)> {
+        let share: Vec<f64> = (0..msgs.rows).map(|i| if i < q { 1.0 } else { 0.0 }).collect();
+        self.traced(msgs, Some(share))
+    }
+
+    fn traced(&self, msgs: &Mat, mut share: Option<Vec<f64>>) -> Vec<(PreKind, Mat, Vec<f64>)> {
+        let mut out: Vec<(PreKind, Mat, Vec<f64>)> = Vec::new();
         for k in self.pipeline() {
             let x = out.last().map_or(msgs, |s| &s.1);
-            let next = self.stage(k, x);
-            out.push((k, next));
+            let (next, groups) = self.stage(k, x);
+            if let (Some(sh), Some(groups)) = (share.as_mut(), &groups) {
+                *sh = groups.iter().map(|g| g.iter().map(|&i| sh[i]).sum::<f64>() / g.len().max(1) as f64).collect();
+            }
+            out.push((k, next, share.clone().unwrap_or_default()));
         }
         out
     }
 
-    fn pipeline(&self) -> impl Iterator<Item = PreKind> + '_ {
+    /// The pipeline's stages in order: `pre=`, then NNM if the rule's spec carries it.
+    pub fn pipeline(&self) -> impl Iterator<Item = PreKind> + '_ {
         self.pre.iter().copied().chain(self.spec.nnm.then_some(PreKind::Nnm))
     }
 
-    fn stage(&self, k: PreKind, x: &Mat) -> Mat {
+    /// The rounds aggregated so far (bucketing's permutations and DnC's subsamples follow it).
+    pub fn rounds(&self) -> u64 {
+        self.round
+    }
+
+    /// Sets the round count, so that a copy can redo a past round's stages.
+    pub fn set_rounds(&mut self, round: u64) {
+        self.round = round;
+    }
+
+    /// One stage's output and, for the stages that mix rows, the input rows of each output row.
+    fn stage(&self, k: PreKind, x: &Mat) -> (Mat, Option<Vec<Vec<usize>>>) {
         match k {
-            PreKind::Clip => clip(x, self.p.clip_c),
-            PreKind::Arc => arc(x, self.f),
+            PreKind::Clip => (clip(x, self.p.clip_c), None),
+            PreKind::Arc => (arc(x, self.f), None),
             PreKind::Bucket => {
                 let mut r = super::rng::rng(self.seed, super::rng::stream::BUCKET, self.round);
-                bucket(x, self.p.bucket_s, &mut r)
+                let groups = bucket_groups(x.rows, self.p.bucket_s, &mut r);
+                (mix(x, &groups), Some(groups))
             }
-            PreKind::Nnm => nnm(x, self.f),
+            PreKind::Nnm => {
+                let groups = nnm_groups(x, self.f);
+                (mix(x, &groups), Some(groups))
+            }
         }
     }
 
@@ -173,12 +213,17 @@ impl Aggregator {
             AggKind::MultiKrum => multikrum_dropping(x, drop, x.rows.saturating_sub(f).max(1), out),
             AggKind::Bulyan => bulyan(x, f, out),
             AggKind::CClip => {
-                let v0 = self.prev.clone().unwrap_or_else(|| vec![0.0; x.cols]);
-                cclip(x, self.p.cc_tau, self.p.cc_it, &v0, out);
+                let v0 = match self.p.cc_v0 {
+                    CcCenter::Zero => None,
+                    CcCenter::Prev | CcCenter::Async => self.prev.clone(),
+                }
+                .unwrap_or_else(|| vec![0.0; x.cols]);
+                let over = if self.p.cc_v0 == CcCenter::Async { self.workers.max(x.rows) } else { x.rows };
+                cclip_over(x, self.p.cc_tau, self.p.cc_it, &v0, over, out);
                 self.prev = if out.iter().all(|v| v.is_finite()) { Some(out.to_vec()) } else { None };
             }
             AggKind::Meamed => meamed(x, f, out),
-            AggKind::Mda => mda(x, f, out),
+            AggKind::Mda => mda_in(x, f, byzfl, out),
             AggKind::Monna => monna(x, f, x.rows.saturating_sub(1), out),
             AggKind::Caf => caf(x, f, out),
             AggKind::Dnc => {
@@ -445,8 +490,16 @@ pub fn meamed(x: &Mat, f: usize, out: &mut [f64]) {
     }
 }
 
-/// Centered clipping from `v0`.
+/// Centered clipping from `v0` (Karimireddy, He & Jaggi 2021): L = `iters` times,
+/// v ← v + (1/n) Σᵢ (xᵢ − v)·min(1, τ/‖xᵢ − v‖), n the number of inputs.
 pub fn cclip(x: &Mat, tau: f64, iters: usize, v0: &[f64], out: &mut [f64]) {
+    cclip_over(x, tau, iters, v0, x.rows, out)
+}
+
+/// Centered clipping with the clipped sum divided by `n` ≥ the inputs' count: the workers not
+/// heard contribute 0 (epfml's and Blades' `_AsyncCenteredClipping`).
+pub fn cclip_over(x: &Mat, tau: f64, iters: usize, v0: &[f64], n: usize, out: &mut [f64]) {
+    let n = n.max(x.rows).max(1);
     let mut v = v0.to_vec();
     let mut delta = vec![0.0; x.cols];
     for _ in 0..iters {
@@ -463,7 +516,7 @@ pub fn cclip(x: &Mat, tau: f64, iters: usize, v0: &[f64], out: &mut [f64]) {
             }
         }
         for (vi, dl) in v.iter_mut().zip(&delta) {
-            *vi += dl / x.rows as f64;
+            *vi += dl / n as f64;
         }
     }
     out.copy_from_slice(&v);
@@ -471,15 +524,29 @@ pub fn cclip(x: &Mat, tau: f64, iters: usize, v0: &[f64], out: &mut [f64]) {
 
 /// Nearest-neighbour mixing: each row becomes the mean of its m − f nearest rows (itself included).
 pub fn nnm(x: &Mat, f: usize) -> Mat {
+    mix(x, &nnm_groups(x, f))
+}
+
+/// Each row's m − f nearest rows (itself first among equals), nearest first.
+fn nnm_groups(x: &Mat, f: usize) -> Vec<Vec<usize>> {
     let m = x.rows;
     let k = m.saturating_sub(f).max(1);
     let dm = pairwise(x);
-    let mut out = Mat::zeros(m, x.cols);
-    for i in 0..m {
-        let mut nb: Vec<usize> = (0..m).collect();
-        sort_indices(&mut nb, &|a, b| cmp(dm[i * m + a], dm[i * m + b]).then_with(|| cmp_vec(x.row(a), x.row(b))));
-        let row = out.row_mut(i);
-        super::linalg::mean_rows(x, nb[..k].iter().copied(), row);
+    (0..m)
+        .map(|i| {
+            let mut nb: Vec<usize> = (0..m).collect();
+            sort_indices(&mut nb, &|a, b| cmp(dm[i * m + a], dm[i * m + b]).then_with(|| cmp_vec(x.row(a), x.row(b))));
+            nb.truncate(k);
+            nb
+        })
+        .collect()
+}
+
+/// One output row per group: the mean of the group's rows of `x`, in the group's order.
+fn mix(x: &Mat, groups: &[Vec<usize>]) -> Mat {
+    let mut out = Mat::zeros(groups.len(), x.cols);
+    for (g, members) in groups.iter().enumerate() {
+        super::linalg::mean_rows(x, members.iter().copied(), out.row_mut(g));
     }
     out
 }
@@ -613,15 +680,14 @@ pub fn arc(x: &Mat, f: usize) -> Mat {
 /// order, then the mean of each consecutive group of s (⌈m/s⌉ rows, the last group smaller if s
 /// does not divide m).
 pub fn bucket(x: &Mat, s: usize, r: &mut super::rng::Rng) -> Mat {
-    let s = s.max(1);
-    let mut idx: Vec<usize> = (0..x.rows).collect();
+    mix(x, &bucket_groups(x.rows, s, r))
+}
+
+/// Bucketing's groups of `rows` rows: a permutation from `r` cut into consecutive groups of s.
+fn bucket_groups(rows: usize, s: usize, r: &mut super::rng::Rng) -> Vec<Vec<usize>> {
+    let mut idx: Vec<usize> = (0..rows).collect();
     super::rng::shuffle(r, &mut idx);
-    let groups: Vec<&[usize]> = idx.chunks(s).collect();
-    let mut out = Mat::zeros(groups.len(), x.cols);
-    for (g, members) in groups.iter().enumerate() {
-        super::linalg::mean_rows(x, members.iter().copied(), out.row_mut(g));
-    }
-    out
+    idx.chunks(s.max(1)).map(|c| c.to_vec()).collect()
 }
 
 /// The rows of `x` in a canonical order (lexicographic by value), so that rules which enumerate
@@ -656,12 +722,18 @@ fn diameter(set: &[usize], d: &dyn Fn(usize, usize) -> f64) -> f64 {
 /// the search needs more than [`MDA_WORK`] distance look-ups (large m and f): then it is the best
 /// subset found by then, never wider than the greedy one.
 pub fn mda(x: &Mat, f: usize, out: &mut [f64]) {
+    mda_in(x, f, false, out)
+}
+
+/// [`mda`], its ties broken by the rows' positions when `by_index` (ByzFL's own order: its
+/// `itertools.combinations` run over the inputs as given, so the result depends on their order).
+pub fn mda_in(x: &Mat, f: usize, by_index: bool, out: &mut [f64]) {
     let m = x.rows;
     let k = m.saturating_sub(f).max(1);
     if k >= m {
         return mean(x, out);
     }
-    let order = canonical(x);
+    let order = if by_index { (0..m).collect() } else { canonical(x) };
     let dm = pairwise(x);
     let d = |a: usize, b: usize| dm[order[a] * m + order[b]];
     // The greedy start.
@@ -1045,6 +1117,76 @@ mod tests {
 
     fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
         a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol)
+    }
+
+    /// The traced stages: clipping keeps each row's Byzantine share, NNM averages the shares of a
+    /// row's m − f nearest, bucketing those of its bucket; the matrices are the plain stages'.
+    #[test]
+    fn traced_stages_carry_each_rows_byzantine_share() {
+        let x = Mat::from_rows(&[vec![9.0, 9.0], vec![0.0, 0.0], vec![0.1, 0.0], vec![0.0, 0.2], vec![8.0, 9.5]]);
+        let mut a = Aggregator::new(AggSpec::new(AggKind::Mean), AggParams { clip_c: 100.0, bucket_s: 2, ..AggParams::default() }, 2);
+        a.pre = vec![PreKind::Clip, PreKind::Nnm, PreKind::Bucket];
+        let st = a.stages_traced(&x, 1);
+        let plain = a.stages(&x);
+        assert_eq!(st.len(), 3);
+        for (t, p) in st.iter().zip(&plain) {
+            assert_eq!((t.0, &t.1.data), (p.0, &p.1.data));
+        }
+        assert_eq!(st[0].2, vec![1.0, 0.0, 0.0, 0.0, 0.0]);
+        // NNM with m − f = 3: row 0's nearest are itself, row 4 and one of the honest cluster;
+        // rows 1–3 have each other; row 4 has row 0 and one honest row.
+        assert_eq!(st[1].2, vec![1.0 / 3.0, 0.0, 0.0, 0.0, 1.0 / 3.0]);
+        // Buckets of 2 (the last of 1): each share the mean of its members'.
+        assert_eq!(st[2].2.len(), 3);
+        assert!((st[2].2.iter().sum::<f64>() * 2.0 - st[2].2.last().unwrap() - 2.0 / 3.0).abs() < 1e-12, "{:?}", st[2].2);
+    }
+
+    /// MDA's ties: four points on a line at 0, 1, 2, 3 given as (2, 3, 0, 1), f = 2: the pairs at
+    /// distance 1 tie. By value the first is {0, 1}; ByzFL's `itertools.combinations` over the
+    /// inputs as given picks the first pair in position order, (2, 3).
+    #[test]
+    fn mda_breaks_ties_by_value_or_like_byzfl_by_position() {
+        let x = Mat::from_rows(&[vec![2.0], vec![3.0], vec![0.0], vec![1.0]]);
+        let (mut by_value, mut by_index) = (vec![0.0], vec![0.0]);
+        mda_in(&x, 2, false, &mut by_value);
+        mda_in(&x, 2, true, &mut by_index);
+        assert_eq!((by_value[0], by_index[0]), (0.5, 2.5));
+        let mut a = Aggregator::new(AggSpec::new(AggKind::Mda), AggParams::default(), 2);
+        a.dialect = Dialect::Byzfl;
+        a.aggregate(&x, &mut by_value);
+        assert_eq!(by_value[0], 2.5);
+    }
+
+    /// The centered clipping variants, two rounds each (τ = 1, L = 1), values worked by hand from
+    /// the sources' loops (ByzFL `CenteredClipping.__call__`, epfml / Blades
+    /// `_AsyncCenteredClipping.__call__`): round 1 hears (3, 0) and (0, 4) of m = 4 workers, round 2
+    /// hears (3, 0) again.
+    #[test]
+    fn centered_clipping_variants_follow_their_sources() {
+        let r1 = Mat::from_rows(&[vec![3.0, 0.0], vec![0.0, 4.0]]);
+        let r2 = Mat::from_rows(&[vec![3.0, 0.0]]);
+        let rounds = |v0: CcCenter| {
+            let mut a =
+                Aggregator::new(AggSpec::new(AggKind::CClip), AggParams { cc_tau: 1.0, cc_it: 1, cc_v0: v0, ..AggParams::default() }, 0);
+            a.workers = 4;
+            let (mut o1, mut o2) = (vec![0.0; 2], vec![0.0; 2]);
+            a.aggregate(&r1, &mut o1);
+            a.aggregate(&r2, &mut o2);
+            (o1, o2)
+        };
+        // prev: round 1 from 0, clipped to the unit circle: ((1, 0) + (0, 1))/2; round 2 from
+        // there: (3, 0) − (½, ½) = (2.5, −½), norm √6.5, clipped to length 1.
+        let (a1, a2) = rounds(CcCenter::Prev);
+        let l = 6.5f64.sqrt();
+        assert!(close(&a1, &[0.5, 0.5], 1e-15) && close(&a2, &[0.5 + 2.5 / l, 0.5 - 0.5 / l], 1e-15), "{a1:?} {a2:?}");
+        // zero: round 2 starts from 0 again and gives (1, 0).
+        let (z1, z2) = rounds(CcCenter::Zero);
+        assert!(close(&z1, &a1, 0.0) && close(&z2, &[1.0, 0.0], 1e-15), "{z1:?} {z2:?}");
+        // async: the clipped sums over all four workers.
+        let (s1, s2) = rounds(CcCenter::Async);
+        assert!(close(&s1, &[0.25, 0.25], 1e-15), "{s1:?}");
+        let d = [2.75 / 7.625f64.sqrt(), -0.25 / 7.625f64.sqrt()];
+        assert!(close(&s2, &[0.25 + d[0] / 4.0, 0.25 + d[1] / 4.0], 1e-15), "{s2:?}");
     }
 
     /// The ByzFL docstring vectors of `peers-and-definitions.md` (X = [[1,2,3],[4,5,6],[7,8,9]], f = 1).

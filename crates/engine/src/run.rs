@@ -112,6 +112,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The master's aggregator as the last round left it.
+    pub fn aggregator(&self) -> &Aggregator {
+        &self.agg
+    }
+
     /// Builds a run of `curve` in scenario `sc`, loading nothing: `problem` comes from
     /// [`problem::build`] (shared between runs with the same data).
     pub fn new(sc: &Scenario, curve: Curve, problem: Arc<dyn Problem>) -> Run {

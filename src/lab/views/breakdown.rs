@@ -19,7 +19,7 @@ pub const INFO: ViewInfo = ViewInfo {
 const OVER: super::Menu = super::Menu { id: "over", label: "attack", choices: &[("one", "the scenario's"), ("worst", "the worst over attacks")], at: 0 };
 
 /// The attacks the worst case is taken over: the adaptive ones (optimal ALIE and IPM against the
-/// rule, Min-Max, Min-Sum), mimic, and the crude ones. Those the problem cannot take are left out;
+/// rule, Min-Max, Min-Sum, Fang et al.'s full-knowledge attack), mimic, and the crude ones. Those the problem cannot take are left out;
 /// a classification problem adds label flipping.
 pub const WORST_OF: &[AttackKind] = &[
     AttackKind::SameValue,
@@ -29,6 +29,7 @@ pub const WORST_OF: &[AttackKind] = &[
     AttackKind::IpmOpt,
     AttackKind::MinMax,
     AttackKind::MinSum,
+    AttackKind::Fang,
     AttackKind::Mimic,
 ];
 
@@ -78,15 +79,7 @@ impl View for Breakdown {
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
-        match self.seeds.set(id, value).or_else(|| self.grid.set(id, value)).or_else(|| self.over.set(id, value)) {
-            Some(changed) => {
-                if changed {
-                    self.sweep = None;
-                }
-                true
-            }
-            None => false,
-        }
+        super::set_menus(&mut [&mut self.over, &mut self.seeds, &mut self.grid], id, value, &mut self.sweep)
     }
 
     fn unit(&self) -> &'static str {
@@ -124,7 +117,7 @@ impl View for Breakdown {
             text.lines.insert(
                 0,
                 format!(
-                    "Worst case over attacks: at every α each rule's point is the largest mean final error over {} ({}), its band that attack's range over seeds — the breakdown a rule really has, not the one a single attack shows. The optimal ALIE and IPM search their factor against each rule (ByzFL's line search); Min-Max and Min-Sum stay as close to the honest messages as the honest messages are to each other.",
+                    "Worst case over attacks: at every α each rule's point is the largest mean final error over {} ({}), its band that attack's range over seeds — the breakdown a rule really has, not the one a single attack shows. The optimal ALIE and IPM search their factor against each rule (ByzFL's line search); Min-Max and Min-Sum stay as close to the honest messages as the honest messages are to each other; Fang et al.'s attack pushes the median and the trimmed mean past the honest extremes and puts the largest message Krum (or the rule in use) still selects against the honest mean's sign.",
                     names.len(),
                     names.join(", ")
                 ),

@@ -142,15 +142,7 @@ impl View for Map {
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
-        match self.seeds.set(id, value).or_else(|| self.grid.set(id, value)).or_else(|| self.over.set(id, value)) {
-            Some(changed) => {
-                if changed {
-                    self.sweep = None;
-                }
-                true
-            }
-            None => false,
-        }
+        super::set_menus(&mut [&mut self.over, &mut self.seeds, &mut self.grid], id, value, &mut self.sweep)
     }
 
     fn unit(&self) -> &'static str {

@@ -22,6 +22,23 @@ pub struct Master {
     preview: Option<Vec<[f64; 2]>>,
     /// The strongest attack against the shown rule is wanted (setting `strongest=1`).
     strongest: bool,
+    /// The cloud shown: 0 the messages as sent, k > 0 after the k-th pre-aggregation stage of
+    /// the shown run's rule (setting `stage`).
+    stage: usize,
+}
+
+/// The `stage` menu's values: as sent, then after each of up to eight stages.
+const STAGES: [&str; 9] = ["0", "1", "2", "3", "4", "5", "6", "7", "8"];
+
+/// The stages every rule of a scenario runs (`pre=`, then NNM when a rule asks for it): the
+/// `stage` menu's entries beyond "as sent".
+fn pipeline(sc: &Scenario) -> Vec<crate::engine::scenario::PreKind> {
+    let mut out = sc.pre.0.clone();
+    if sc.rules.iter().any(|r| r.nnm) {
+        out.push(crate::engine::scenario::PreKind::Nnm);
+    }
+    out.truncate(STAGES.len() - 1);
+    out
 }
 
 /// The run whose messages are shown ([`crate::lab::MainRuns::shown`]), once it has sent some.
@@ -54,10 +71,13 @@ struct Seen<'a> {
     y_label: String,
     outputs: Vec<(String, usize, Vec<f64>)>,
     truth: Option<Vec<f64>>,
+    /// The cloud after a pre-aggregation stage of the shown run's rule, when one is chosen: the
+    /// stage, its rows and each row's Byzantine share.
+    staged: Option<(crate::engine::scenario::PreKind, Mat, Vec<f64>)>,
 }
 
 impl<'a> Seen<'a> {
-    fn of(lab: &'a Shared, preview: Option<&[[f64; 2]]>) -> Option<Seen<'a>> {
+    fn of(lab: &'a Shared, preview: Option<&[[f64; 2]]>, stage: usize) -> Option<Seen<'a>> {
         let run = shown(lab)?;
         let (d, q) = (run.msgs.cols, run.q);
         let mu = &run.honest_mean;
@@ -80,7 +100,16 @@ impl<'a> Seen<'a> {
         }
         let outputs = outputs(&lab.sc, &msgs);
         let truth = run.problem().exact_grad(&run.msgs_at, q);
-        Some(Seen { run, msgs, attack_msgs, e1, e2, x_label, y_label, outputs, truth })
+        // The shown run's own pipeline, at the round that made these messages (bucketing's
+        // permutation depends on it); a rule-less run (RSA) has none.
+        let staged = (stage > 0 && run.curve.rule.is_some())
+            .then(|| {
+                let mut agg = run.aggregator().clone();
+                agg.set_rounds(agg.rounds().saturating_sub(1));
+                agg.stages_traced(&msgs, q).into_iter().nth(stage - 1)
+            })
+            .flatten();
+        Some(Seen { run, msgs, attack_msgs, e1, e2, x_label, y_label, outputs, truth, staged })
     }
 
     fn proj(&self, x: &[f64]) -> (f64, f64) {
@@ -108,6 +137,38 @@ impl<'a> Seen<'a> {
     }
 }
 
+
+/// The strip of how the shown run's data are split: each worker's label mix (classifiers), or
+/// the shift ‖ζᵢ‖ of its optimum (linear regression, mean estimation under a non-i.i.d. split).
+fn worker_strip(run: &Run) -> Option<crate::plots::master::WorkerStrip> {
+    use crate::engine::problem::WorkerData;
+    use crate::plots::master::{WorkerStrip, SHIFT};
+    let data: Vec<WorkerData> = (0..run.sc.m).map(|i| run.problem().worker_data(i)).collect::<Option<_>>()?;
+    let (label, cells) = match data.first()? {
+        WorkerData::Labels(_) => {
+            let cells = data
+                .iter()
+                .map(|d| match d {
+                    WorkerData::Labels(c) => {
+                        let n: f64 = c.iter().sum::<f64>().max(1.0);
+                        c.iter().enumerate().filter(|(_, k)| **k > 0.0).map(|(j, k)| (k / n, j)).collect()
+                    }
+                    WorkerData::Shift(_) => Vec::new(),
+                })
+                .collect();
+            ("labels per worker", cells)
+        }
+        WorkerData::Shift(_) => {
+            let z: Vec<f64> = data.iter().map(|d| if let WorkerData::Shift(z) = d { *z } else { 0.0 }).collect();
+            let top = z.iter().copied().fold(0.0, f64::max);
+            if top <= 0.0 || top.is_nan() {
+                return None; // i.i.d.: every worker has the same optimum
+            }
+            ("‖ζᵢ‖ per worker", z.iter().map(|v| vec![(v / top, SHIFT)]).collect())
+        }
+    };
+    Some(WorkerStrip { label: label.into(), cells, byzantine: run.q })
+}
 
 impl Master {
     /// The strongest of ALIE's and IPM's messages against the shown run's rule, on this round's
@@ -144,11 +205,27 @@ impl View for Master {
                     _ => return false,
                 }
             }
+            ("stage", v) => match STAGES.iter().position(|s| *s == v) {
+                Some(k) => self.stage = k,
+                None => return false,
+            },
             ("strongest", "1") => self.strongest = true,
             ("strongest", "0") => self.strongest = false,
             _ => return false,
         }
         true
+    }
+
+    /// With a pipeline: which cloud to show, as sent or after one of its stages.
+    fn options(&self, sc: &Scenario) -> Vec<crate::lab::ViewOption> {
+        let stages = pipeline(sc);
+        if stages.is_empty() {
+            return Vec::new();
+        }
+        let mut choices = vec![(STAGES[0], "as sent")];
+        choices.extend(stages.iter().enumerate().map(|(i, k)| (STAGES[i + 1], k.label())));
+        let value = STAGES[self.stage.min(stages.len())];
+        vec![crate::lab::ViewOption { id: "stage", label: "messages after", choices, value }]
     }
 
     fn work(&mut self, lab: &mut Shared, steps: usize) -> usize {
@@ -172,31 +249,41 @@ impl View for Master {
     }
 
     fn plot(&self, lab: &Shared) -> Plot {
-        let Some(seen) = Seen::of(lab, self.preview.as_deref()) else {
+        let Some(seen) = Seen::of(lab, self.preview.as_deref(), self.stage) else {
             return Plot::Message("press → (step) or play to see one iteration's messages".into());
         };
         let run = seen.run;
-        let (m, q) = (seen.msgs.rows, run.q);
+        let q = run.q;
+        // The rows drawn and which are Byzantine: the messages as sent, or after a stage (a row
+        // with any Byzantine share is drawn as Byzantine).
+        let (rows, byz): (&Mat, Vec<bool>) = match &seen.staged {
+            Some((_, x, share)) => (x, share.iter().map(|s| *s > 0.0).collect()),
+            None => (&seen.msgs, (0..seen.msgs.rows).map(|i| i < q).collect()),
+        };
+        let nb = byz.iter().filter(|b| **b).count();
         let finite = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
         let mu = &run.honest_mean;
         let pm = seen.proj(mu);
-        let byz_all: Vec<((f64, f64), f64)> = (0..q).map(|i| (seen.proj(seen.msgs.row(i)), dist(seen.msgs.row(i), mu))).collect();
+        let byz_all: Vec<((f64, f64), f64)> = (0..rows.rows).filter(|&i| byz[i]).map(|i| (seen.proj(rows.row(i)), dist(rows.row(i), mu))).collect();
         let byzantine: Vec<((f64, f64), f64)> = byz_all.iter().copied().filter(|b| finite(&b.0)).collect();
-        let hand = byz_all.iter().map(|(p, _)| if finite(p) { (p.0 - pm.0, p.1 - pm.1) } else { (0.0, 0.0) }).collect();
+        // Messages are placed by hand as sent, not after a stage.
+        let hand = if seen.staged.is_some() {
+            Vec::new()
+        } else {
+            byz_all.iter().map(|(p, _)| if finite(p) { (p.0 - pm.0, p.1 - pm.1) } else { (0.0, 0.0) }).collect()
+        };
         let strongest = self.strongest.then(|| self.strongest_attack(lab, &seen)).flatten();
+        // Numbered as the counter counts: round t of T sent the messages that made w_t.
+        let round = format!("round {} of {} of the {} run", run.t, lab.sc.t, lab.sc.curve_label(&run.curve));
+        let title = match &seen.staged {
+            Some((k, x, _)) => format!("After {} ({round}): {} rows, {} all honest, {nb} with a Byzantine share", k.label(), x.rows, x.rows - nb),
+            None => format!("Messages of {round} ({} honest, {q} Byzantine)", rows.rows - q),
+        };
         Plot::Master(MasterView {
-            // Numbered as the counter counts: round t of T sent the messages that made w_t.
-            title: format!(
-                "Messages of round {} of {} of the {} run ({} honest, {} Byzantine)",
-                run.t,
-                lab.sc.t,
-                lab.sc.curve_label(&run.curve),
-                m - q,
-                q
-            ),
+            title,
             x_label: seen.x_label.clone(),
             y_label: seen.y_label.clone(),
-            honest: (q..m).map(|i| seen.proj(seen.msgs.row(i))).collect(),
+            honest: (0..rows.rows).filter(|&i| !byz[i]).map(|i| seen.proj(rows.row(i))).collect(),
             non_finite: byz_all.len() - byzantine.len(),
             byzantine,
             honest_mean: pm,
@@ -206,6 +293,7 @@ impl View for Master {
             hand,
             readout: seen.readout(&lab.sc),
             strongest,
+            split: worker_strip(run),
         })
     }
 
@@ -213,7 +301,7 @@ impl View for Master {
     /// norm and its distance to the honest mean in the full space.
     fn csv(&self, lab: &Shared) -> String {
         let mut out = String::from("what,index,x,y,norm,dist_to_honest_mean\n");
-        let Some(seen) = Seen::of(lab, self.preview.as_deref()) else { return out };
+        let Some(seen) = Seen::of(lab, self.preview.as_deref(), self.stage) else { return out };
         let run = seen.run;
         let mu = &run.honest_mean;
         let mut row = |what: &str, index: &str, v: &[f64]| {
@@ -222,6 +310,12 @@ impl View for Master {
         };
         for i in 0..seen.msgs.rows {
             row(if i < run.q { "byzantine" } else { "honest" }, &i.to_string(), seen.msgs.row(i));
+        }
+        // The cloud after the chosen stage: its rows, named by whether they hold a Byzantine share.
+        if let Some((k, x, share)) = &seen.staged {
+            for (i, sh) in share.iter().enumerate() {
+                row(&format!("after_{}_{}", k.key(), if *sh > 0.0 { "byzantine" } else { "honest" }), &i.to_string(), x.row(i));
+            }
         }
         row("honest_mean", "", mu);
         if let Some(t) = &seen.truth {
@@ -247,6 +341,7 @@ impl View for Master {
             lines: vec![
                 "The m messages of the current round, projected to 2-D: honest circles, Byzantine triangles (arrows on the edge where they are far off the frame). The cross is the honest mean, the square the true gradient ∇F.".into(),
                 "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
+                "With a pipeline (pre=, or an nnm- rule), \"messages after\" shows the cloud each stage hands on to the shown run's rule: clipping shrinks the long messages, bucketing and NNM average several into one — a row is a triangle while it holds any Byzantine share.".into(),
                 "Be the adversary: drag a Byzantine triangle (or Tab to it and use the arrow keys). A message put at (x, y) from the honest mean in this plane is sent as μ + x·e₁ + y·e₂ (e₁ along μ, e₂ the honest messages' top principal direction orthogonal to it), so what you see is what the master gets; from this round on, Play continues with your messages (hand= and hand_t= in the link).".into(),
             ],
             why,

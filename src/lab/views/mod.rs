@@ -123,6 +123,20 @@ impl Menu {
     }
 }
 
+/// Sets the one of a view's `menus` that has this id and value; a changed choice drops what the view
+/// computed (its sweep or experiment) so that it is computed again. False when no menu takes it.
+pub(super) fn set_menus<T>(menus: &mut [&mut Menu], id: &str, value: &str, computed: &mut Option<T>) -> bool {
+    match menus.iter_mut().find_map(|m| m.set(id, value)) {
+        Some(changed) => {
+            if changed {
+                *computed = None;
+            }
+            true
+        }
+        None => false,
+    }
+}
+
 /// Iterations cap of sweep runs (each cell is one run).
 pub const SWEEP_T_MAX: usize = 1000;
 

@@ -119,10 +119,7 @@ impl View for Rates {
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
-        if let Some(changed) = self.seeds.set(id, value) {
-            if changed {
-                self.sweep = None;
-            }
+        if super::set_menus(&mut [&mut self.seeds], id, value, &mut self.sweep) {
             return true;
         }
         let against_m = match (id, value) {

@@ -93,15 +93,7 @@ impl View for Saddle {
     }
 
     fn set_option(&mut self, id: &str, value: &str) -> bool {
-        match self.seeds.set(id, value) {
-            Some(changed) => {
-                if changed {
-                    self.exp = None;
-                }
-                true
-            }
-            None => false,
-        }
+        super::set_menus(&mut [&mut self.seeds], id, value, &mut self.exp)
     }
 
     fn prepare(&mut self, lab: &mut Shared) {

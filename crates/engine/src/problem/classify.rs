@@ -443,6 +443,9 @@ impl Problem for Classify {
         self.grad(self.l.m, w, &GradOpts::default(), out);
         true
     }
+    fn worker_data(&self, i: usize) -> Option<super::WorkerData> {
+        (i < self.l.m).then(|| super::WorkerData::Labels(self.l.label_counts(i)))
+    }
     fn init(&self) -> Vec<f64> {
         vec![0.0; self.dim()]
     }

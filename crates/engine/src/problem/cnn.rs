@@ -226,6 +226,9 @@ impl Problem for Cnn {
         self.grad(self.l.m, w, &GradOpts::default(), out);
         true
     }
+    fn worker_data(&self, i: usize) -> Option<super::WorkerData> {
+        (i < self.l.m).then(|| super::WorkerData::Labels(self.l.label_counts(i)))
+    }
     fn supports_batch(&self) -> bool {
         true
     }

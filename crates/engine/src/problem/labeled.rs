@@ -141,6 +141,15 @@ impl Labeled {
     }
 
     /// The training rows of worker i, or of the server's root set for i = m.
+    /// Worker i's label counts per class (the task's labels, unpoisoned).
+    pub fn label_counts(&self, i: usize) -> Vec<f64> {
+        let mut c = vec![0.0; self.classes];
+        for &j in self.rows(i) {
+            c[self.label(j as usize, super::Poison::None).min(self.classes - 1)] += 1.0;
+        }
+        c
+    }
+
     pub fn rows(&self, i: usize) -> &[u32] {
         if i == self.m {
             &self.root

@@ -131,6 +131,15 @@ pub struct Eval {
     pub grad_norm: f64,
 }
 
+/// What one worker's local data are, as the split made them (the master's view draws a strip of them).
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerData {
+    /// Its examples' counts per class (the labels it holds, before any poisoning).
+    Labels(Vec<f64>),
+    /// The distance ‖ζᵢ‖ of its local optimum from the base point (w* or μ): 0 under an i.i.d. split.
+    Shift(f64),
+}
+
 pub trait Problem: Send + Sync {
     fn kind(&self) -> ProblemKind;
     fn dim(&self) -> usize;
@@ -169,6 +178,10 @@ pub trait Problem: Send + Sync {
     /// least squares).
     fn root_grad(&self, _w: &[f64], _out: &mut [f64]) -> bool {
         false
+    }
+    /// What worker i holds, to show the split: its label counts, or its optimum's shift.
+    fn worker_data(&self, _i: usize) -> Option<WorkerData> {
+        None
     }
     /// Whether `GradOpts::batch` is supported.
     fn supports_batch(&self) -> bool {

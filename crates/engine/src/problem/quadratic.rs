@@ -104,4 +104,7 @@ impl<T: QuadraticProblem> Problem for T {
     fn root_grad(&self, w: &[f64], out: &mut [f64]) -> bool {
         QuadraticProblem::root_grad(self, w, out)
     }
+    fn worker_data(&self, i: usize) -> Option<super::WorkerData> {
+        self.quadratic().zeta.get(i).map(|z| super::WorkerData::Shift(crate::linalg::norm(z)))
+    }
 }

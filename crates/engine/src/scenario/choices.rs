@@ -150,7 +150,7 @@ named_enum!(
     Dialect {
         Paper = "paper": "the papers",
         /// ByzFL 0.0.11: Krum's m − f − 1 neighbours, the geometric median's fixed Weiszfeld steps
-        /// from 0, ALIE's μ + z·s (auto: z = 1.5), sign flip's −μ.
+        /// from 0, MDA's ties by position, ALIE's μ + z·s (auto: z = 1.5), sign flip's −μ.
         Byzfl = "byzfl": "ByzFL's code",
     }
 );
@@ -164,6 +164,23 @@ named_enum!(
         Std = "std": "standard deviation",
         /// p = sign(μ).
         Sign = "sign": "sign of μ",
+    }
+);
+
+named_enum!(
+    /// Where centered clipping starts each round (v₀) and what it divides the clipped sum by: the
+    /// variants its sources define.
+    CcCenter {
+        /// v₀ = the previous round's aggregate, 0 in the first (Karimireddy, He & Jaggi 2021,
+        /// Algorithm 2; ByzFL `CenteredClipping`, FLPoison, Blades, epfml `Clipping`).
+        Prev = "prev": "previous aggregate",
+        /// v₀ = 0 every round: clipping without history (ByzFL's `CenteredClipping` called
+        /// afresh each round, its documentation's example; the paper's point is that this forgets).
+        Zero = "zero": "0 (no history)",
+        /// The previous aggregate, the clipped sum divided by all m workers, those not heard
+        /// this round contributing 0 (epfml and Blades `_AsyncCenteredClipping`); the same as
+        /// `prev` when the master hears every worker.
+        Async = "async": "previous, over all m (async)",
     }
 );
 

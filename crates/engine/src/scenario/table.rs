@@ -285,6 +285,11 @@ scenario_table! {
         cc_it: usize = 3;
             "cc_it", Int { lo: 1, hi: 100 },
             Control { group: Master, sym: "L", label: "centered clipping iterations", slider: Some((1.0, 20.0, 1.0)), show: |s| s.has_rule(AggKind::CClip), ..BASE };
+        /// Centered clipping's variant: where each round starts (v₀) and what the clipped sum is
+        /// divided by.
+        cc_v0: CcCenter = CcCenter::Prev;
+            "cc_v0", Choice(CcCenter::OPTIONS),
+            Control { group: Master, sym: "v₀", label: "centered clipping starts at", show: |s| s.has_rule(AggKind::CClip), ..BASE };
         /// Bucketing's group size s: the messages are shuffled (a fresh permutation every round) and
         /// averaged in groups of s (the last group may be smaller).
         bucket_s: usize = 2;
