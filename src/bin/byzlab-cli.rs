@@ -13,6 +13,8 @@
 //!   byzlab-cli keys                    every query key with its default and meaning
 //!   byzlab-cli lessons [<id>]          the guided lessons, or one lesson's steps with their links
 //!   byzlab-cli normalize "<query>"     the canonical form of a query, with the notices
+//!   byzlab-cli export byzfl "<query>"  a ByzFL benchmark config.json on standard output
+//!   byzlab-cli export flower "<query>" DIR   a minimal Flower app (linear regression, mean estimation)
 //!
 //! An unknown flag, a missing value or a stray argument is an error that prints the usage.
 
@@ -51,7 +53,9 @@ mod cli {
   (one message per row; --set gives the rule's or attack's parameters, e.g. \"cc_tau=5&bucket_s=3\";
    --attack A --honest K: the first K rows are honest, F Byzantine messages of A are added)
   byzlab-cli keys | lessons [<id>]
-  byzlab-cli normalize \"<query>\"";
+  byzlab-cli normalize \"<query>\"
+  byzlab-cli export byzfl \"<query>\"        ByzFL benchmark config (JSON) on standard output, notes on standard error
+  byzlab-cli export flower \"<query>\" DIR   a Flower app in DIR (linreg, mean; Flower's rules only)";
 
     type Res<T> = Result<T, String>;
 
@@ -200,7 +204,46 @@ mod cli {
                 println!("{}", parse(&a.positional[0]).to_query());
                 Ok(())
             }
+            "export" => export(args),
             other => Err(format!("unknown command “{other}”")),
+        }
+    }
+
+    /// `export byzfl "<query>"` prints ByzFL's config.json (its notes also go to standard error);
+    /// `export flower "<query>" DIR` writes a Flower app into DIR.
+    fn export(mut args: Vec<OsString>) -> Res<()> {
+        if args.is_empty() {
+            return Err("export needs a target: byzfl or flower".into());
+        }
+        let target = args.remove(0).into_string().map_err(|_| "the export target is not UTF-8".to_string())?;
+        match target.as_str() {
+            "byzfl" => {
+                let a = Args::parse(args, 1, &[], &[])?;
+                let e = byzlab::export::byzfl::export(&parse(&a.positional[0]))?;
+                for (k, v) in &e.notes {
+                    eprintln!("not carried over ({k}): {v}");
+                }
+                print!("{}", e.text());
+                Ok(())
+            }
+            "flower" => {
+                let a = Args::parse(args, 2, &[], &[])?;
+                let app = byzlab::export::flower::export(&parse(&a.positional[0]))?;
+                let dir = std::path::Path::new(&a.positional[1]);
+                for (path, text) in &app.files {
+                    let p = dir.join(path);
+                    if let Some(parent) = p.parent() {
+                        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                    }
+                    std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
+                }
+                for n in &app.notes {
+                    eprintln!("not carried over: {n}");
+                }
+                eprintln!("wrote {} files into {} (see its README.md)", app.files.len(), dir.display());
+                Ok(())
+            }
+            other => Err(format!("no export “{other}” (byzfl or flower)")),
         }
     }
 
