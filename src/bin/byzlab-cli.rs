@@ -238,7 +238,7 @@ mod cli {
                     std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
                 }
                 for n in &app.notes {
-                    eprintln!("not carried over: {n}");
+                    eprintln!("note: {n}");
                 }
                 eprintln!("wrote {} files into {} (see its README.md)", app.files.len(), dir.display());
                 Ok(())
