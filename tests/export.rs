@@ -303,7 +303,15 @@ fn flower_app_has_its_files_and_strategies() {
     let s = scenario("?problem=linreg&m=40&alpha=0.1&agg=median,krum,trmean&attack=signflip&seed=3");
     let app = flower::export(&s).unwrap();
     let file = |p: &str| app.files.iter().find(|(f, _)| f == p).map(|(_, t)| t.as_str()).unwrap_or_else(|| panic!("no {p}"));
-    for p in ["pyproject.toml", "README.md", "simulate.py", "byzlab_app/__init__.py", "byzlab_app/task.py", "byzlab_app/client_app.py", "byzlab_app/server_app.py"] {
+    for p in [
+        "pyproject.toml",
+        "README.md",
+        "simulate.py",
+        "byzlab_app/__init__.py",
+        "byzlab_app/task.py",
+        "byzlab_app/client_app.py",
+        "byzlab_app/server_app.py",
+    ] {
         file(p);
     }
     let py = file("pyproject.toml");
@@ -356,7 +364,11 @@ fn cli_writes_a_flower_app_python_parses() {
     for p in ["simulate.py", "byzlab_app/__init__.py", "byzlab_app/task.py", "byzlab_app/client_app.py", "byzlab_app/server_app.py"] {
         let f = dir.join(p);
         assert!(f.exists(), "{p}");
-        let out = std::process::Command::new("python3").args(["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())"]).arg(&f).output().unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())"])
+            .arg(&f)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{p}: {}", String::from_utf8_lossy(&out.stderr));
     }
     let _ = std::fs::remove_dir_all(&dir);

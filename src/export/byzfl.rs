@@ -33,8 +33,11 @@ impl Export {
     }
 }
 
+/// A ByzFL class name and its constructor's parameters.
+pub type Entry = (&'static str, Vec<(&'static str, Json)>);
+
 /// ByzFL's name (and parameters) for a byzlab rule, or why there is none.
-pub fn rule(kind: AggKind, s: &Scenario) -> Result<(&'static str, Vec<(&'static str, Json)>), &'static str> {
+pub fn rule(kind: AggKind, s: &Scenario) -> Result<Entry, &'static str> {
     let p = &s.agg;
     Ok(match kind {
         AggKind::Mean => ("Average", vec![]),
@@ -60,7 +63,7 @@ pub fn rule(kind: AggKind, s: &Scenario) -> Result<(&'static str, Vec<(&'static 
 }
 
 /// ByzFL's name for a pre-aggregation stage, with its parameters (f is ByzFL's `tolerated_f`).
-pub fn pre(kind: PreKind, s: &Scenario) -> (&'static str, Vec<(&'static str, Json)>) {
+pub fn pre(kind: PreKind, s: &Scenario) -> Entry {
     match kind {
         PreKind::Clip => ("Clipping", vec![("c", Json::Float(s.agg.clip_c))]),
         PreKind::Arc => ("ARC", vec![]),
@@ -301,7 +304,10 @@ pub fn export(s: &Scenario) -> Result<Export, String> {
             note("local", "ByzFL's FedAvg aggregates the clients' models (byzlab: their model differences over η) and samples ⌊part·(m − f)⌋ clients among all m".into());
         }
     } else if s.part < 1.0 {
-        note("part", "ByzFL's DSGD hears every client each round: partial participation is carried only with local steps (its FedAvg)".into());
+        note(
+            "part",
+            "ByzFL's DSGD hears every client each round: partial participation is carried only with local steps (its FedAvg)".into(),
+        );
     }
     for a in &s.algos {
         if *a != AlgoKind::Gd {
@@ -369,7 +375,10 @@ pub fn export(s: &Scenario) -> Result<Export, String> {
                 ("tolerated_f", Json::Int(tolerated as i64)),
                 ("data_distribution_seed", Json::Int(dseed)),
                 ("nb_data_distribution_seeds", Json::Int(1)),
-                ("data_distribution", Json::Array(vec![Json::obj(vec![("name", Json::str(dist)), ("distribution_parameter", Json::Float(param))])])),
+                (
+                    "data_distribution",
+                    Json::Array(vec![Json::obj(vec![("name", Json::str(dist)), ("distribution_parameter", Json::Float(param))])]),
+                ),
             ]),
         ),
         ("model", Json::obj(model_obj)),

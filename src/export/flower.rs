@@ -87,7 +87,11 @@ fn check(s: &Scenario) -> Result<(), String> {
         ));
     }
     if !s.pre.0.is_empty() {
-        return Err(format!("Flower has no pre-aggregation stages (pre={}); its strategies are {}", s.pre.label(), flower_rules().join(", ")));
+        return Err(format!(
+            "Flower has no pre-aggregation stages (pre={}); its strategies are {}",
+            s.pre.label(),
+            flower_rules().join(", ")
+        ));
     }
     if s.algos != [AlgoKind::Gd] {
         return Err("the Flower export carries robust GD only (algo=gd)".into());
@@ -129,7 +133,9 @@ pub fn export(s: &Scenario) -> Result<App, String> {
         format!("Clients 0..{q} (partition-id < ⌊αm⌋ = {q}) are Byzantine, as byzlab's workers 0..q."),
     ];
     if s.has_rule(AggKind::TrMean) {
-        notes.push(format!("FedTrimmedAvg cuts ⌊beta·(clients heard)⌋ per side; beta = (f + 1/4)/m makes that f = ⌊βm⌋ = {f} when every client is heard."));
+        notes.push(format!(
+            "FedTrimmedAvg cuts ⌊beta·(clients heard)⌋ per side; beta = (f + 1/4)/m makes that f = ⌊βm⌋ = {f} when every client is heard."
+        ));
     }
     if s.dialect == Dialect::Byzfl && s.rules.iter().any(|r| matches!(r.kind, AggKind::Krum | AggKind::MultiKrum | AggKind::Bulyan)) {
         notes.push("Flower's Krum scores m − f − 2 neighbours (the paper's), not ByzFL's m − f − 1 (dialect=byzfl).".into());
