@@ -11,7 +11,7 @@
 #![cfg(not(target_arch = "wasm32"))] // native: files, processes and the data on disk
 
 use byzlab::engine::aggregate::{self as agg, AggParams, Aggregator, GmStart};
-use byzlab::engine::linalg::{norm, Mat};
+use byzlab::engine::linalg::{dot, norm, Mat};
 use byzlab::engine::scenario::{encode_component, fmt_f64, AggKind, AggSpec, Domain, Notice, Param, ProblemKind, Scenario, PARAMS};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -529,7 +529,7 @@ fn identical_vector() -> impl Strategy<Value = Vec<f64>> {
 fn every_rule_returns_the_common_row() {
     let rules = rules();
     let case = (identical_vector(), 1..=25usize);
-    check("1e identical rows x → x (cclip: x·min(1, Lτ/‖x‖))", 1000, case, |(v, m)| {
+    check("1e identical rows x → x (cclip: x·min(1, Lτ/‖x‖); fltrust: x rescaled to ‖g₀‖)", 1000, case, |(v, m)| {
         let x = Mat::from_rows(&vec![v.clone(); m]);
         // Centered clipping from 0 moves at most τ per iteration: it reaches x only if ‖x‖ ≤ Lτ.
         let clipped: Vec<f64> = {
@@ -537,10 +537,21 @@ fn every_rule_returns_the_common_row() {
             let s = if n <= CC_IT as f64 * CC_TAU { 1.0 } else { CC_IT as f64 * CC_TAU / n };
             v.iter().map(|t| t * s).collect()
         };
+        // FLTrust rescales x to its root update's norm when their cosine is positive, else gives 0.
+        let trusted: Vec<f64> = {
+            let root: Vec<f64> = (0..v.len()).map(|j| 1.0 + j as f64).collect();
+            let (n, n0) = (norm(&v), norm(&root));
+            let cos = dot(&v, &root) / (n * n0);
+            v.iter().map(|t| if cos > 0.0 { t * (n0 / n) } else { 0.0 }).collect()
+        };
         for f in 0..m {
             for r in &rules {
                 let out = (r.run)(&x, f);
-                let want = if r.kind == AggKind::CClip { &clipped } else { &v };
+                let want = match r.kind {
+                    AggKind::CClip => &clipped,
+                    AggKind::FlTrust => &trusted,
+                    _ => &v,
+                };
                 let ok = out.iter().zip(want).all(|(o, w)| (o - w).abs() <= 1e-12 * w.abs() + 1e-306);
                 prop_assert!(ok, "{} m={} f={}: {:?} instead of {:?}", r.name, m, f, out, want);
             }

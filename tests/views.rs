@@ -41,6 +41,7 @@ fn expected(plot: &Plot) -> (Vec<String>, Vec<(&'static str, usize)>) {
         Plot::Master(d) => {
             let mut texts = vec![d.title.clone(), d.x_label.clone()];
             texts.extend(d.outputs.iter().map(|o| o.0.clone()));
+            texts.extend(d.split.iter().map(|s| s.label.clone()));
             (texts, vec![("circle", d.honest.len() + d.outputs.len())])
         }
         Plot::Heatmap(d) => {
@@ -267,6 +268,60 @@ fn every_lesson_parses_and_every_step_shows_its_view() {
             assert!(s.checks.is_empty() || !s.done(&sc, v), "{at}: the task is done before the reader starts");
         }
     }
+}
+
+/// The master's view after each pre-aggregation stage: clipping keeps the m rows (the Byzantine
+/// ones shortened to c), bucketing leaves ⌈m/s⌉ of them, a bucket Byzantine while it holds a
+/// Byzantine message; placing by hand is for the messages as sent only. The split's strip has one
+/// cell per worker: each one's shift ‖ζᵢ‖ here, each one's labels for a classifier.
+#[test]
+fn the_master_view_shows_each_stage_and_the_split() {
+    let v = ViewId::from_key("master").unwrap();
+    let q = "m=20&alpha=0.2&agg=median&attack=samevalue&T=30&pre=clip,bucket&clip_c=2&bucket_s=3&split=hetero&zeta=2";
+    let mut lab = Lab::new(Scenario::from_query(q).0);
+    for _ in 0..100 {
+        if lab.progress(v) >= 5 {
+            break;
+        }
+        lab.work(v, 1);
+    }
+    let menu = lab.options(v).into_iter().find(|o| o.id == "stage").expect("a stage menu");
+    assert_eq!(menu.choices.iter().map(|c| c.0).collect::<Vec<_>>(), ["0", "1", "2"]);
+    let Plot::Master(sent) = lab.plot(v) else { panic!("no master plot") };
+    assert_eq!((sent.honest.len(), sent.byzantine.len() + sent.non_finite, sent.hand.len()), (16, 4, 4));
+    let strip = sent.split.as_ref().expect("the split's strip");
+    assert_eq!((strip.cells.len(), strip.byzantine), (20, 4));
+    assert!(strip.cells.iter().all(|c| c.len() == 1 && (0.0..=1.0).contains(&c[0].0)) && strip.cells.iter().any(|c| c[0].0 == 1.0));
+    assert!(lab.set_option(v, "stage", "1"));
+    let Plot::Master(clipped) = lab.plot(v) else { panic!() };
+    assert!(clipped.title.starts_with("After static clipping"), "{}", clipped.title);
+    assert_eq!((clipped.honest.len(), clipped.byzantine.len(), clipped.hand.len()), (16, 4, 0));
+    let csv = lab.csv(v);
+    let norms: Vec<f64> =
+        csv.lines().filter(|l| l.starts_with("after_clip_")).map(|l| l.split(',').nth(4).unwrap().parse().unwrap()).collect();
+    assert_eq!(norms.len(), 20, "{csv}");
+    assert!(norms.iter().all(|n| *n <= 2.0 * (1.0 + 1e-12)), "clipped to norm c = 2: {norms:?}");
+    assert!(lab.set_option(v, "stage", "2"));
+    let Plot::Master(bucketed) = lab.plot(v) else { panic!() };
+    let rows = bucketed.honest.len() + bucketed.byzantine.len() + bucketed.non_finite;
+    assert_eq!(rows, 7, "⌈20/3⌉ buckets: {}", bucketed.title);
+    assert!((1..=4).contains(&(bucketed.byzantine.len() + bucketed.non_finite)), "{}", bucketed.title);
+    assert!(lab.csv(v).contains("after_bucket_"), "the CSV has the stage's rows");
+    assert!(!lab.set_option(v, "stage", "x"));
+    // A classifier's strip: every worker's label mix sums to 1; the sorted shards hold few labels.
+    let sc = Scenario::from_query("problem=binary&m=10&n=32&T=5&split=hetero").0;
+    let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
+    let mut lab = Lab::with_data(sc, data);
+    for _ in 0..100 {
+        if lab.progress(v) >= 2 {
+            break;
+        }
+        lab.work(v, 1);
+    }
+    let Plot::Master(c) = lab.plot(v) else { panic!() };
+    let strip = c.split.expect("labels per worker");
+    assert_eq!(strip.cells.len(), 10);
+    assert!(strip.cells.iter().all(|cell| (cell.iter().map(|s| s.0).sum::<f64>() - 1.0).abs() < 1e-12));
 }
 
 /// Be the adversary in the master's view: a drag (the `hand` setting) moves the rules' outputs and

@@ -48,6 +48,8 @@ pub enum Export {
     Png,
     Svg,
     Csv,
+    /// The scenario as a ByzFL benchmark configuration (`byzlab-cli export byzfl`).
+    Byzfl,
 }
 
 pub enum Msg {
@@ -813,6 +815,8 @@ impl Component for App {
             }
             Msg::Export(kind) => {
                 let name = format!("byzlab-{}-seed{}", self.view.key(), self.scenario.seed);
+                // Only the ByzFL config may add a notice to draw.
+                let notices = matches!(kind, Export::Byzfl);
                 match kind {
                     Export::Png => {
                         if let Some(c) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
@@ -831,6 +835,20 @@ impl Component for App {
                             Err(e) => self.notices.push(format!("SVG export failed: {e}")),
                         }
                     }
+                    Export::Byzfl => match crate::export::byzfl::export(&self.scenario) {
+                        Ok(e) => {
+                            browser::download(
+                                &format!("byzlab-seed{}-byzfl-config.json", self.scenario.seed),
+                                "application/json",
+                                e.text().as_bytes(),
+                            );
+                            if !e.notes.is_empty() {
+                                let left: Vec<String> = e.notes.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                                self.notices.push(format!("ByzFL config: not carried over — {}", left.join("; ")));
+                            }
+                        }
+                        Err(e) => self.notices.push(format!("No ByzFL config: {e}")),
+                    },
                     Export::Csv => {
                         // The lab has the data: it answers with the CSV, downloaded on arrival.
                         self.csv_pending = Some(format!("{name}.csv"));
@@ -838,7 +856,7 @@ impl Component for App {
                         self.send(ctx, Command::Csv { view });
                     }
                 }
-                return false;
+                return notices;
             }
             Msg::Dismiss(i) => {
                 if i < self.notices.len() {
@@ -1064,6 +1082,7 @@ impl Component for App {
                                 <button id="export-png" title="The plot as a PNG picture" onclick={link.callback(|_| Msg::Export(Export::Png))}>{"PNG"}</button>
                                 <button id="export-svg" title="The plot as an SVG drawing" onclick={link.callback(|_| Msg::Export(Export::Svg))}>{"SVG"}</button>
                                 <button id="export-csv" title="The data behind the plot" onclick={link.callback(|_| Msg::Export(Export::Csv))}>{"CSV"}</button>
+                                <button id="export-byzfl" title="This scenario as a ByzFL benchmark configuration (config.json), to run it at scale; what ByzFL cannot carry is listed in it and shown here" onclick={link.callback(|_| Msg::Export(Export::Byzfl))}>{"ByzFL config"}</button>
                                 <button id="copy-link" title="A link that reproduces this run exactly" onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                                 <button id="compare-this" title="Keep this scenario beside the plot as B; then change the controls (A) and compare, with one transport" onclick={{ let q = self.scenario.to_query(); link.callback(move |_| Msg::Compare(Some(q.clone()))) }}>{"Compare with this"}</button>
                                 if let Some(s) = &self.share {

@@ -46,6 +46,11 @@ pub fn rule(kind: AggKind, s: &Scenario) -> Result<Entry, &'static str> {
         AggKind::GeoMed => ("GeometricMedian", vec![("nu", Json::Float(p.gm_nu)), ("T", Json::Int(p.gm_it as i64))]),
         AggKind::Krum => ("Krum", vec![]),
         AggKind::MultiKrum => ("MultiKrum", vec![]),
+        // ByzFL's benchmark keeps one CenteredClipping for the whole run: it starts from the
+        // previous aggregate (cc_v0=prev) and divides by the messages it gets.
+        AggKind::CClip if p.cc_v0 != crate::engine::scenario::CcCenter::Prev => {
+            return Err("ByzFL's CenteredClipping starts from the previous aggregate and divides by the messages it gets (cc_v0=prev only)")
+        }
         AggKind::CClip => ("CenteredClipping", vec![("tau", Json::Float(p.cc_tau)), ("L", Json::Int(p.cc_it as i64))]),
         AggKind::Meamed => ("Meamed", vec![]),
         AggKind::Mda => ("MDA", vec![]),

@@ -337,6 +337,22 @@ await test('the speed is in units per second, slow enough to watch', async page 
   assert(t >= 5 && t <= 15, `5 iterations/s ran ${t} iterations in 2 s`);
 });
 
+await test('the master\'s view shows the cloud after each pipeline stage, and the split\'s strip', async (page, { errors }) => {
+  await page.goto(base + '?m=20&T=30&alpha=0.2&agg=median&pre=clip,bucket&bucket_s=3&split=hetero&zeta=2#master');
+  await waitForCounter(page, /t = 30 \/ 30/);
+  const sent = await canvasInfo(page);
+  const choices = await page.$$eval('#stage option', os => os.map(o => o.value));
+  assert(JSON.stringify(choices) === '["0","1","2"]', `stage menu: ${choices}`);
+  await page.selectOption('#stage', '2');
+  await page.waitForFunction(() => document.querySelector('#plot-summary').textContent.startsWith('After bucketing'), null, { timeout: 5000 });
+  const summary = await page.textContent('#plot-summary');
+  assert(/7 rows/.test(summary), `after bucketing: ${summary}`);
+  assert(page.url().includes('stage=2'), `the stage is not in the link: ${page.url()}`);
+  assert((await canvasInfo(page)).hash !== sent.hash, 'the stage did not change the plot');
+  await page.screenshot({ path: path.join(OUT, 'master-stage.png') });
+  assert(errors.length === 0, errors.join('\n'));
+});
+
 await test('the master\'s CSV holds the messages, and its title counts rounds as the counter does', async page => {
   await page.goto(base);
   await waitForCounter(page, /t = 100 \/ 100/);
@@ -457,7 +473,9 @@ await test('exports: PNG, SVG and CSV downloads', async page => {
   await waitForCounter(page, /t = 100 \/ 100/);
   for (const [id, ext, check] of [['#export-png', 'png', b => b.subarray(1, 4).toString() === 'PNG'],
                                    ['#export-svg', 'svg', b => b.toString().includes('<svg')],
-                                   ['#export-csv', 'csv', b => b.toString().split('\n').length > 300 && b.toString().includes('t,err,loss')]]) {
+                                   ['#export-csv', 'csv', b => b.toString().split('\n').length > 300 && b.toString().includes('t,err,loss')],
+                                   // The default rules are mean, median and the trimmed mean: ByzFL has all three.
+                                   ['#export-byzfl', 'json', b => ['"Average"', '"Median"', '"TrMean"', '"nb_workers"'].every(k => b.toString().includes(k)) && JSON.parse(b.toString())]]) {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
     assert(dl.suggestedFilename().endsWith('.' + ext), `${id}: ${dl.suggestedFilename()}`);
     const file = path.join(OUT, `export.${ext}`);
@@ -1160,14 +1178,14 @@ await test('the libraries\' toolkit: a pre-aggregation stage from its check box,
   await page.uncheck('#ctl-pre-clip');
   await page.uncheck('#ctl-pre-nnm');
   await page.waitForFunction(() => !location.search.includes('pre='), null, { timeout: 5000 });
-  // The breakdown view's worst case over attacks: 11 α × 8 attacks × 2 rules, one seed.
+  // The breakdown view's worst case over attacks: 11 α × 9 attacks × 2 rules, one seed.
   await page.goto(base + '?m=20&T=60&agg=median,trmean#breakdown');
   await page.selectOption('#seeds', '1');
   await page.selectOption('#grid', '0.05');
   await page.selectOption('#over', 'worst');
   const t0 = Date.now();
-  await waitForCounter(page, /sweep 176 \/ 176 runs/, 120000);
-  figure('worst-case breakdown sweep in the page, 176 runs × 60 iterations (ms)', Date.now() - t0);
+  await waitForCounter(page, /sweep 198 \/ 198 runs/, 120000);
+  figure('worst-case breakdown sweep in the page, 198 runs × 60 iterations (ms)', Date.now() - t0);
   const text = await page.$eval('section.explain', e => e.textContent);
   assert(text.includes('Worst case over attacks') && text.includes('Min-Max'), `breakdown text: ${text.slice(0, 200)}`);
   assert(page.url().includes('over=worst'), `the view's setting is not in the link: ${page.url()}`);
@@ -1176,11 +1194,11 @@ await test('the libraries\' toolkit: a pre-aggregation stage from its check box,
 });
 
 await test('the worst-case map: a heat map per rule and the best rule per cell; a cell opens its run by pointer and by Enter', async (page, { errors }) => {
-  // 5 α × 5 ζ × 8 attacks × 2 rules = 400 runs of 40 iterations.
+  // 5 α × 5 ζ × 9 attacks × 2 rules = 450 runs of 40 iterations.
   await page.goto(base + '?m=20&T=40&agg=median,trmean#map:grid=0.1');
   const t0 = Date.now();
-  await waitForCounter(page, /sweep 400 \/ 400 runs/, 120000);
-  figure('worst-case map in the page, 400 runs × 40 iterations (ms)', Date.now() - t0);
+  await waitForCounter(page, /sweep 450 \/ 450 runs/, 120000);
+  figure('worst-case map in the page, 450 runs × 40 iterations (ms)', Date.now() - t0);
   let l = await layoutOf(page);
   assert(l.cells.length === 3 * 25, `cells drawn: ${l.cells.length}`);
   assert(l.entries.length === 2 && l.entries[0][0] === 'median', `best-rule legend: ${JSON.stringify(l.entries)}`);
@@ -1205,7 +1223,7 @@ await test('the worst-case map: a heat map per rule and the best rule per cell; 
   // Back: the map again; the keyboard moves its cursor on to the trimmed mean's panel and Enter opens that cell.
   await page.goBack();
   await page.waitForFunction(() => location.hash.startsWith('#map'), null, { timeout: 5000 });
-  await waitForCounter(page, /sweep 400 \/ 400 runs/, 120000);
+  await waitForCounter(page, /sweep 450 \/ 450 runs/, 120000);
   await page.focus('#plot');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => /^trimmed mean at α = 0, ζ = 4/.test(document.querySelector('#map-cell').textContent), null, { timeout: 5000 });
