@@ -228,7 +228,7 @@ fn control(p: &'static Param, sc: &Scenario, on_edit: &Callback<Edit>) -> Html {
                         { for p.domain.options().iter().filter(|o| allowed.contains(o) || items.iter().any(|i| i == o.0)).map(|&(key, text)| {
                             let cb = on_edit.clone();
                             let checked = items.iter().any(|i| i == key);
-                            html! { <Check id={format!("{}-{key}", p.key)} label={html!{ text }} {checked} on_toggle={Callback::from(move |on| cb.emit(Edit::Toggle(p, key, on)))} /> }
+                            html! { <Check key={key} id={format!("{}-{key}", p.key)} label={html!{ text }} {checked} on_toggle={Callback::from(move |on| cb.emit(Edit::Toggle(p, key, on)))} /> }
                         }) }
                     </div>
                     if let Some((pre, text)) = prefix {
@@ -254,7 +254,9 @@ pub fn scenario_controls(sc: &Scenario, on_edit: &Callback<Edit>, page: &Page) -
             html! {
                 <fieldset class={format!("group-{}", g.key())}>
                     <legend>{ g.label() }</legend>
-                    { for shown.into_iter().map(|p| control(p, sc, on_edit)) }
+                    // Keyed by parameter: a control that appears or goes leaves the others' elements
+                    // (and a checkbox being clicked) where they are.
+                    { for shown.into_iter().map(|p| html! { <key={p.key}>{ control(p, sc, on_edit) }</> }) }
                 </fieldset>
             }
         }) }

@@ -123,6 +123,9 @@ impl<'a> Seen<'a> {
         if q == 0 {
             return "No Byzantine worker: raise α to have messages to move.".into();
         }
+        if let Some((k, _, _)) = &self.staged {
+            return format!("The cloud after {}, as the rule gets it; to place Byzantine messages by hand, show the messages as sent.", k.label());
+        }
         let Some(before) = &self.attack_msgs else {
             return "Be the adversary: drag a Byzantine triangle (or Tab to one and use the arrow keys); every rule follows.".into();
         };
@@ -156,7 +159,7 @@ fn worker_strip(run: &Run) -> Option<crate::plots::master::WorkerStrip> {
                     WorkerData::Shift(_) => Vec::new(),
                 })
                 .collect();
-            ("labels per worker", cells)
+            ("labels", cells)
         }
         WorkerData::Shift(_) => {
             let z: Vec<f64> = data.iter().map(|d| if let WorkerData::Shift(z) = d { *z } else { 0.0 }).collect();
@@ -164,7 +167,7 @@ fn worker_strip(run: &Run) -> Option<crate::plots::master::WorkerStrip> {
             if top <= 0.0 || top.is_nan() {
                 return None; // i.i.d.: every worker has the same optimum
             }
-            ("‖ζᵢ‖ per worker", z.iter().map(|v| vec![(v / top, SHIFT)]).collect())
+            ("‖ζᵢ‖", z.iter().map(|v| vec![(v / top, SHIFT)]).collect())
         }
     };
     Some(WorkerStrip { label: label.into(), cells, byzantine: run.q })
@@ -341,6 +344,7 @@ impl View for Master {
             lines: vec![
                 "The m messages of the current round, projected to 2-D: honest circles, Byzantine triangles (arrows on the edge where they are far off the frame). The cross is the honest mean, the square the true gradient ∇F.".into(),
                 "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
+                "The strip above the plot is the split, one cell per worker (the Byzantine ones underlined): the labels it holds, one colour per class, or for linear regression and mean estimation the distance ‖ζᵢ‖ of its own optimum from w* (as a fraction of the largest).".into(),
                 "With a pipeline (pre=, or an nnm- rule), \"messages after\" shows the cloud each stage hands on to the shown run's rule: clipping shrinks the long messages, bucketing and NNM average several into one — a row is a triangle while it holds any Byzantine share.".into(),
                 "Be the adversary: drag a Byzantine triangle (or Tab to it and use the arrow keys). A message put at (x, y) from the honest mean in this plane is sent as μ + x·e₁ + y·e₂ (e₁ along μ, e₂ the honest messages' top principal direction orthogonal to it), so what you see is what the master gets; from this round on, Play continues with your messages (hand= and hand_t= in the link).".into(),
             ],
