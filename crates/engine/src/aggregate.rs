@@ -102,6 +102,8 @@ pub struct Aggregator {
     /// BUCKET, k), DnC's coordinate subsamples from (seed, DNC, k)).
     round: u64,
     prev: Option<Vec<f64>>,
+    /// `prev` as the last round found it (what [`Aggregator::replay`] restores).
+    prev_before: Option<Vec<f64>>,
     /// FLTrust's reference: the server's update on its root set this round, set by the run before
     /// the attack (so an omniscient attack probes the rule as it stands); without it the last
     /// input (the last worker, honest by construction, as MoNNA's pivot) stands in.
@@ -113,7 +115,19 @@ pub struct Aggregator {
 
 impl Aggregator {
     pub fn new(spec: AggSpec, p: AggParams, f: usize) -> Self {
-        Aggregator { spec, p, f, pre: Vec::new(), dialect: Dialect::Paper, seed: 0, round: 0, prev: None, root: None, workers: 0 }
+        Aggregator {
+            spec,
+            p,
+            f,
+            pre: Vec::new(),
+            dialect: Dialect::Paper,
+            seed: 0,
+            round: 0,
+            prev: None,
+            prev_before: None,
+            root: None,
+            workers: 0,
+        }
     }
 
     /// The master's aggregator for one rule of a scenario: its parameters, f = ⌊βm⌋, the
@@ -160,14 +174,16 @@ impl Aggregator {
         self.pre.iter().copied().chain(self.spec.nnm.then_some(PreKind::Nnm))
     }
 
-    /// The rounds aggregated so far (bucketing's permutations and DnC's subsamples follow it).
-    pub fn rounds(&self) -> u64 {
-        self.round
-    }
-
-    /// Sets the round count, so that a copy can redo a past round's stages.
-    pub fn set_rounds(&mut self, round: u64) {
-        self.round = round;
+    /// A copy set back to before its last round (the round count that bucketing's permutation and
+    /// DnC's subsample follow, centered clipping's start), so that it aggregates that round's
+    /// messages exactly as it did.
+    pub fn replay(&self) -> Aggregator {
+        let mut a = self.clone();
+        if a.round > 0 {
+            a.round -= 1;
+            a.prev = a.prev_before.clone();
+        }
+        a
     }
 
     /// One stage's output and, for the stages that mix rows, the input rows of each output row.
@@ -192,6 +208,7 @@ impl Aggregator {
         let staged = self.stages(msgs).pop().map(|(_, x)| x);
         let round = self.round;
         self.round += 1;
+        self.prev_before.clone_from(&self.prev);
         let x = staged.as_ref().unwrap_or(msgs);
         // f counts inputs; bucketing leaves ⌈m/s⌉ of them, of which at most f are corrupted.
         let f = self.f.min(x.rows.saturating_sub(1));
@@ -1139,6 +1156,28 @@ mod tests {
         // Buckets of 2 (the last of 1): each share the mean of its members'.
         assert_eq!(st[2].2.len(), 3);
         assert!((st[2].2.iter().sum::<f64>() * 2.0 - st[2].2.last().unwrap() - 2.0 / 3.0).abs() < 1e-12, "{:?}", st[2].2);
+    }
+
+    /// A replay aggregates the last round's messages as that round did: bucketing's permutation of
+    /// that round, centered clipping from that round's start.
+    #[test]
+    fn a_replay_gives_the_last_round_again() {
+        let x1 = Mat::from_rows(&(0..6).map(|i| vec![i as f64, (i * i) as f64 - 3.0]).collect::<Vec<_>>());
+        let x2 = Mat::from_rows(&(0..6).map(|i| vec![40.0 - i as f64, 2.0 * i as f64]).collect::<Vec<_>>());
+        for (kind, pre) in [(AggKind::CClip, vec![]), (AggKind::Median, vec![PreKind::Bucket])] {
+            let mut a = Aggregator::new(AggSpec::new(kind), AggParams { cc_tau: 1.0, cc_it: 2, bucket_s: 2, ..AggParams::default() }, 1);
+            a.pre = pre;
+            let (mut o1, mut o2, mut again, mut fresh) = (vec![0.0; 2], vec![0.0; 2], vec![0.0; 2], vec![0.0; 2]);
+            a.aggregate(&x1, &mut o1);
+            a.aggregate(&x2, &mut o2);
+            a.replay().aggregate(&x2, &mut again);
+            assert_eq!(again, o2, "{kind:?}");
+            // Not by chance: the state matters (a fresh aggregator gives another value).
+            let mut b = Aggregator::new(a.spec, a.p, 1);
+            b.pre = a.pre.clone();
+            b.aggregate(&x2, &mut fresh);
+            assert_ne!(fresh, o2, "{kind:?}");
+        }
     }
 
     /// MDA's ties: four points on a line at 0, 1, 2, 3 given as (2, 3, 0, 1), f = 2: the pairs at

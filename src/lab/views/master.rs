@@ -46,13 +46,16 @@ fn shown(lab: &Shared) -> Option<&Run> {
     lab.main.shown().map(|i| &lab.main.runs[i]).filter(|r| !r.msgs_at.is_empty())
 }
 
-/// The rules' outputs on `msgs`: (rule label, colour index, output vector).
-fn outputs(sc: &Scenario, msgs: &Mat) -> Vec<(String, usize, Vec<f64>)> {
+/// The rules' outputs on `msgs`: (rule label, colour index, output vector). The shown run's own
+/// rule replays that run's round (its bucketing permutation, centered clipping's start), so on
+/// the run's messages it lands where the run's aggregate did; the others start afresh.
+fn outputs(sc: &Scenario, msgs: &Mat, run: &Run) -> Vec<(String, usize, Vec<f64>)> {
     sc.rules
         .iter()
         .map(|a| {
             let mut out = vec![0.0; msgs.cols];
-            Aggregator::for_scenario(sc, *a).aggregate(msgs, &mut out);
+            let mut agg = if run.curve.rule == Some(*a) { run.aggregator().replay() } else { Aggregator::for_scenario(sc, *a) };
+            agg.aggregate(msgs, &mut out);
             (a.label(), super::style_of(&crate::engine::Curve::gd(*a)).0, out)
         })
         .collect()
@@ -98,16 +101,12 @@ impl<'a> Seen<'a> {
             attack_msgs.get_or_insert_with(|| run.msgs.clone());
             attack::place_by_hand(&mut msgs, q, mu, p);
         }
-        let outputs = outputs(&lab.sc, &msgs);
+        let outputs = outputs(&lab.sc, &msgs, run);
         let truth = run.problem().exact_grad(&run.msgs_at, q);
         // The shown run's own pipeline, at the round that made these messages (bucketing's
         // permutation depends on it); a rule-less run (RSA) has none.
         let staged = (stage > 0 && run.curve.rule.is_some())
-            .then(|| {
-                let mut agg = run.aggregator().clone();
-                agg.set_rounds(agg.rounds().saturating_sub(1));
-                agg.stages_traced(&msgs, q).into_iter().nth(stage - 1)
-            })
+            .then(|| run.aggregator().replay().stages_traced(&msgs, q).into_iter().nth(stage - 1))
             .flatten();
         Some(Seen { run, msgs, attack_msgs, e1, e2, x_label, y_label, outputs, truth, staged })
     }
@@ -129,7 +128,7 @@ impl<'a> Seen<'a> {
         let Some(before) = &self.attack_msgs else {
             return "Be the adversary: drag a Byzantine triangle (or Tab to one and use the arrow keys); every rule follows.".into();
         };
-        let was = outputs(sc, before);
+        let was = outputs(sc, before, self.run);
         let moved: Vec<String> = self.outputs.iter().zip(&was).map(|(a, b)| format!("the {} by {}", a.0, say(dist(&a.2, &b.2)))).collect();
         let mut text = format!("You moved {}", moved.join(", "));
         if let Some(t) = &self.truth {
