@@ -70,56 +70,41 @@ fn ws(b: &[u8], i: &mut usize) {
     }
 }
 
+/// The comma-separated items of an object or an array, from its opening bracket at `i` to `close`.
+fn items<T>(b: &[u8], i: &mut usize, close: u8, item: impl Fn(&[u8], &mut usize) -> T) -> Vec<T> {
+    *i += 1;
+    let mut out = Vec::new();
+    ws(b, i);
+    if b[*i] == close {
+        *i += 1;
+        return out;
+    }
+    loop {
+        ws(b, i);
+        out.push(item(b, i));
+        ws(b, i);
+        match b[*i] {
+            b',' => *i += 1,
+            c if c == close => {
+                *i += 1;
+                return out;
+            }
+            c => panic!("unexpected {} at {i}", c as char),
+        }
+    }
+}
+
 fn value(b: &[u8], i: &mut usize) -> J {
     ws(b, i);
     match b[*i] {
-        b'{' => {
-            *i += 1;
-            let mut out = Vec::new();
+        b'{' => J::Obj(items(b, i, b'}', |b, i| {
+            let J::Str(k) = value(b, i) else { panic!("object key is not a string at {i}") };
             ws(b, i);
-            if b[*i] == b'}' {
-                *i += 1;
-                return J::Obj(out);
-            }
-            loop {
-                ws(b, i);
-                let J::Str(k) = value(b, i) else { panic!("object key is not a string at {i}") };
-                ws(b, i);
-                assert_eq!(b[*i], b':', "expected : at {i}");
-                *i += 1;
-                out.push((k, value(b, i)));
-                ws(b, i);
-                match b[*i] {
-                    b',' => *i += 1,
-                    b'}' => {
-                        *i += 1;
-                        return J::Obj(out);
-                    }
-                    c => panic!("unexpected {} at {i}", c as char),
-                }
-            }
-        }
-        b'[' => {
+            assert_eq!(b[*i], b':', "expected : at {i}");
             *i += 1;
-            let mut out = Vec::new();
-            ws(b, i);
-            if b[*i] == b']' {
-                *i += 1;
-                return J::Arr(out);
-            }
-            loop {
-                out.push(value(b, i));
-                ws(b, i);
-                match b[*i] {
-                    b',' => *i += 1,
-                    b']' => {
-                        *i += 1;
-                        return J::Arr(out);
-                    }
-                    c => panic!("unexpected {} at {i}", c as char),
-                }
-            }
-        }
+            (k, value(b, i))
+        })),
+        b'[' => J::Arr(items(b, i, b']', value)),
         b'"' => {
             *i += 1;
             let mut s = Vec::new();
