@@ -115,6 +115,14 @@ fn yin19_stuck() {
 fn yin18_rates() {
     check("yin18-rates");
 }
+#[test]
+fn shejwalkar21() {
+    check("shejwalkar21");
+}
+#[test]
+fn fang20() {
+    check("fang20");
+}
 
 /// The full-data presets (Tables 2, 3 and 4 on the 60 000 training images) take minutes each
 /// natively, too long for every CI run: docs/reproduction.md shows their tables, made with

@@ -476,3 +476,30 @@ fn a_map_cell_is_the_worst_of_its_attacks_and_opens_that_run() {
     let at0: Vec<f64> = (0..5).map(|r| d.panels[0].values[r * 5]).collect();
     assert!(at0.windows(2).all(|w| w[1] > w[0]), "median at α = 0 over ζ: {at0:?}");
 }
+
+/// Under a heterogeneous split the error curves' floor is the heterogeneity floor
+/// (ζ/2)√(f/(m − 2f)) when it is the larger, and the view says so with the scenario's number.
+/// The trimmed mean under mimic (every Byzantine worker sends one honest worker's gradient) ends
+/// near it (0.875 against 0.866), which shows the floor is of the right size here; nothing forces
+/// one attack to reach it. Under the i.i.d. split the floor is Observation 1's again.
+#[test]
+fn a_heterogeneous_split_draws_the_heterogeneity_floor() {
+    let v = ViewId::from_key("curves").unwrap();
+    let floor_of = |q: &str| {
+        let mut lab = Lab::new(Scenario::from_query(q).0);
+        while lab.work(v, 100_000) > 0 {}
+        let Plot::Curves(d) = lab.plot(v) else { panic!("not the error curves") };
+        let last = d.series.iter().find(|s| s.label == "trimmed mean").map(|s| s.points.last().unwrap().1);
+        (d.floor.expect("a floor on linear regression"), last, lab.explanation(v).lines.join(" "))
+    };
+    let q = "problem=linreg&m=40&alpha=0.2&beta=0.2&split=hetero&zeta=3&agg=trmean&attack=mimic&T=200";
+    let ((label, value), last, text) = floor_of(q);
+    assert!(label.contains("(ζ/2)√(f/(m − 2f)), f = 8"), "{label}");
+    assert!((value - 1.5 * (8.0f64 / 24.0).sqrt()).abs() < 1e-12, "{value}");
+    assert!(text.contains("no rule can guarantee an error below (ζ/2)√(f/(m − 2f)) = 0.866"), "{text}");
+    let last = last.unwrap();
+    assert!((last / value - 1.0).abs() < 0.05, "the trimmed mean under mimic ends at {last}, the floor is {value}");
+    let ((label, value), _, text) = floor_of(&q.replace("split=hetero", "split=iid"));
+    assert!(label.contains("σ(α/√n + √(d/nm))") && value < 0.1, "{label}: {value}");
+    assert!(!text.contains("(ζ/2)"), "{text}");
+}

@@ -306,9 +306,52 @@ pub fn filter_bound_thm45(alpha: f64, n: usize, m: usize, d: usize, sigma: f64, 
     Some(((sigma + zeta) * (alpha / nf).sqrt() + zeta * (df / (nf * mf)).sqrt()) * (nf * mf * dl).ln().max(1.0).sqrt())
 }
 
+/// The heterogeneity floor: with f of m workers Byzantine (2f < m), no rule can guarantee
+/// ‖w − w*_H‖ below (ζ/2)·√(f/(m − 2f)) on every problem whose honest workers' optima lie at
+/// mean squared distance ζ² from their mean (`None` when 2f ≥ m: then nothing can be guaranteed).
+///
+/// The argument (the indistinguishability behind the heterogeneity lower bounds of Karimireddy,
+/// He & Jaggi 2022, Ω(δζ²), and Allouah et al. 2023, f/(n − 2f)·G²; the constant is worked out
+/// here for the quadratic problems, F_i(w) = ½‖w − w*_i‖²): let f workers have optimum a·e and the
+/// other m − f optimum 0. In world A the Byzantine workers are f of the zeros, acting honestly:
+/// the honest optima are f copies of a·e and m − 2f zeros, mean p·a·e with p = f/(m − f), spread
+/// p(1 − p)a². In world B the Byzantine workers are the f at a·e: every honest optimum is 0. The
+/// master sees the same m local objectives in both, so whatever it outputs is at least half of
+/// ‖w*_A − w*_B‖ = p·a from one of them; a = ζ/√(p(1 − p)) gives world A spread ζ² and p·a =
+/// ζ√(f/(m − 2f)). [`tests::the_heterogeneity_floor_is_half_the_gap_of_two_indistinguishable_worlds`]
+/// builds both worlds.
+pub fn heterogeneity_floor(zeta: f64, f: usize, m: usize) -> Option<f64> {
+    (2 * f < m).then(|| 0.5 * zeta * (f as f64 / (m - 2 * f) as f64).sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_heterogeneity_floor_is_half_the_gap_of_two_indistinguishable_worlds() {
+        assert_eq!(heterogeneity_floor(3.0, 0, 10), Some(0.0));
+        assert_eq!(heterogeneity_floor(3.0, 5, 10), None);
+        assert_eq!(heterogeneity_floor(3.0, 6, 10), None);
+        for (m, f, zeta) in [(10usize, 2usize, 2.0), (40, 8, 0.5), (7, 3, 1.0), (100, 1, 4.0)] {
+            // Scalar optima (e = 1): f at a, the rest at 0.
+            let p = f as f64 / (m - f) as f64;
+            let a = zeta / (p * (1.0 - p)).sqrt();
+            let optima: Vec<f64> = (0..m).map(|i| if i < f { a } else { 0.0 }).collect();
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+            let spread = |v: &[f64]| {
+                let c = mean(v);
+                v.iter().map(|x| (x - c).powi(2)).sum::<f64>() / v.len() as f64
+            };
+            // World A: the last f workers (optimum 0) are Byzantine; world B: the first f.
+            let (honest_a, honest_b) = (&optima[..m - f], &optima[f..]);
+            assert!((spread(honest_a) - zeta * zeta).abs() < 1e-9 * zeta * zeta, "m = {m}, f = {f}: spread {}", spread(honest_a));
+            assert!(spread(honest_b) <= zeta * zeta);
+            let gap = (mean(honest_a) - mean(honest_b)).abs();
+            let floor = heterogeneity_floor(zeta, f, m).unwrap();
+            assert!((gap / 2.0 - floor).abs() < 1e-9 * floor.max(1e-300), "m = {m}, f = {f}: gap {gap}, floor {floor}");
+        }
+    }
 
     #[test]
     fn the_adversarial_term_grows_with_the_dimension_unless_p_is_one() {

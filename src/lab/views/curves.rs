@@ -156,7 +156,11 @@ impl View for Curves {
             });
         }
         let floor = draws_bound(sc, m).then(|| {
-            (format!("lower bound at α = {}: σ(α/√n + √(d/nm))", sc.alpha), sc.sigma * theory::lower_bound(sc.alpha, sc.n, sc.m, sc.d))
+            let stat = sc.sigma * theory::lower_bound(sc.alpha, sc.n, sc.m, sc.d);
+            match heterogeneity_floor(sc) {
+                Some(h) if h > stat => (format!("lower bound at α = {}, ζ = {}: (ζ/2)√(f/(m − 2f)), f = {}", sc.alpha, sc.zeta, sc.byzantine()), h),
+                _ => (format!("lower bound at α = {}: σ(α/√n + √(d/nm))", sc.alpha), stat),
+            }
         });
         let y_label = if m == Metric::Error && sc.problem == ProblemKind::Saddle { "distance to nearest minimum".into() } else { m.label().to_string() };
         let title = format!("{}, {}: {} of {} workers Byzantine", sc.problem.label(), sc.attack.kind.label(), sc.byzantine(), sc.m);
@@ -190,6 +194,15 @@ impl View for Curves {
             lines.push(format!(
                 "The dotted grey line is the lower bound no rule can beat at α = {} (Observation 1, up to a constant). The clean run has α = 0, whose bound is only σ√(d/nm) = {clean:.3}, so it may lie below the line.",
                 sc.alpha
+            ));
+        }
+        if let Some(h) = heterogeneity_floor(sc).filter(|_| draws_bound(sc, self.metric)) {
+            lines.push(format!(
+                "Each honest worker has its own optimum (split {}, spread ζ = {}), and the error is measured to their mean w*_H. A Byzantine worker can pose as an honest one with another optimum, and the master cannot tell which f = {} of the m = {} are lying: no rule can guarantee an error below (ζ/2)√(f/(m − 2f)) = {h:.3}, whatever n. A rule can end below it on one split under one attack: the floor is what the worst split of this spread, under the worst attack, forces on every rule. The line shows the larger of this floor and the statistical one.",
+                sc.split.key(),
+                sc.zeta,
+                sc.byzantine(),
+                sc.m
             ));
         }
         if sc.problem.is_linear_classifier() && (sc.adv > 0.0 || matches!(self.metric, Metric::TrainAccuracy | Metric::Gap)) {
@@ -288,6 +301,14 @@ fn diversity_text(sc: &Scenario, mut lines: Vec<String>) -> ViewText {
 /// Whether the plot draws the lower bound (the error metric on a problem with a known optimum).
 fn draws_bound(sc: &Scenario, m: Metric) -> bool {
     m == Metric::Error && sc.problem.has_optimum()
+}
+
+/// The heterogeneity floor of linear regression and mean estimation under a split that gives each
+/// worker its own optimum ([`theory::heterogeneity_floor`], the slider's ζ as the spread); `None`
+/// under the i.i.d. split, for other problems, or when 2f ≥ m.
+fn heterogeneity_floor(sc: &Scenario) -> Option<f64> {
+    let heterogeneous = matches!(sc.problem, ProblemKind::LinReg | ProblemKind::Mean) && sc.split != crate::engine::scenario::Split::Iid;
+    heterogeneous.then(|| theory::heterogeneity_floor(sc.zeta, sc.byzantine(), sc.m)).flatten()
 }
 
 /// Why a minority cannot move a coordinate's middle value, with the scenario's numbers.
