@@ -396,6 +396,13 @@ await test('a preset check whose numbers lie within the spread over seeds is not
   assert(table.y - (plot.y + plot.height) < 200, `the table starts ${table.y - plot.y - plot.height}px below the plot`);
 });
 
+await test('the eight view tabs share one row on a 1280 px screen', async page => {
+  await page.goto(base);
+  await page.waitForSelector('#view-map');
+  const tops = await page.$$eval('nav.views .tab', ts => ts.map(t => Math.round(t.getBoundingClientRect().top)));
+  assert(tops.length === 8 && new Set(tops).size === 1, `tab tops: ${tops}`);
+}, { width: 1280, height: 720 });
+
 for (const [w, h] of [[1280, 720], [1920, 1080]]) {
   await test(`lecture mode fits a ${w}×${h} projector: tabs, transport and the whole plot, text ≥ 24 px`, async page => {
     await page.goto(base);
@@ -711,6 +718,23 @@ await test('Spambase (the NBS paper\'s data) loads on demand and the ⅓-breakpo
   // Our misclassification at α = 0.3 and at 0.35, either side of ⅓.
   const ours = await page.$$eval('#preset-table td.ours', tds => tds.map(t => parseFloat(t.textContent)));
   assert(ours.length === 6 && ours[2] < 0.2 && ours[3] > 0.5, `ours: ${ours}`);
+});
+
+await test('the Min-Max preset (Shejwalkar & Houmansadr, NDSS 2021) computes in the page with the abstract\'s claims beside ours, marked as natively', async page => {
+  await page.goto(base);
+  await waitForCounter(page, /t = 100 \/ 100/);
+  const t0 = Date.now();
+  await page.click('#preset-shejwalkar21');
+  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  figure('Min-Max preset (30 MNIST runs of T = 100): click to a complete table (ms)', Date.now() - t0);
+  assert(page.url().includes('attack=minmax'), page.url());
+  const table = await page.textContent('#preset-table');
+  assert(table.includes('1.5× to 60×') && table.includes('2.5× to 12×'), `the paper's column: ${table.slice(0, 400)}`);
+  const ours = await page.$$eval('#preset-table td.ours', tds => tds.map(t => parseFloat(t.textContent)));
+  assert(ours.length === 10 && ours.every(v => v > 80 && v < 95), `ours: ${ours}`);
+  // As tests/presets.rs records them: ✓ ✓ ✗ ✓ ≈ (the Min-Sum row within the spread).
+  const marks = await page.$$eval('.checks li', ls => ls.map(l => l.textContent.trim()[0]));
+  assert(marks.join('') === '✓✓✗✓≈', `checks: ${marks.join('')}`);
 });
 
 await test('the thesis\'s chapters 2 and 5: the gap and B_D curves explain themselves, and the Figure 2.2(a) preset computes in the page', async page => {
