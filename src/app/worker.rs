@@ -17,8 +17,6 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 
 /// Milliseconds of work between two looks at the inbox.
 const SLICE_MS: f64 = 12.0;
-/// At most one snapshot per this many milliseconds (the page draws at display rate).
-const SNAPSHOT_MS: f64 = 15.0;
 /// A lab tick shorter than this did no work: it only waits (for helpers' results, the data, the
 /// speed's next unit). The next one then comes after IDLE_WAIT_MS instead of at once, so a
 /// waiting lab does not keep a core busy; a message (a command, a helper's result) still wakes
@@ -257,10 +255,10 @@ fn tick() {
                     post(&r);
                 }
                 let t = now();
-                // A command's effect at once; while computing, at most one per SNAPSHOT_MS; the
+                // A command's effect at once; while computing, at most one per snapshot interval; the
                 // last state when the work ends.
                 // One that says what the last said is not sent: a waiting lab costs the page no redraws.
-                if st.dirty || !more || t - st.last_snapshot >= SNAPSHOT_MS {
+                if st.dirty || !more || t - st.last_snapshot >= host.snapshot_interval_ms() {
                     let mut snap = host.snapshot();
                     snap.memory = super::wasm_memory_bytes();
                     let msg = encode(&ToPage::Snapshot(Box::new(snap)));

@@ -13,8 +13,17 @@ use crate::plots::Plot;
 use crate::{wire_enum, wire_struct};
 use std::sync::Arc;
 
-/// Jobs each worker holds at once (one running, one queued, so it never waits for the next).
+/// Jobs each worker holds at once at least (one running, one queued, so it never waits for the
+/// next), and at most ([`Split::depth`]).
 pub const DEPTH: usize = 2;
+pub const MAX_DEPTH: usize = 16;
+/// The work each worker holds once a split's job cost is known: a helper's results reach the lab
+/// only between the lab's slices, so a helper holding less than about two slices of work waits.
+pub const HOLD_MS: f64 = 30.0;
+/// The page's snapshots while the lab computes: about one a frame ([`Host::snapshot_interval_ms`]).
+pub const SNAPSHOT_MS: f64 = 15.0;
+/// ... and while a sweep is split over two workers or more.
+pub const SWEEP_SNAPSHOT_MS: f64 = 100.0;
 
 /// What the page asks of the lab. Each comes with a sequence number (see [`Snapshot::seq`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -192,6 +201,21 @@ struct Split {
     view: Option<ViewId>,
     /// Jobs per unit of the view's progress (the curves of one α point).
     per_unit: usize,
+    /// This worker's compute time per job of this split, ms (a running mean), once one is done.
+    job_ms: Option<f64>,
+}
+
+impl Split {
+    fn new(board: Board, view: Option<ViewId>, per_unit: usize) -> Split {
+        Split { board, view, per_unit, job_ms: None }
+    }
+
+    /// Jobs a worker may hold of this split: enough for [`HOLD_MS`] of work, within
+    /// [`DEPTH`]..=[`MAX_DEPTH`]. Which worker computes which job changes no result: they are
+    /// recorded in job order.
+    fn depth(&self) -> usize {
+        self.job_ms.map_or(DEPTH, |ms| ((HOLD_MS / ms.max(1e-3)).ceil() as usize).clamp(DEPTH, MAX_DEPTH))
+    }
 }
 
 /// The scenario's own runs shared out to the pool: which worker computes which run.
@@ -231,6 +255,8 @@ pub struct Host {
     replies: Vec<ToPage>,
     preset_started: f64,
     now: f64,
+    /// This worker's time in its jobs since its last one finished, ms.
+    core_ms: f64,
 }
 
 impl Host {
@@ -255,6 +281,7 @@ impl Host {
             replies: Vec::new(),
             preset_started: 0.0,
             now: 0.0,
+            core_ms: 0.0,
         }
     }
 
@@ -466,6 +493,17 @@ impl Host {
     }
 
     /// Whether the lab has work to do (the page keeps ticking it while so).
+    /// How often, at most, the lab sends the page a snapshot while it computes, ms: about once a
+    /// frame, but for a sweep split over the pool, whose plot gains a point at a time: there the
+    /// page's redraws at frame rate took about 40 % of a core from the pool (docs/performance.md §6).
+    pub fn snapshot_interval_ms(&self) -> f64 {
+        if self.sweep.is_some() && self.workers > 1 {
+            SWEEP_SNAPSHOT_MS
+        } else {
+            SNAPSHOT_MS
+        }
+    }
+
     pub fn busy(&self) -> bool {
         self.playing || self.step_to.is_some() || self.lab.preset().is_some_and(|p| !p.is_done()) || self.core.pending() > 0
     }
@@ -490,11 +528,8 @@ impl Host {
         for w in 0..self.workers {
             loop {
                 let load = self.sweep.iter().chain(self.table.iter()).map(|s| s.board.outstanding(w)).sum::<usize>();
-                if load >= DEPTH {
-                    break;
-                }
                 let mut given = None;
-                for s in self.sweep.iter_mut().chain(self.table.iter_mut()) {
+                for s in self.sweep.iter_mut().chain(self.table.iter_mut()).filter(|s| load < s.depth()) {
                     let cap = match (s.view, limit) {
                         (Some(_), Some(units)) => units.saturating_mul(s.per_unit),
                         _ => usize::MAX,
@@ -586,7 +621,7 @@ impl Host {
                 match JobSpec::of_sweep(sw) {
                     Some(spec) => {
                         self.epoch += 1;
-                        self.sweep = Some(Split { board: Board::new(self.epoch, spec, start, total), view: Some(view), per_unit });
+                        self.sweep = Some(Split::new(Board::new(self.epoch, spec, start, total), Some(view), per_unit));
                     }
                     None => self.sweep_here = true,
                 }
@@ -601,7 +636,7 @@ impl Host {
                 let (start, total) = run.progress();
                 self.epoch += 1;
                 let spec = JobSpec::of_preset(run.preset.id);
-                self.table = Some(Split { board: Board::new(self.epoch, spec, start, total), view: None, per_unit: 1 });
+                self.table = Some(Split::new(Board::new(self.epoch, spec, start, total), None, 1));
             }
         }
     }
@@ -646,10 +681,24 @@ impl Host {
         let spent = clock() - t0;
         let mut replies = Vec::new();
         let core = &mut self.core;
+        let t1 = clock();
         within_budget(clock, budget_ms - spent, || {
             replies.extend(core.work(1));
             core.pending() > 0
         });
+        // Jobs run one at a time: the time in them since the last one finished, over the ones
+        // that finished now, is a job's cost (the next one's start counts too, which is small
+        // for short jobs; a long one finishes alone).
+        self.core_ms += clock() - t1;
+        let finished: Vec<u32> =
+            replies.iter().filter_map(|r| if let FromWorker::Done { epoch, .. } = r { Some(*epoch) } else { None }).collect();
+        if let Some(&epoch) = finished.last() {
+            let ms = self.core_ms / finished.len() as f64;
+            if let Some(s) = self.sweep.iter_mut().chain(self.table.iter_mut()).find(|s| s.board.epoch == epoch) {
+                s.job_ms = Some(s.job_ms.map_or(ms, |m| 0.7 * m + 0.3 * ms));
+            }
+            self.core_ms = 0.0;
+        }
         replies.into_iter().for_each(|r| self.deliver(r));
         self.dispatch();
         if let Some(t) = self.step_to {
@@ -765,5 +814,23 @@ pub fn within_budget(clock: &mut dyn FnMut() -> f64, budget_ms: f64, mut unit: i
             break;
         }
         last = clock() - t;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker holds two jobs until their cost is known, then enough for HOLD_MS of work: many
+    /// short runs of a sweep, two rows of a preset that take seconds each.
+    #[test]
+    fn a_worker_holds_about_thirty_ms_of_jobs() {
+        let spec = JobSpec::of_preset("yin18-rates");
+        let mut s = Split::new(Board::new(1, spec, 0, 100), None, 1);
+        assert_eq!(s.depth(), DEPTH);
+        for (ms, depth) in [(4.0, 8), (1.0, 30usize.min(MAX_DEPTH)), (0.01, MAX_DEPTH), (15.0, 2), (2000.0, DEPTH)] {
+            s.job_ms = Some(ms);
+            assert_eq!(s.depth(), depth, "{ms} ms a job");
+        }
     }
 }

@@ -544,14 +544,15 @@ async function download(page, button, name) {
 }
 
 await test('the lab runs in a pool of Web Workers, sized and shown in the page; a sweep gives the same CSV on 1, 2 and 3 workers', async page => {
-  // T = 300: long enough (a few seconds) for the number of workers to show.
-  await page.goto(base + '?T=300#breakdown');
+  // The breakdown sweep of docs/performance.md §3: 6 rules × 26 α × 3 seeds, T = 200, 468 runs.
+  await page.goto(base + '?agg=mean,median,trmean,krum,geomed,nbs&T=200#breakdown');
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const shown = await page.$eval('#workers', s => s.selectedIndex + 1);
   assert(shown === Math.min(8, Math.max(1, cores - 1)), `pool of ${shown} workers on ${cores} cores`);
   figure('pool size shown on this machine (hardwareConcurrency − 1, 1..8)', `${shown} of ${cores} cores`);
   await page.selectOption('#speed', { label: 'max' });
   const times = [];
+  const ms = {};
   let first = null;
   for (const k of [1, 3, 2]) {
     await page.selectOption('#workers', { index: k - 1 });
@@ -559,13 +560,15 @@ await test('the lab runs in a pool of Web Workers, sized and shown in the page; 
     const t0 = Date.now();
     if ((await page.textContent('#play')).includes('Play')) await page.click('#play');
     await sweepDone(page);
-    times.push(`${k}: ${Date.now() - t0}`);
+    ms[k] = Date.now() - t0;
+    times.push(`${k}: ${ms[k]}`);
     const csv = await download(page, '#export-csv', `breakdown-${k}-workers.csv`);
     assert(csv.split('\n').length > 10, `short breakdown CSV on ${k} workers`);
     if (first === null) first = csv;
     else assert(csv === first, `the breakdown CSV on ${k} workers differs from the one on 1 worker`);
   }
-  figure('default breakdown sweep (T = 300, 234 runs) at max speed, by number of workers (ms)', times.join(', '));
+  figure('§3 breakdown sweep (T = 200, 468 runs) at max speed, by number of workers (ms)', times.join(', '));
+  figure('§3 breakdown sweep: speed-up over 1 worker at 2 and 3 workers', `${(ms[1] / ms[2]).toFixed(2)}×, ${(ms[1] / ms[3]).toFixed(2)}×`);
 });
 
 await test('the error curves shared out to 3 workers draw the same pixels as on 1 worker', async page => {

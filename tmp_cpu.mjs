@@ -1,0 +1,22 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
+await p.goto('http://127.0.0.1:8091/?T=1500#breakdown');
+await p.waitForTimeout(1500);
+await p.selectOption('#speed', { label: 'max' });
+await p.selectOption('#workers', { index: 1 });
+const cdp = await p.context().newCDPSession(p);
+await cdp.send('Performance.enable');
+const m0 = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]));
+await p.click('#reset');
+const t0 = Date.now();
+if ((await p.textContent('#play')).includes('Play')) await p.click('#play');
+await p.waitForFunction(() => {
+    const el = document.querySelector('#iteration');
+    const m = (el?.textContent || '').match(/sweep (\d+) \/ (\d+)/);
+    return el.getAttribute('aria-busy') === 'false' && m && m[1] === m[2];
+  }, null, { timeout: 60000, polling: 50 });
+const el = Date.now() - t0;
+const m1 = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]));
+console.log('elapsed', el, 'main TaskDuration', (m1.TaskDuration - m0.TaskDuration).toFixed(3), 'ScriptDuration', (m1.ScriptDuration - m0.ScriptDuration).toFixed(3), 'LayoutDuration', (m1.LayoutDuration-m0.LayoutDuration).toFixed(3), 'RecalcStyle', (m1.RecalcStyleDuration-m0.RecalcStyleDuration).toFixed(3));
+await b.close();
