@@ -230,6 +230,11 @@ fn unmappable_rules_and_attacks_are_notes_not_names() {
     let (_, j) = config("?problem=linreg&agg=median");
     assert!(j.at(&["model"]).get("name").is_none());
     assert!(j.at(&["byzlab_notes", "problem"]).s().contains("linear regression"));
+    // Quantity skew, which ByzFL lacks: exported as iid, and said so; the Flower app refuses it.
+    let (_, j) = config("?problem=mnist&agg=median&split=quantity&dir_a=0.3");
+    assert_eq!(j.at(&["benchmark_config", "data_distribution"]).arr()[0].at(&["name"]).s(), "iid");
+    assert!(j.at(&["byzlab_notes", "split"]).s().contains("quantity skew"));
+    assert!(flower::export(&scenario("?problem=linreg&agg=median&split=quantity")).err().unwrap().contains("quantity skew"));
     // No rule ByzFL has: an error naming the ones it has.
     let e = byzfl::export(&scenario("?problem=mnist&agg=nbs,signguard")).err().expect("refused");
     assert!(e.contains("median") && e.contains("krum"), "{e}");

@@ -322,6 +322,31 @@ fn the_master_view_shows_each_stage_and_the_split() {
     let strip = c.split.expect("labels per worker");
     assert_eq!(strip.cells.len(), 10);
     assert!(strip.cells.iter().all(|cell| (cell.iter().map(|s| s.0).sum::<f64>() - 1.0).abs() < 1e-12));
+    // Quantity skew: each cell's height is the worker's share nᵢ over the largest (linear
+    // regression: no label mix, one bar each); under the i.i.d. split there is no strip.
+    for (q, label) in [("problem=binary&m=10&n=32&T=5&split=quantity&dir_a=0.3", "nᵢ"), ("m=10&T=5&split=quantity&dir_a=0.3", "nᵢ")] {
+        let sc = Scenario::from_query(q).0;
+        let sizes = byzlab::engine::problem::worker_sizes(&sc, 10, sc.n);
+        let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
+        let mut lab = Lab::with_data(sc, data);
+        for _ in 0..100 {
+            if lab.progress(v) >= 2 {
+                break;
+            }
+            lab.work(v, 1);
+        }
+        let Plot::Master(c) = lab.plot(v) else { panic!() };
+        let strip = c.split.expect("the shares");
+        assert_eq!(strip.label, label);
+        let top = *sizes.iter().max().unwrap() as f64;
+        for (cell, k) in strip.cells.iter().zip(&sizes) {
+            assert!((cell.iter().map(|s| s.0).sum::<f64>() - *k as f64 / top).abs() < 1e-12, "{q}: {cell:?} for nᵢ = {k}");
+        }
+    }
+    let mut lab = Lab::new(Scenario::from_query("m=10&T=5").0);
+    while lab.progress(v) < 2 && lab.work(v, 1) > 0 {}
+    let Plot::Master(c) = lab.plot(v) else { panic!() };
+    assert!(c.split.is_none(), "an i.i.d. split of linear regression has nothing to show");
 }
 
 /// Be the adversary in the master's view: a drag (the `hand` setting) moves the rules' outputs and

@@ -176,6 +176,8 @@ fn split(s: &Scenario) -> (&'static str, f64) {
         Split::Hetero => ("extreme_niid", 1.0),
         Split::Dirichlet => ("dirichlet_niid", s.dir_a),
         Split::Gamma => ("gamma_similarity_niid", s.gamma_sim),
+        // ByzFL has no quantity skew: its examples are i.i.d., as here (the note says so).
+        Split::Quantity => ("iid", 1.0),
     }
 }
 
@@ -343,7 +345,14 @@ pub fn export(s: &Scenario) -> Result<Export, String> {
     if s.l2 != 0.0 {
         note("l2", "exported as ByzFL's weight_decay, which its SGD optimisers apply (byzlab adds l2·w to the aggregate)".into());
     }
-    if s.split != Split::Iid && s.problem.has_optimum() {
+    if s.split == Split::Quantity {
+        note(
+            "split",
+            "ByzFL has no quantity skew (workers holding unequal shares of the data): exported as iid, every client with an equal share"
+                .into(),
+        );
+    }
+    if s.split.shifts_optima() && s.problem.has_optimum() {
         note("split", "byzlab's non-i.i.d. split of linear regression and mean estimation (each worker its own optimum, spread ζ) has no ByzFL counterpart".into());
     }
     let rules_differ = s.rules.iter().any(|r| matches!(r.kind, AggKind::Krum | AggKind::GeoMed));

@@ -115,6 +115,9 @@ fn check(s: &Scenario) -> Result<(), String> {
     if !s.hand.is_empty() {
         return Err("hand-placed messages live in the master's plane, which a Flower client does not see".into());
     }
+    if s.split == Split::Quantity {
+        return Err("quantity skew (unequal n per worker) is not carried: the exported clients each draw n samples".into());
+    }
     let f = s.assumed_f();
     if s.has_rule(AggKind::Bulyan) && s.m < 4 * f + 3 {
         return Err(format!("Flower's Bulyan needs m ≥ 4f + 3 clients (m = {}, f = ⌊βm⌋ = {f})", s.m));
@@ -152,7 +155,7 @@ pub fn export(s: &Scenario) -> Result<App, String> {
     if s.l1 != 0.0 || s.l2 != 0.0 {
         notes.push("The ℓ1 and ℓ2 regularisers act on classification problems only in byzlab; they are not carried.".into());
     }
-    let spread = if s.split == Split::Iid { "None".to_string() } else { py_float(s.zeta) };
+    let spread = if s.split.shifts_optima() { py_float(s.zeta) } else { "None".to_string() };
     let floor = match s.problem {
         ProblemKind::LinReg => s.sigma * s.sigma,
         _ => s.d as f64 * s.sigma * s.sigma,

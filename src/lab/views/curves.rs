@@ -307,7 +307,7 @@ fn draws_bound(sc: &Scenario, m: Metric) -> bool {
 /// worker its own optimum ([`theory::heterogeneity_floor`], the slider's ζ as the spread); `None`
 /// under the i.i.d. split, for other problems, or when 2f ≥ m.
 fn heterogeneity_floor(sc: &Scenario) -> Option<f64> {
-    let heterogeneous = matches!(sc.problem, ProblemKind::LinReg | ProblemKind::Mean) && sc.split != crate::engine::scenario::Split::Iid;
+    let heterogeneous = matches!(sc.problem, ProblemKind::LinReg | ProblemKind::Mean) && sc.split.shifts_optima();
     heterogeneous.then(|| theory::heterogeneity_floor(sc.zeta, sc.byzantine(), sc.m)).flatten()
 }
 

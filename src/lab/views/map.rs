@@ -76,7 +76,7 @@ impl Map {
     fn base(sc: &Scenario) -> Scenario {
         let h = hetero(sc);
         let mut base = sc.clone();
-        if !(h.key == "zeta" && sc.split != Split::Iid) {
+        if !(h.key == "zeta" && sc.split.shifts_optima()) {
             base.split = h.split;
         }
         base

@@ -141,11 +141,33 @@ impl<'a> Seen<'a> {
 
 
 /// The strip of how the shown run's data are split: each worker's label mix (classifiers), or
-/// the shift ‖ζᵢ‖ of its optimum (linear regression, mean estimation under a non-i.i.d. split).
+/// the shift ‖ζᵢ‖ of its optimum (linear regression, mean estimation under a label-skewed split);
+/// when the workers hold unequal shares (quantity skew), each cell's height is its share nᵢ.
 fn worker_strip(run: &Run) -> Option<crate::plots::master::WorkerStrip> {
     use crate::engine::problem::WorkerData;
-    use crate::plots::master::{WorkerStrip, SHIFT};
+    use crate::plots::master::SHIFT;
     let data: Vec<WorkerData> = (0..run.sc.m).map(|i| run.problem().worker_data(i)).collect::<Option<_>>()?;
+    let sizes: Vec<f64> = (0..run.sc.m).map(|i| run.problem().samples(i) as f64).collect();
+    let largest = sizes.iter().copied().fold(0.0, f64::max);
+    if largest > 0.0 && sizes.iter().any(|&k| k != largest) {
+        let mut strip = worker_strip_of(run, &data)?;
+        for (cell, k) in strip.cells.iter_mut().zip(&sizes) {
+            if cell.is_empty() {
+                cell.push((1.0, SHIFT));
+            }
+            cell.iter_mut().for_each(|(f, _)| *f *= k / largest);
+        }
+        strip.label = "nᵢ".into();
+        return Some(strip);
+    }
+    worker_strip_of(run, &data).filter(|s| s.label != "nᵢ")
+}
+
+/// [`worker_strip`] before the shares: a strip of equal cells, or under an i.i.d. split of the
+/// quadratic problems (no shift to show) an empty one labelled nᵢ.
+fn worker_strip_of(run: &Run, data: &[crate::engine::problem::WorkerData]) -> Option<crate::plots::master::WorkerStrip> {
+    use crate::engine::problem::WorkerData;
+    use crate::plots::master::{WorkerStrip, SHIFT};
     let (label, cells) = match data.first()? {
         WorkerData::Labels(_) => {
             let cells = data
@@ -164,7 +186,8 @@ fn worker_strip(run: &Run) -> Option<crate::plots::master::WorkerStrip> {
             let z: Vec<f64> = data.iter().map(|d| if let WorkerData::Shift(z) = d { *z } else { 0.0 }).collect();
             let top = z.iter().copied().fold(0.0, f64::max);
             if top <= 0.0 || top.is_nan() {
-                return None; // i.i.d.: every worker has the same optimum
+                // Every worker has the same optimum: only the shares can differ.
+                return Some(WorkerStrip { label: "nᵢ".into(), cells: vec![Vec::new(); data.len()], byzantine: run.q });
             }
             ("‖ζᵢ‖", z.iter().map(|v| vec![(v / top, SHIFT)]).collect())
         }
@@ -343,7 +366,7 @@ impl View for Master {
             lines: vec![
                 "The m messages of the current round, projected to 2-D: honest circles, Byzantine triangles (arrows on the edge where they are far off the frame). The cross is the honest mean, the square the true gradient ∇F.".into(),
                 "Each ringed dot is where a rule lands on these same messages: how far it sits from ∇F is the rule's inexactness Δ at this step.".into(),
-                "The strip above the plot is the split, one cell per worker (the Byzantine ones underlined): the labels it holds, one colour per class, or for linear regression and mean estimation the distance ‖ζᵢ‖ of its own optimum from w* (as a fraction of the largest).".into(),
+                "The strip above the plot is the split, one cell per worker (the Byzantine ones underlined): the labels it holds, one colour per class, or for linear regression and mean estimation the distance ‖ζᵢ‖ of its own optimum from w* (as a fraction of the largest). Under quantity skew (strip nᵢ) a cell's height is how many examples the worker holds, over the largest share.".into(),
                 "With a pipeline (pre=, or an nnm- rule), \"messages after\" shows the cloud each stage hands on to the shown run's rule: clipping shrinks the long messages, bucketing and NNM average several into one — a row is a triangle while it holds any Byzantine share.".into(),
                 "Be the adversary: drag a Byzantine triangle (or Tab to it and use the arrow keys). A message put at (x, y) from the honest mean in this plane is sent as μ + x·e₁ + y·e₂ (e₁ along μ, e₂ the honest messages' top principal direction orthogonal to it), so what you see is what the master gets; from this round on, Play continues with your messages (hand= and hand_t= in the link).".into(),
             ],

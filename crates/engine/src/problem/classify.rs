@@ -888,6 +888,23 @@ mod tests {
         assert!(e.train_acc < natural.train_acc && e.acc < natural.acc, "{e:?} vs {natural:?}");
     }
 
+    /// Quantity skew: the workers hold disjoint runs of the shuffled rows, of the sizes
+    /// `worker_sizes` gives (20 × 200 in all), every digit in the largest shares.
+    #[test]
+    fn quantity_skew_gives_unequal_disjoint_shares() {
+        let p = problem(Split::Quantity);
+        let s =
+            Scenario { problem: ProblemKind::Mnist, m: 20, n: 200, split: Split::Quantity, ..Scenario::defaults_for(ProblemKind::Mnist) };
+        let sizes = crate::problem::worker_sizes(&s, 20, 200);
+        assert_eq!(p.l.assign.iter().map(|a| a.len()).collect::<Vec<_>>(), sizes);
+        assert_eq!((0..20).map(|i| p.samples(i)).sum::<usize>(), 4000);
+        let all: std::collections::BTreeSet<u32> = p.l.assign.iter().flatten().copied().collect();
+        assert_eq!(all.len(), 4000, "the shares overlap");
+        let big = (0..20).max_by_key(|&i| sizes[i]).unwrap();
+        let labels: std::collections::BTreeSet<u8> = p.l.assign[big].iter().map(|&j| p.l.data.y[j as usize]).collect();
+        assert_eq!(labels.len(), 10, "the largest share ({} rows) is i.i.d.", sizes[big]);
+    }
+
     #[test]
     fn heterogeneous_split_gives_two_workers_per_digit() {
         let p = problem(Split::Hetero);

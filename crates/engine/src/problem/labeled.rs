@@ -19,7 +19,8 @@ use std::sync::Arc;
 /// γ-similarity, ⌊γn⌋ rows from chunks of the first ⌊γ·n_train⌋ shuffled rows and the rest from
 /// sorted chunks of the others; Dirichlet, each worker's n rows drawn class by class with its own
 /// proportions ~ Dir(a·1) over the `classes` classes that `class` gives (a class whose rows are
-/// used up gives way to the worker's most likely class that has some left).
+/// used up gives way to the worker's most likely class that has some left); quantity skew,
+/// consecutive runs of the shuffled rows of the sizes [`super::worker_sizes`] gives.
 pub fn assign_rows(
     s: &Scenario,
     n_train: usize,
@@ -36,6 +37,17 @@ pub fn assign_rows(
     let sorted = |v: &[u32]| crate::linalg::sorted_by(v, &|&a, &b| order(a, b));
     let own: Vec<Vec<u32>> = match s.split {
         Split::Iid => (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect(),
+        Split::Quantity => {
+            // Consecutive runs of the shuffled rows, of the workers' sizes (m·n ≤ n_train in all).
+            let mut at = 0;
+            super::worker_sizes(s, m, n)
+                .into_iter()
+                .map(|k| {
+                    at += k;
+                    idx[at - k..at].to_vec()
+                })
+                .collect()
+        }
         Split::Hetero => {
             idx = sorted(&idx);
             (0..m).map(|i| idx[i * chunk..i * chunk + n].to_vec()).collect()
@@ -81,8 +93,9 @@ pub fn assign_rows(
         }
     };
     // Replication r: the first ⌈n/r⌉ of each worker's examples, each repeated r times.
-    let keep = n.div_ceil(s.rep.max(1));
-    let mut assign: Vec<Vec<u32>> = own.iter().map(|w| (0..w.len()).map(|k| w[k % keep.min(w.len()).max(1)]).collect()).collect();
+    // (Under quantity skew, of each worker's own count.)
+    let keep = |len: usize| if s.split == Split::Quantity { len } else { n }.div_ceil(s.rep.max(1));
+    let mut assign: Vec<Vec<u32>> = own.iter().map(|w| (0..w.len()).map(|k| w[k % keep(w.len()).min(w.len()).max(1)]).collect()).collect();
     if s.swap {
         // A neighbouring data set: every copy of worker 0's first example is replaced.
         let (old, new) = (assign[0][0], idx[n_train - 1]);

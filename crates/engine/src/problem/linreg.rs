@@ -41,7 +41,8 @@ impl LinReg {
         let mut r0 = rng::rng(s.seed, stream::DATA, u64::MAX);
         let w_star: Vec<f64> = (0..d).map(|_| rng::normal(&mut r0)).collect();
         let zeta = (0..m).map(|i| Quadratic::shift(Quadratic::spread(s), d, &mut rng::rng(s.seed, stream::DATA, i as u64))).collect();
-        let q = Quadratic { kind: ProblemKind::LinReg, d, m, n: s.n, base: w_star, zeta, floor: s.sigma * s.sigma };
+        let sizes = super::worker_sizes(s, m, s.n);
+        let q = Quadratic { kind: ProblemKind::LinReg, d, m, sizes, base: w_star, zeta, floor: s.sigma * s.sigma };
         LinReg {
             q,
             sigma: s.sigma,
@@ -59,7 +60,7 @@ impl LinReg {
     }
 
     fn build_worker(&self, i: usize) -> Stats {
-        self.build_stats(rng::rng(self.seed, stream::DATA, i as u64), self.q.n, self.spread)
+        self.build_stats(rng::rng(self.seed, stream::DATA, i as u64), self.q.sizes[i], self.spread)
     }
 
     /// Sufficient statistics of n samples drawn from `r` (first the shift of the target, if any).

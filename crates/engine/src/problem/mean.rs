@@ -24,16 +24,17 @@ impl MeanEst {
         let mut zeta = Vec::with_capacity(m);
         let mut xbar = Vec::with_capacity(m);
         let mut xbar_rand = Vec::with_capacity(m);
-        // The mean of n i.i.d. N(μ_i, σ²) draws is exactly N(μ_i, σ²/n): sample it directly.
-        let sd = s.sigma / (n as f64).sqrt();
-        for i in 0..m {
+        // The mean of nᵢ i.i.d. N(μ_i, σ²) draws is exactly N(μ_i, σ²/nᵢ): sample it directly.
+        let sizes = super::worker_sizes(s, m, n);
+        for (i, &ni) in sizes.iter().enumerate() {
+            let sd = s.sigma / (ni as f64).sqrt();
             let mut r = rng::rng(s.seed, stream::DATA, i as u64);
             let z = Quadratic::shift(Quadratic::spread(s), d, &mut r);
             xbar.push((0..d).map(|k| mu[k] + z[k] + sd * rng::normal(&mut r)).collect());
             xbar_rand.push((0..d).map(|_| (1.0 + sd * sd).sqrt() * rng::normal(&mut r)).collect());
             zeta.push(z);
         }
-        let q = Quadratic { kind: ProblemKind::Mean, d, m, n, base: mu, zeta, floor: d as f64 * s.sigma * s.sigma };
+        let q = Quadratic { kind: ProblemKind::Mean, d, m, sizes, base: mu, zeta, floor: d as f64 * s.sigma * s.sigma };
         let mut rr = rng::rng(s.seed, stream::ROOT, 0);
         let sd_root = s.sigma / (s.root.max(1) as f64).sqrt();
         let root = (0..d).map(|k| q.base[k] + sd_root * rng::normal(&mut rr)).collect();

@@ -21,8 +21,32 @@ pub use mlp::{Mlp, HIDDEN as MLP_HIDDEN};
 pub use saddle::{toy_grad, toy_loss, Saddle};
 
 use super::data::{Dataset, Datasets};
-use super::scenario::{DroParams, ProblemKind, Scenario, PARAMS};
+use super::rng;
+use super::scenario::{DroParams, ProblemKind, Scenario, Split, PARAMS};
 use std::sync::Arc;
+
+/// How many examples each of the m workers holds: n each, or under quantity skew (NIID-Bench,
+/// Li et al. 2022, §4.3: q ~ Dir(a·1_m), worker i gets a share qᵢ) shares of the m·n examples,
+/// each worker at least one: 1 + the largest-remainder rounding of qᵢ·(m·n − m), so the sizes add
+/// up to m·n exactly. The shares come from their own stream, so the examples drawn do not change.
+pub fn worker_sizes(s: &Scenario, m: usize, n: usize) -> Vec<usize> {
+    if s.split != Split::Quantity || m == 0 {
+        return vec![n; m];
+    }
+    let extra = (m * n).saturating_sub(m);
+    let q = rng::dirichlet(&mut rng::rng(s.seed, rng::stream::DATA, u64::MAX - 3), s.dir_a, m);
+    let raw: Vec<f64> = q.iter().map(|p| p * extra as f64).collect();
+    let mut sizes: Vec<usize> = raw.iter().map(|r| r.floor() as usize).collect();
+    let short = extra.saturating_sub(sizes.iter().sum());
+    let mut order: Vec<usize> = (0..m).collect();
+    let rem = |i: usize| raw[i] - raw[i].floor();
+    crate::linalg::sort_indices(&mut order, &|a, b| rem(b).total_cmp(&rem(a)).then(a.cmp(&b)));
+    for &i in order.iter().take(short) {
+        sizes[i] += 1;
+    }
+    sizes.iter_mut().for_each(|v| *v += 1);
+    sizes
+}
 
 /// How a Byzantine worker's training labels are corrupted (data-poisoning attacks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,5 +334,52 @@ impl Default for Cache {
     /// No data loaded, the default capacity.
     fn default() -> Cache {
         Cache::with_data(Datasets::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Quantity skew's sizes add up to m·n with at least one each; a small concentration makes
+    /// them very unequal, a large one nearly equal; every other split gives n each.
+    #[test]
+    fn quantity_skew_sizes_add_up_and_follow_the_concentration() {
+        let at = |split: Split, a: f64| worker_sizes(&Scenario { split, dir_a: a, ..Scenario::default() }, 40, 200);
+        for a in [0.05, 0.5, 5.0, 1000.0] {
+            let sizes = at(Split::Quantity, a);
+            assert_eq!((sizes.len(), sizes.iter().sum::<usize>()), (40, 8000), "a = {a}");
+            assert!(sizes.iter().all(|&k| k >= 1), "a = {a}: {sizes:?}");
+        }
+        let ratio = |v: Vec<usize>| *v.iter().max().unwrap() as f64 / *v.iter().min().unwrap() as f64;
+        assert!(ratio(at(Split::Quantity, 0.1)) > 50.0, "{:?}", at(Split::Quantity, 0.1));
+        assert!(ratio(at(Split::Quantity, 1000.0)) < 1.3, "{:?}", at(Split::Quantity, 1000.0));
+        assert_eq!(at(Split::Quantity, 0.5), at(Split::Quantity, 0.5));
+        for split in [Split::Iid, Split::Hetero, Split::Dirichlet, Split::Gamma] {
+            assert_eq!(at(split, 0.1), vec![200; 40]);
+        }
+    }
+
+    /// Linear regression and mean estimation under quantity skew: each worker's statistics are
+    /// of its own count, so a small share's local optimum lies farther from w* than a large one's,
+    /// and no worker's optimum is shifted (ζ does not apply).
+    #[test]
+    fn quantity_skew_sets_the_quadratic_problems_sample_counts() {
+        for problem in [ProblemKind::LinReg, ProblemKind::Mean] {
+            let s =
+                Scenario { problem, m: 40, n: 50, d: 5, split: Split::Quantity, dir_a: 0.3, zeta: 3.0, ..Scenario::defaults_for(problem) };
+            let p = build(&s, &Datasets::default()).unwrap();
+            let sizes = worker_sizes(&s, 40, 50);
+            assert_eq!((0..40).map(|i| p.samples(i)).collect::<Vec<_>>(), sizes);
+            assert!((0..40).all(|i| matches!(p.worker_data(i), Some(WorkerData::Shift(z)) if z == 0.0)), "{problem:?}: a shifted optimum");
+            let opt = p.optimum(0).unwrap();
+            let mut order: Vec<usize> = (0..40).collect();
+            order.sort_by_key(|&i| sizes[i]);
+            let miss = |ids: &[usize]| {
+                ids.iter().map(|&i| crate::linalg::dist(&p.local_erm(i, Poison::None).unwrap(), &opt)).sum::<f64>() / ids.len() as f64
+            };
+            let (small, large) = (miss(&order[..8]), miss(&order[32..]));
+            assert!(small > 3.0 * large, "{problem:?}: the 8 smallest shares miss by {small}, the 8 largest by {large}");
+        }
     }
 }

@@ -6,14 +6,15 @@
 use super::{Eval, GradOpts, Poison, Problem};
 use crate::linalg::dist;
 use crate::rng::{self, Rng};
-use crate::scenario::{ProblemKind, Split};
+use crate::scenario::ProblemKind;
 
 /// The shape and the optimum of a quadratic problem.
 pub struct Quadratic {
     pub kind: ProblemKind,
     pub d: usize,
     pub m: usize,
-    pub n: usize,
+    /// Each worker's sample count ([`super::worker_sizes`]: n each but under quantity skew).
+    pub sizes: Vec<usize>,
     /// w* (linear regression) or μ (mean estimation).
     pub base: Vec<f64>,
     /// Each worker's shift of its local optimum.
@@ -35,7 +36,7 @@ impl Quadratic {
 
     /// The spread of the workers' optima in a scenario: None for the i.i.d. split.
     pub fn spread(s: &crate::scenario::Scenario) -> Option<f64> {
-        (s.split != Split::Iid).then_some(s.zeta)
+        s.split.shifts_optima().then_some(s.zeta)
     }
 
     /// The honest optimum: the base point plus the mean shift of the honest workers q..m.
@@ -76,8 +77,8 @@ impl<T: QuadraticProblem> Problem for T {
     fn workers(&self) -> usize {
         self.quadratic().m
     }
-    fn samples(&self, _i: usize) -> usize {
-        self.quadratic().n
+    fn samples(&self, i: usize) -> usize {
+        self.quadratic().sizes[i]
     }
     fn init(&self) -> Vec<f64> {
         vec![0.0; self.quadratic().d]

@@ -195,8 +195,19 @@ named_enum!(
         Dirichlet = "dirichlet": "Dirichlet label skew",
         /// γ-similarity (ByzFL's `gamma_similarity_niid`): a fraction γ i.i.d., the rest sorted by label.
         Gamma = "gamma": "γ-similarity",
+        /// Quantity skew (Li et al. 2022, NIID-Bench): i.i.d. examples, worker i holds a share
+        /// qᵢ of the m·n, q ~ Dir(a·1_m) ([`crate::problem::worker_sizes`]).
+        Quantity = "quantity": "quantity skew",
     }
 );
+
+impl Split {
+    /// Whether the split gives each worker of linear regression and mean estimation its own
+    /// optimum w* + ζᵢ (the label-skewed splits; quantity skew changes only how much data each holds).
+    pub fn shifts_optima(self) -> bool {
+        matches!(self, Split::Hetero | Split::Dirichlet | Split::Gamma)
+    }
+}
 
 named_enum!(
     /// The data files the classification problems are built from (see `crate::data`). The `data`

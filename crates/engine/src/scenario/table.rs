@@ -164,15 +164,18 @@ scenario_table! {
         /// How the data are split over the workers: i.i.d.; heterogeneous (sorted by label, then cut into
         /// m shards: ByzFL's extreme_niid); Dirichlet (each worker's label proportions ~ Dir(a·1), Hsu
         /// et al. 2019); γ-similarity (a fraction γ of each worker's examples i.i.d., the rest from the
-        /// sorted shards: ByzFL's gamma_similarity_niid). For linear regression and mean estimation
-        /// every split but i.i.d. gives worker i its own optimum w* + ζᵢ, E‖ζᵢ‖² = ζ². An uploaded
-        /// table's regression target stands for the label (sorted by target; Dirichlet over its quintiles).
+        /// sorted shards: ByzFL's gamma_similarity_niid); quantity skew (i.i.d. examples, worker i
+        /// holds a share qᵢ of the m·n, q ~ Dir(a·1_m): NIID-Bench, Li et al. 2022). For linear
+        /// regression and mean estimation the label-skewed splits give worker i its own optimum
+        /// w* + ζᵢ, E‖ζᵢ‖² = ζ². An uploaded table's regression target stands for the label (sorted
+        /// by target; Dirichlet over its quintiles).
         split: Split = Split::Iid;
             "split" [data], Choice(Split::OPTIONS), Control { group: Data, label: "data split", show: |s| s.problem != ProblemKind::Saddle, ..BASE };
-        /// Dirichlet concentration a of the Dirichlet split: small a, few labels per worker; large a, i.i.d.
+        /// Dirichlet concentration a of the Dirichlet split (small a, few labels per worker; large a,
+        /// i.i.d.) and of quantity skew (small a, a few workers hold most of the data; large a, equal shares).
         dir_a: f64 = 0.5;
             "dir_a" [data], Num { lo: 0.01, hi: 1000.0 },
-            Control { group: Data, sym: "a", label: "Dirichlet concentration", slider: Some((0.05, 10.0, 0.05)), show: |s| s.split == Split::Dirichlet, ..BASE };
+            Control { group: Data, sym: "a", label: "Dirichlet concentration", slider: Some((0.05, 10.0, 0.05)), show: |s| matches!(s.split, Split::Dirichlet | Split::Quantity), ..BASE };
         /// The i.i.d. fraction γ of the γ-similarity split (1 = i.i.d., 0 = sorted shards).
         gamma_sim: f64 = 0.5;
             "gamma" [data], Num { lo: 0.0, hi: 1.0 },
@@ -181,7 +184,7 @@ scenario_table! {
         zeta: f64 = 1.0;
             "zeta" [data], Num { lo: 0.0, hi: 100.0 },
             Control { group: Data, sym: "ζ", label: "spread of the workers' optima", slider: Some((0.0, 5.0, 0.05)),
-                      show: |s| s.problem.has_optimum() && s.split != Split::Iid, ..BASE };
+                      show: |s| s.problem.has_optimum() && s.split.shifts_optima(), ..BASE };
         /// Feature distribution of linear regression.
         xdist: XDist = XDist::Pm1;
             "x" [data], Choice(XDist::OPTIONS), Control { group: Data, sym: "x", label: "features", show: |s| s.problem == ProblemKind::LinReg, ..BASE };
