@@ -97,8 +97,12 @@ pub fn list_items(p: &Param, s: &Scenario) -> (Vec<String>, Option<&'static str>
     (items, on)
 }
 
-/// Reads links written before RSA became an algorithm: `agg=…,rsa` means `algo=…,rsa`.
+/// Reads links written before RSA became an algorithm: `agg=…,rsa` means `algo=…,rsa`; and
+/// `split=extreme` (ByzFL's `extreme_niid`, the name) is the sorted shards, `hetero`.
 pub fn rewrite_legacy(pairs: &mut Vec<(String, String)>, notices: &mut Vec<Notice>) {
+    for (_, v) in pairs.iter_mut().filter(|(k, v)| k == "split" && (v == "extreme" || v == "extreme_niid")) {
+        *v = "hetero".into();
+    }
     let mut rsa = false;
     for (_, v) in pairs.iter_mut().filter(|(k, _)| k == "agg") {
         let items: Vec<&str> = v.split(',').collect();
@@ -138,6 +142,15 @@ mod tests {
 
     fn p(key: &str) -> &'static Param {
         param(key).unwrap()
+    }
+
+    #[test]
+    fn extreme_is_the_sorted_shards() {
+        for alias in ["extreme", "extreme_niid"] {
+            let (s, notes) = Scenario::from_query(&format!("split={alias}&m=20"));
+            assert!(notes.is_empty(), "{notes:?}");
+            assert_eq!(s, Scenario::from_query("split=hetero&m=20").0);
+        }
     }
 
     #[test]

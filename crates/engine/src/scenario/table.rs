@@ -162,7 +162,7 @@ scenario_table! {
         quant: bool = false;
             "quant" [data], Flag, Control { label: "quantized gradients", show: |s| s.problem.is_linear_classifier(), ..BASE };
         /// How the data are split over the workers: i.i.d.; heterogeneous (sorted by label, then cut into
-        /// m shards: ByzFL's extreme_niid); Dirichlet (each worker's label proportions ~ Dir(a·1), Hsu
+        /// m shards: ByzFL's extreme_niid, so `extreme` reads as hetero); Dirichlet (each worker's label proportions ~ Dir(a·1), Hsu
         /// et al. 2019); γ-similarity (a fraction γ of each worker's examples i.i.d., the rest from the
         /// sorted shards: ByzFL's gamma_similarity_niid); quantity skew (i.i.d. examples, worker i
         /// holds a share qᵢ of the m·n, q ~ Dir(a·1_m): NIID-Bench, Li et al. 2022). For linear
