@@ -309,16 +309,7 @@ fn the_master_view_shows_each_stage_and_the_split() {
     assert!(lab.csv(v).contains("after_bucket_"), "the CSV has the stage's rows");
     assert!(!lab.set_option(v, "stage", "x"));
     // A classifier's strip: every worker's label mix sums to 1; the sorted shards hold few labels.
-    let sc = Scenario::from_query("problem=binary&m=10&n=32&T=5&split=hetero").0;
-    let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
-    let mut lab = Lab::with_data(sc, data);
-    for _ in 0..100 {
-        if lab.progress(v) >= 2 {
-            break;
-        }
-        lab.work(v, 1);
-    }
-    let Plot::Master(c) = lab.plot(v) else { panic!() };
+    let Plot::Master(c) = master_after_two_rounds("problem=binary&m=10&n=32&T=5&split=hetero") else { panic!() };
     let strip = c.split.expect("labels per worker");
     assert_eq!(strip.cells.len(), 10);
     assert!(strip.cells.iter().all(|cell| (cell.iter().map(|s| s.0).sum::<f64>() - 1.0).abs() < 1e-12));
@@ -327,15 +318,7 @@ fn the_master_view_shows_each_stage_and_the_split() {
     for (q, label) in [("problem=binary&m=10&n=32&T=5&split=quantity&dir_a=0.3", "nᵢ"), ("m=10&T=5&split=quantity&dir_a=0.3", "nᵢ")] {
         let sc = Scenario::from_query(q).0;
         let sizes = byzlab::engine::problem::worker_sizes(&sc, 10, sc.n);
-        let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
-        let mut lab = Lab::with_data(sc, data);
-        for _ in 0..100 {
-            if lab.progress(v) >= 2 {
-                break;
-            }
-            lab.work(v, 1);
-        }
-        let Plot::Master(c) = lab.plot(v) else { panic!() };
+        let Plot::Master(c) = master_after_two_rounds(q) else { panic!() };
         let strip = c.split.expect("the shares");
         assert_eq!(strip.label, label);
         let top = *sizes.iter().max().unwrap() as f64;
@@ -343,10 +326,23 @@ fn the_master_view_shows_each_stage_and_the_split() {
             assert!((cell.iter().map(|s| s.0).sum::<f64>() - *k as f64 / top).abs() < 1e-12, "{q}: {cell:?} for nᵢ = {k}");
         }
     }
-    let mut lab = Lab::new(Scenario::from_query("m=10&T=5").0);
-    while lab.progress(v) < 2 && lab.work(v, 1) > 0 {}
-    let Plot::Master(c) = lab.plot(v) else { panic!() };
+    let Plot::Master(c) = master_after_two_rounds("m=10&T=5") else { panic!() };
     assert!(c.split.is_none(), "an i.i.d. split of linear regression has nothing to show");
+}
+
+/// The master's view of `query` (its data loaded) after two rounds.
+fn master_after_two_rounds(query: &str) -> Plot {
+    let v = ViewId::from_key("master").unwrap();
+    let sc = Scenario::from_query(query).0;
+    let data = sc.data_source().map(|d| byzlab::engine::data::Datasets::load(&[d]).unwrap()).unwrap_or_default();
+    let mut lab = Lab::with_data(sc, data);
+    for _ in 0..100 {
+        if lab.progress(v) >= 2 {
+            break;
+        }
+        lab.work(v, 1);
+    }
+    lab.plot(v)
 }
 
 /// Be the adversary in the master's view: a drag (the `hand` setting) moves the rules' outputs and

@@ -492,7 +492,6 @@ impl Host {
         std::mem::take(&mut self.replies)
     }
 
-    /// Whether the lab has work to do (the page keeps ticking it while so).
     /// How often, at most, the lab sends the page a snapshot while it computes, ms: about once a
     /// frame, but for a sweep split over the pool, whose plot gains a point at a time: there the
     /// page's redraws at frame rate took about 40 % of a core from the pool (docs/performance.md §6).
@@ -504,6 +503,7 @@ impl Host {
         }
     }
 
+    /// Whether the lab has work to do (the page keeps ticking it while so).
     pub fn busy(&self) -> bool {
         self.playing || self.step_to.is_some() || self.lab.preset().is_some_and(|p| !p.is_done()) || self.core.pending() > 0
     }
@@ -680,6 +680,9 @@ impl Host {
         }
         let spent = clock() - t0;
         let mut replies = Vec::new();
+        if self.core.pending() == 0 {
+            self.core_ms = 0.0;
+        }
         let core = &mut self.core;
         let t1 = clock();
         within_budget(clock, budget_ms - spent, || {
@@ -690,10 +693,14 @@ impl Host {
         // that finished now, is a job's cost (the next one's start counts too, which is small
         // for short jobs; a long one finishes alone).
         self.core_ms += clock() - t1;
-        let finished: Vec<u32> =
-            replies.iter().filter_map(|r| if let FromWorker::Done { epoch, .. } = r { Some(*epoch) } else { None }).collect();
-        if let Some(&epoch) = finished.last() {
-            let ms = self.core_ms / finished.len() as f64;
+        let (mut finished, mut last) = (0, None);
+        for r in &replies {
+            if let FromWorker::Done { epoch, .. } = r {
+                (finished, last) = (finished + 1, Some(*epoch));
+            }
+        }
+        if let Some(epoch) = last {
+            let ms = self.core_ms / finished as f64;
             if let Some(s) = self.sweep.iter_mut().chain(self.table.iter_mut()).find(|s| s.board.epoch == epoch) {
                 s.job_ms = Some(s.job_ms.map_or(ms, |m| 0.7 * m + 0.3 * ms));
             }

@@ -94,7 +94,7 @@ pub fn assign_rows(
     };
     // Replication r: the first ⌈n/r⌉ of each worker's examples, each repeated r times.
     // (Under quantity skew, of each worker's own count.)
-    let keep = |len: usize| if s.split == Split::Quantity { len } else { n }.div_ceil(s.rep.max(1));
+    let keep = |len: usize| (if s.split == Split::Quantity { len } else { n }).div_ceil(s.rep.max(1));
     let mut assign: Vec<Vec<u32>> = own.iter().map(|w| (0..w.len()).map(|k| w[k % keep(w.len()).min(w.len()).max(1)]).collect()).collect();
     if s.swap {
         // A neighbouring data set: every copy of worker 0's first example is replaced.
