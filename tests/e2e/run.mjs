@@ -385,7 +385,7 @@ await test('Back returns to the previous scenario, and the hash selects the view
 await test('a preset check whose numbers lie within the spread over seeds is not marked ✓', async page => {
   await page.goto(base);
   await page.click('#preset-yin18-table2');
-  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  await presetComplete(page);
   const checks = await page.$$eval('.checks li', ls => ls.map(l => [l.className, l.textContent]));
   const median = checks.find(c => c[1].includes('median beats the attacked mean'));
   assert(median && median[0] !== 'ok' && !median[1].startsWith('✓'), `checks: ${JSON.stringify(checks)}`);
@@ -529,6 +529,11 @@ await test('a panic shows a banner with a reset link instead of a dead page', as
 });
 
 // The status line is aria-busy from a command until the lab answers it.
+// Waits until the preset table under the plot says it is complete.
+async function presetComplete(page, timeout = 240000) {
+  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout });
+}
+
 async function sweepDone(page, timeout = 180000) {
   await page.waitForFunction(() => {
     const el = document.querySelector('#iteration');
@@ -712,7 +717,7 @@ await test('Spambase (the NBS paper\'s data) loads on demand and the ⅓-breakpo
   await waitForCounter(page, /t = 100 \/ 100/);
   const t0 = Date.now();
   await page.click('#preset-nbs-breakpoint-spambase');
-  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  await presetComplete(page);
   figure('Spambase ⅓-breakpoint preset (18 runs of T = 300): click to a complete table (ms)', Date.now() - t0);
   assert(requests.some(u => u.endsWith('/data/spambase.bin')), 'spambase.bin was not fetched');
   assert(page.url().includes('problem=spambase'), page.url());
@@ -728,7 +733,7 @@ await test('the Min-Max preset (Shejwalkar & Houmansadr, NDSS 2021) computes in 
   await waitForCounter(page, /t = 100 \/ 100/);
   const t0 = Date.now();
   await page.click('#preset-shejwalkar21');
-  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  await presetComplete(page);
   figure('Min-Max preset (30 MNIST runs of T = 100): click to a complete table (ms)', Date.now() - t0);
   assert(page.url().includes('attack=minmax'), page.url());
   const table = await page.textContent('#preset-table');
@@ -778,7 +783,7 @@ await test('the thesis\'s chapters 2 and 5: the gap and B_D curves explain thems
   await page.waitForFunction(() => (document.querySelector('section.explain')?.textContent || '').includes('Theorem 2.7'), null, { timeout: 10000 });
   const t0 = Date.now();
   await page.click('[id="preset-yin-thesis-fig2.2"]');
-  await page.waitForFunction(() => (document.querySelector('#preset-progress')?.textContent || '').includes('complete'), null, { timeout: 240000 });
+  await presetComplete(page);
   figure('thesis Figure 2.2(a) preset (160 runs): click to a complete table (ms)', Date.now() - t0);
   const checks = await page.$$eval('.checks li', ls => ls.map(l => l.textContent.slice(0, 1)));
   assert(JSON.stringify(checks) === JSON.stringify(['✓', '≈', '✓', '✓']), `checks: ${JSON.stringify(checks)}`);
