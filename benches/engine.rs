@@ -6,7 +6,7 @@
 //! Every measurement is printed twice: as a readable line, and as a machine-readable line
 //! `BENCH <target> <key> <value> <unit>` that `scripts/bench_numpy.py` parses.
 //!
-//! Usage: `cargo bench --bench engine [-- [peak] [kernels] [linreg] [mnist] [cnn] [sweep]]` (no filter =
+//! Usage: `cargo bench --bench engine [-- [peak] [kernels] [linreg] [mnist] [mnist-full] [cnn] [sweep]]` (no filter =
 //! all). `bash scripts/bench.sh` runs it with the wasm and NumPy counterparts (docs/performance.md).
 //!
 //! Method: each benchmark is warmed up, then timed in samples of k calls, k chosen so that one sample
@@ -43,6 +43,8 @@ pub const SAMPLE_MS: f64 = 25.0;
 pub const LINREG_QUERY: &str = "problem=linreg&m=100&n=1000&d=100&alpha=0&attack=none";
 pub const LINREG_AGGS: &[&str] = &["mean", "median", "trmean", "krum", "geomed"];
 pub const MNIST_QUERY: &str = "problem=mnist&m=40&n=100&alpha=0.05&beta=0.05&attack=labelflip&agg=mean";
+/// The full set's partition of Tables 2 and 4 (60 000 training images over m = 40 workers).
+pub const MNIST_FULL_QUERY: &str = "problem=mnist&data=full&m=40&n=1500&alpha=0.05&beta=0.05&attack=labelflip&agg=mean";
 pub const SWEEP_AGGS: &[&str] = &["mean", "median", "trmean", "krum", "geomed", "nbs"];
 pub const SWEEP_SEEDS: &[u64] = &[1, 2, 3];
 pub const SWEEP_T: usize = 200;
@@ -286,9 +288,11 @@ pub fn bench_linreg(env: &Env) {
 
 /// `peak` is the peak measured before; it is measured again after the MNIST timings and the larger
 /// of the two is the reference (other processes on the machine can only slow a loop down).
-pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
-    say(env, &format!("-- [{}] MNIST softmax regression ({MNIST_QUERY})", env.target));
-    let sc = scenario(MNIST_QUERY);
+/// `query` is [`MNIST_QUERY`] or [`MNIST_FULL_QUERY`] on its dataset; `tag` prefixes the keys
+/// (`mnist.…`, `mnist_full.…`).
+pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64), query: &str, tag: &str) {
+    say(env, &format!("-- [{}] MNIST softmax regression ({query})", env.target));
+    let sc = scenario(query);
     let prob = problem::build(&sc, &byzlab::engine::data::Datasets::of(Some(data.clone()))).expect("mnist problem");
     let m = prob.workers();
     let d = prob.dim();
@@ -310,7 +314,8 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
         }
         black_box(&g);
     });
-    // The same work with one worker's 100 images (hot in cache) 40 times: the cost of memory traffic.
+    // The same work with one worker's images (hot in cache, at 100 of them) m times: the cost of
+    // memory traffic.
     let sh = measure(env, || {
         for _ in 0..m {
             prob.grad(0, black_box(&w), &GradOpts::default(), &mut g);
@@ -320,18 +325,18 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     let se = measure(env, || {
         black_box(prob.eval(black_box(&w), 2));
     });
-    let again = bench_peak(env, "peak_after_mnist");
+    let again = bench_peak(env, &format!("peak_after_{tag}"));
     let (peak_gflops, peak_machine) = (peak.0.max(again.0), peak.1.max(again.1));
-    say(env, &format!("-- [{}] MNIST results (peak: the better of the two measurements)", env.target));
-    emit(env, "mnist.peak_auto", peak_gflops, "GFLOP/s");
-    emit(env, "mnist.peak_machine", peak_machine, "GFLOP/s");
+    say(env, &format!("-- [{}] {tag} results (peak: the better of the two measurements)", env.target));
+    emit(env, &format!("{tag}.peak_auto"), peak_gflops, "GFLOP/s");
+    emit(env, &format!("{tag}.peak_machine"), peak_machine, "GFLOP/s");
     let bound_ms = flops / (peak_gflops * 1e9) * 1e3;
     let bound_all_ms = (flops + eval_flops) / (peak_gflops * 1e9) * 1e3;
     say(env, &format!("   training images {images}, classes {classes}: {:.1} MFLOP per iteration (forward + backward)", flops / 1e6));
     say(env, &format!("   {:<44} {:9.3} ms", "one iteration (run.step, T = 100 runs)", st.median_ms));
-    say(env, &format!("   {:<44} {:9.3} ms", "  of which 40 worker gradients", sg.median_ms));
+    say(env, &format!("   {:<44} {:9.3} ms", format!("  of which {m} worker gradients"), sg.median_ms));
     say(env, &format!("   {:<44} {:9.3} ms", "  of which evaluation (test + training metrics)", se.median_ms));
-    say(env, &format!("   {:<44} {:9.3} ms", "(40 gradients of one worker, images in cache)", sh.median_ms));
+    say(env, &format!("   {:<44} {:9.3} ms", format!("({m} gradients of one worker's images)"), sh.median_ms));
     say(env, &format!("   lower bound FLOPs/peak = {:.1} MFLOP / {peak_gflops:.1} GFLOP/s = {bound_ms:.3} ms", flops / 1e6));
     say(
         env,
@@ -346,15 +351,15 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
         env,
         &format!("   achieved: step {:.2} GFLOP/s, gradients {:.2} GFLOP/s", flops / (st.median_ms * 1e6), flops / (sg.median_ms * 1e6)),
     );
-    emit(env, "mnist.step", st.median_ms, "ms");
-    emit(env, "mnist.grads", sg.median_ms, "ms");
-    emit(env, "mnist.eval", se.median_ms, "ms");
-    emit(env, "mnist.grads_hot", sh.median_ms, "ms");
-    emit(env, "mnist.flops", flops, "FLOP");
-    emit(env, "mnist.eval_flops", eval_flops, "FLOP");
-    emit(env, "mnist.bound", bound_ms, "ms");
-    emit(env, "mnist.ratio_step", st.median_ms / bound_ms, "x");
-    emit(env, "mnist.ratio_grads", sg.median_ms / bound_ms, "x");
+    emit(env, &format!("{tag}.step"), st.median_ms, "ms");
+    emit(env, &format!("{tag}.grads"), sg.median_ms, "ms");
+    emit(env, &format!("{tag}.eval"), se.median_ms, "ms");
+    emit(env, &format!("{tag}.grads_hot"), sh.median_ms, "ms");
+    emit(env, &format!("{tag}.flops"), flops, "FLOP");
+    emit(env, &format!("{tag}.eval_flops"), eval_flops, "FLOP");
+    emit(env, &format!("{tag}.bound"), bound_ms, "ms");
+    emit(env, &format!("{tag}.ratio_step"), st.median_ms / bound_ms, "x");
+    emit(env, &format!("{tag}.ratio_grads"), sg.median_ms / bound_ms, "x");
     let strict_ms = flops / (peak_machine * 1e9) * 1e3;
     say(
         env,
@@ -363,8 +368,8 @@ pub fn bench_mnist(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
             st.median_ms / strict_ms
         ),
     );
-    emit(env, "mnist.bound_strict", strict_ms, "ms");
-    emit(env, "mnist.ratio_step_strict", st.median_ms / strict_ms, "x");
+    emit(env, &format!("{tag}.bound_strict"), strict_ms, "ms");
+    emit(env, &format!("{tag}.ratio_step_strict"), st.median_ms / strict_ms, "x");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,7 +405,10 @@ pub fn bench_cnn(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
     // so the rate below is an upper bound for the backward part.
     let images = (m * sc.batch) as f64;
     let train_flops = images * (CNN_FORWARD_FLOP + CNN_BACKWARD_FLOP) as f64;
-    let fwd_flops = data.n_test as f64 * CNN_FORWARD_FLOP as f64;
+    // An evaluation forwards the test set and up to TRAIN_EVAL of the honest workers' images (the
+    // training metrics, docs/performance.md §12; no Byzantine worker here).
+    let eval_images = data.n_test + (m * sc.n).min(byzlab::engine::problem::TRAIN_EVAL);
+    let fwd_flops = eval_images as f64 * CNN_FORWARD_FLOP as f64;
     let (gf_train, gf_eval) = (train_flops / (sg.median_ms * 1e6), fwd_flops / (se.median_ms * 1e6));
     say(
         env,
@@ -415,7 +423,7 @@ pub fn bench_cnn(env: &Env, data: &Arc<Dataset>, peak: (f64, f64)) {
         env,
         &format!(
             "   {:<44} {:9.3} ms  ({:.0} MFLOP, {gf_eval:.2} GFLOP/s)",
-            format!("test-set pass ({} images, forward)", data.n_test),
+            format!("evaluation ({eval_images} images, forward)"),
             se.median_ms,
             fwd_flops / 1e6
         ),
@@ -495,7 +503,8 @@ pub fn bench_kernels(env: &Env, data: &Arc<Dataset>) {
 /// Runs the benchmarks whose names are in `only` (all if empty).
 pub fn run_all(env: &Env, data: &Arc<Dataset>, only: &[String], sweep_reps: usize) {
     let want = |k: &str| only.is_empty() || only.iter().any(|o| o == k);
-    let peak = if want("peak") || want("mnist") || want("cnn") { bench_peak(env, "peak") } else { (f64::NAN, f64::NAN) };
+    let peak =
+        if want("peak") || want("mnist") || want("mnist-full") || want("cnn") { bench_peak(env, "peak") } else { (f64::NAN, f64::NAN) };
     if want("kernels") || want("mnist") {
         bench_kernels(env, data);
     }
@@ -503,7 +512,15 @@ pub fn run_all(env: &Env, data: &Arc<Dataset>, only: &[String], sweep_reps: usiz
         bench_linreg(env);
     }
     if want("mnist") {
-        bench_mnist(env, data, peak);
+        bench_mnist(env, data, peak, MNIST_QUERY, "mnist");
+    }
+    // Natively only, and only once `node scripts/convert_mnist_full.mjs` has written the file.
+    #[cfg(not(target_arch = "wasm32"))]
+    if want("mnist-full") {
+        match Dataset::load(byzlab::engine::data::DataSource::Full) {
+            Ok(full) => bench_mnist(env, &Arc::new(full), peak, MNIST_FULL_QUERY, "mnist_full"),
+            Err(e) => say(env, &format!("-- [{}] full MNIST skipped: {e}", env.target)),
+        }
     }
     if want("cnn") {
         bench_cnn(env, data, peak);

@@ -327,6 +327,34 @@ def main():
               % (cpun("mnist.peak_auto"), cpun("mnist.peak_machine"), cpun("mnist.step"), cpun("mnist.ratio_step")))
     print()
 
+    if nat("mnist_full.step") is not None:
+        print("## Full MNIST softmax regression, m = 40, n = 1500 (60 000 training images): one iteration, native")
+        print()
+        rows = [[label, fmt_ms(nat(key))] for key, label in [
+            ("mnist_full.step", "one iteration (run.step)"), ("mnist_full.grads", "40 worker gradients"),
+            ("mnist_full.eval", "evaluation (10 000 test images, 1000 training metrics)"),
+            ("mnist_full.grads_hot", "40 gradients of one worker's 1500 images")]]
+        rows.append(["lower bound FLOPs/peak (ms)", fmt_ms(nat("mnist_full.bound"))])
+        rows.append(["step / lower bound (target <= 1.5)", fmt_ratio(nat("mnist_full.ratio_step"))])
+        rows.append(["gradients / lower bound", fmt_ratio(nat("mnist_full.ratio_grads"))])
+        rows.append(["step / strict lower bound", fmt_ratio(nat("mnist_full.ratio_step_strict"))])
+        table(rows, ["quantity", "native"])
+        print()
+
+    if nat("cnn.grads") is not None:
+        print("## CNN (problem=cnn&m=10&n=400&batch=40): against the explicit-register peak (target >= 50%)")
+        print()
+        rows = []
+        for key, label in [("cnn.grads", "10 worker gradients, 400 images (ms)"), ("cnn.eval", "evaluation, 2000 images forward (ms)")]:
+            rows.append([label, fmt_ms(nat(key)), fmt_ms(wasm(key))])
+        for kind, key in [("training", "cnn.gflops_train"), ("forward", "cnn.gflops_forward")]:
+            pn, pw = nat("peak.machine"), wasm("peak.machine")
+            rows.append([kind + " GFLOP/s (share of peak)",
+                         "%.1f (%.0f%%)" % (nat(key), 100 * nat(key) / pn) if nat(key) and pn else "n/a",
+                         "%.1f (%.0f%%)" % (wasm(key), 100 * wasm(key) / pw) if wasm(key) and pw else "n/a"])
+        table(rows, ["quantity", "native", "wasm"])
+        print()
+
     print("## Breakdown sweep: 6 aggregators x 26 alpha x 3 seeds x 200 iterations (linreg defaults)")
     print()
     sn, sw = nat("sweep.breakdown"), wasm("sweep.breakdown")

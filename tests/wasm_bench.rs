@@ -8,6 +8,9 @@
 //!   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 //!   cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture
 //! ```
+//!
+//! `BYZLAB_WASM_BENCH=peak,cnn` in that command's environment runs only those groups (and
+//! `engine_benchmarks` after `--` skips the sweep).
 #![cfg(target_arch = "wasm32")]
 
 #[path = "../benches/engine.rs"]
@@ -41,7 +44,10 @@ fn engine_benchmarks_in_the_browser() {
         "byzlab engine benchmarks (wasm32 + simd128, {})",
         web_sys::window().unwrap().navigator().user_agent().unwrap_or_default()
     ));
-    bench::run_all(&env(), &data, &["peak".into(), "kernels".into(), "linreg".into(), "mnist".into(), "cnn".into()], 1);
+    // `BYZLAB_WASM_BENCH=peak,cnn cargo test …` (read when the test is compiled) runs only those.
+    let only: Vec<String> =
+        option_env!("BYZLAB_WASM_BENCH").unwrap_or("peak,kernels,linreg,mnist,cnn").split(',').map(String::from).collect();
+    bench::run_all(&env(), &data, &only, 1);
 }
 
 /// The breakdown sweep, 6 aggregators × 26 α × 3 seeds × 200 iterations (target: under 3 s).
