@@ -402,22 +402,34 @@ pub fn axpy32_rows<const S: usize>(a: &[f32; S], xs: &[&[f32]; S], y: &mut [f32]
     }
 }
 
-/// `y[..4V] += w[t]·x[offsets[t]..][..4V]` for every tap t in order (one [`axpy32`] per tap, bit
-/// for bit) with y held in V vector registers: a convolution's output row, whose taps are the
-/// input rows shifted by each kernel offset. Every `offsets[t] + 4V` must be within x.
+/// `y[r·YS..][..4V] += w[t]·x[offsets[t] + r·XS..][..4V]` for every tap t in order and every row
+/// r < R (one [`axpy32`] per tap and row, bit for bit) with the R rows held in R·V vector
+/// registers: R rows of a convolution's output plane (YS apart), whose taps are the input rows
+/// (XS apart) shifted by each kernel offset. R·V independent chains of additions keep the adder
+/// busy where one row of a small plane (V = 2) would wait on its own two. Every
+/// `offsets[t] + (R − 1)·XS + 4V` must be within x.
 #[inline]
-pub fn axpy32_taps<const V: usize>(w: &[f32], offsets: &[usize], x: &[f32], y: &mut [f32]) {
-    let y = &mut y[..4 * V];
-    let mut acc: [F4; V] = std::array::from_fn(|v| F4::load(&y[4 * v..]));
+pub fn axpy32_taps<const V: usize, const R: usize, const XS: usize, const YS: usize>(
+    w: &[f32],
+    offsets: &[usize],
+    x: &[f32],
+    y: &mut [f32],
+) {
+    let y = &mut y[..(R - 1) * YS + 4 * V];
+    let mut acc: [[F4; V]; R] = std::array::from_fn(|r| std::array::from_fn(|v| F4::load(&y[r * YS + 4 * v..])));
     for (&a, &o) in w.iter().zip(offsets) {
         let a = F4::splat(a);
-        let xs = &x[o..o + 4 * V];
-        for v in 0..V {
-            acc[v] = acc[v] + a * F4::load(&xs[4 * v..]);
+        let xs = &x[o..o + (R - 1) * XS + 4 * V];
+        for (r, acc) in acc.iter_mut().enumerate() {
+            for (v, acc) in acc.iter_mut().enumerate() {
+                *acc = *acc + a * F4::load(&xs[r * XS + 4 * v..]);
+            }
         }
     }
-    for (v, acc) in acc.iter().enumerate() {
-        acc.store(&mut y[4 * v..]);
+    for (r, acc) in acc.iter().enumerate() {
+        for (v, acc) in acc.iter().enumerate() {
+            acc.store(&mut y[r * YS + 4 * v..]);
+        }
     }
 }
 
@@ -436,8 +448,19 @@ mod tests {
             axpy32(a, &x[o..], &mut one_by_one);
         }
         let mut taps = start.clone();
-        axpy32_taps::<6>(&w, &offsets, &x, &mut taps);
+        axpy32_taps::<6, 1, 28, 24>(&w, &offsets, &x, &mut taps);
         assert!(one_by_one.iter().zip(&taps).all(|(u, v)| u.to_bits() == v.to_bits()));
+        // Three rows at once (inputs 28 apart, outputs 30 apart, 6 untouched values between).
+        let start: Vec<f32> = (0..84).map(|i| i as f32 * 0.01).collect();
+        let mut rows = start.clone();
+        for r in 0..3 {
+            for (&a, &o) in w.iter().zip(&offsets) {
+                axpy32(a, &x[o + 28 * r..], &mut rows[30 * r..][..24]);
+            }
+        }
+        let mut block = start.clone();
+        axpy32_taps::<6, 3, 28, 30>(&w, &offsets, &x, &mut block);
+        assert!(rows.iter().zip(&block).all(|(u, v)| u.to_bits() == v.to_bits()));
     }
 
     #[test]

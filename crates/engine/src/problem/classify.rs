@@ -505,6 +505,7 @@ impl Classify {
         }
         let mut rest = samples;
         while !rest.is_empty() {
+            rest.iter().skip(BLOCK).take(BLOCK).for_each(|&j| self.l.data.prefetch(j));
             let k = if rest.len() >= BLOCK {
                 self.grad_block::<BLOCK>(wf, bf, &rest[..BLOCK], opts, scratch, g, gb);
                 BLOCK

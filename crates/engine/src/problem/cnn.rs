@@ -15,8 +15,8 @@
 //! Every convolution, forward and backward, is a sequence of the engine's `f32` SIMD kernels
 //! ([`axpy32`], [`dot32`]; SSE2 natively, `simd128` in wasm) in a fixed order, so results are the
 //! same bits on every platform. Forward: each output row is its bias plus, for every tap (c, dy,
-//! dx) in order, the tap's weight times the input row shifted by (dy, dx), the row held in
-//! registers ([`axpy32_taps`]). Backward runs only through the
+//! dx) in order, the tap's weight times the input row shifted by (dy, dx), two or four rows at
+//! once held in registers ([`axpy32_taps`]). Backward runs only through the
 //! positions max-pooling kept (a quarter of them, fewer after ReLU): for each, one 5-wide axpy per
 //! input channel and kernel row into the weight gradient and one into the input gradient.
 
@@ -39,6 +39,10 @@ const P1: usize = S1 / 2;
 const C2: usize = 16;
 const S2: usize = P1 - K + 1;
 const P2: usize = S2 / 2;
+/// Output rows computed at once in each layer (see [`axpy32_taps`]): 2 · 6 and 4 · 2 vector
+/// registers of partial sums.
+const R1: usize = 2;
+const R2: usize = 4;
 /// Inputs of the dense layer.
 const FEAT: usize = C2 * P2 * P2;
 /// Offsets of the parameter blocks in w.
@@ -131,19 +135,19 @@ impl Cnn {
     fn forward(&self, w: &[f32], x: &[f32], s: &mut Acts) {
         for k in 0..C1 {
             let kw = &w[OK1 + k * K * K..][..K * K];
-            for y in 0..S1 {
-                let row = &mut s.a1[(k * S1 + y) * S1..][..S1];
-                row.fill(w[OB1 + k]);
-                axpy32_taps::<{ S1 / 4 }>(kw, &self.taps1, &x[y * SIDE..], row);
+            for y in (0..S1).step_by(R1) {
+                let rows = &mut s.a1[(k * S1 + y) * S1..][..R1 * S1];
+                rows.fill(w[OB1 + k]);
+                axpy32_taps::<{ S1 / 4 }, R1, SIDE, S1>(kw, &self.taps1, &x[y * SIDE..], rows);
             }
         }
         pool(&s.a1, C1, S1, &mut s.p1, &mut s.arg1);
         for k in 0..C2 {
             let kw = &w[OK2 + k * C1 * K * K..][..C1 * K * K];
-            for y in 0..S2 {
-                let row = &mut s.a2[(k * S2 + y) * S2..][..S2];
-                row.fill(w[OB2 + k]);
-                axpy32_taps::<{ S2 / 4 }>(kw, &self.taps2, &s.p1[y * P1..], row);
+            for y in (0..S2).step_by(R2) {
+                let rows = &mut s.a2[(k * S2 + y) * S2..][..R2 * S2];
+                rows.fill(w[OB2 + k]);
+                axpy32_taps::<{ S2 / 4 }, R2, P1, S2>(kw, &self.taps2, &s.p1[y * P1..], rows);
             }
         }
         pool(&s.a2, C2, S2, &mut s.p2, &mut s.arg2);
