@@ -385,6 +385,21 @@ pub fn axpy32_rows<const S: usize>(a: &[f32; S], xs: &[&[f32]; S], y: &mut [f32]
     let av: [F4; S] = std::array::from_fn(|s| F4::splat(a[s]));
     let y4 = &mut y[..full];
     let mut i = 0;
+    // U vectors of y at a time: U independent chains of S additions in flight.
+    const U: usize = 2;
+    while i + 4 * U <= full {
+        let mut v: [F4; U] = std::array::from_fn(|u| F4::load(&y4[i + 4 * u..]));
+        for s in 0..S {
+            let x = &xn[s][i..i + 4 * U];
+            for (u, v) in v.iter_mut().enumerate() {
+                *v = *v + av[s] * F4::load(&x[4 * u..]);
+            }
+        }
+        for (u, v) in v.iter().enumerate() {
+            v.store(&mut y4[i + 4 * u..]);
+        }
+        i += 4 * U;
+    }
     while i + 4 <= full {
         let mut v = F4::load(&y4[i..]);
         for s in 0..S {
