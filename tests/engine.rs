@@ -496,6 +496,22 @@ fn rsa_bounds_the_influence_of_infinite_messages() {
 }
 
 #[test]
+fn a_step_size_past_two_over_l_diverges_and_says_so_long_before_overflow() {
+    // Linear regression has L ≈ 1: at η = 5 the error grows about 4× per iteration, 10⁶⁰ by t = 100.
+    // The run must stop as diverged once ‖w‖ passes 10¹²(1 + ‖w₀‖), not finish with 10⁶⁰.
+    let s = sc("problem=linreg&eta=5&T=200&alpha=0&attack=none");
+    let mut r = build(&s, "mean");
+    r.run_to_end();
+    println!("η = 5: {:?} at t = {}, ‖w‖ = {:.3e}", r.status, r.t, byzlab::engine::linalg::norm(&r.w));
+    assert!(matches!(&r.status, Status::Diverged(why) if why.contains("1e12")), "{:?}", r.status);
+    assert!(r.t < 40 && r.final_metric().is_infinite(), "t = {}", r.t);
+    // At η = 1.5 (below 2/L: the empirical L is within about 10% of 1 here) the same run finishes.
+    let mut r = build(&sc("problem=linreg&eta=1.5&T=200&alpha=0&attack=none"), "mean");
+    r.run_to_end();
+    assert_eq!(r.status, Status::Finished);
+}
+
+#[test]
 fn non_finite_attacks_never_panic_and_mark_the_run_diverged() {
     // Every rule against +∞, NaN and 1e308 from 4 of 40 workers: no panic; either the iterate
     // stays finite or the run says it diverged (with a Diverged event), never a silent NaN trace.

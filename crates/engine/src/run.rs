@@ -109,7 +109,15 @@ pub struct Run {
     /// [`Problem::evals_per_run`]); 0 = only at the start, at events and at the end, for callers that
     /// keep only the final value (sweeps, preset tables).
     pub evals: usize,
+    /// ‖w‖ beyond which the run has diverged: [`DIVERGED_GROWTH`]·(1 + ‖w₀‖), at most 1e150.
+    limit: f64,
 }
+
+/// How far past its start an iterate may go before the run is called diverged: 10¹² times
+/// (1 + ‖w₀‖). Every problem here has its optimum within a few hundred of the origin, so only an
+/// exploding run (a step size past 2/L, an unbounded attack on a non-robust rule) gets there;
+/// one at 10⁶⁰ is no longer a run that "finished".
+pub const DIVERGED_GROWTH: f64 = 1e12;
 
 impl Run {
     /// The master's aggregator as the last round left it.
@@ -145,6 +153,7 @@ impl Run {
             attack: Attack::new(sc.attack, sc.seed, 0).with_dialect(sc.dialect),
             algo,
             w: problem.init(),
+            limit: 0.0,
             t: 0,
             trace: Trace::default(),
             status: Status::Running,
@@ -161,6 +170,7 @@ impl Run {
             evals: problem.evals_per_run(),
             problem,
         };
+        run.limit = (DIVERGED_GROWTH * (1.0 + norm(&run.w))).min(1e150);
         if sc.t == 0 {
             run.status = Status::Finished;
         }
@@ -391,11 +401,11 @@ impl Run {
     /// Marks divergence if the iterate is no longer finite or has exploded. Returns true if so.
     fn check_divergence(&mut self) -> bool {
         let n = norm(&self.w);
-        if n.is_finite() && n < 1e150 {
+        if n.is_finite() && n < self.limit {
             return false;
         }
-        let why = if n.is_finite() { "‖w‖ > 1e150" } else { "non-finite iterate" };
-        self.status = Status::Diverged(why.into());
+        let why = if n.is_finite() { format!("‖w‖ > {:.0e}", self.limit) } else { "non-finite iterate".into() };
+        self.status = Status::Diverged(why);
         let w = self.w.clone();
         self.record(&w, None, Event::Diverged);
         true
