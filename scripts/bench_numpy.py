@@ -347,8 +347,8 @@ def main():
         rows = []
         for key, label in [("cnn.grads", "10 worker gradients, 400 images (ms)"), ("cnn.eval", "evaluation, 2000 images forward (ms)")]:
             rows.append([label, fmt_ms(nat(key)), fmt_ms(wasm(key))])
+        pn, pw = nat("peak.machine"), wasm("peak.machine")
         for kind, key in [("training", "cnn.gflops_train"), ("forward", "cnn.gflops_forward")]:
-            pn, pw = nat("peak.machine"), wasm("peak.machine")
             rows.append([kind + " GFLOP/s (share of peak)",
                          "%.1f (%.0f%%)" % (nat(key), 100 * nat(key) / pn) if nat(key) and pn else "n/a",
                          "%.1f (%.0f%%)" % (wasm(key), 100 * wasm(key) / pw) if wasm(key) and pw else "n/a"])

@@ -131,15 +131,16 @@ impl Run {
         let q = sc.byzantine().min(problem.workers());
         let d = problem.dim();
         let m = problem.workers();
+        let w = problem.init();
+        let limit = (DIVERGED_GROWTH * (1.0 + norm(&w))).min(1e150);
         let algo = match curve.algo {
             AlgoKind::Gd => Algo::Gd,
             AlgoKind::OneRound => Algo::OneRound { locals: None },
             AlgoKind::Bpgd => Algo::Bpgd(Bpgd::Descent),
             AlgoKind::Pgd => Algo::Pgd { last: None },
             AlgoKind::Rsa => {
-                let w0 = problem.init();
                 let mut locals = Mat::zeros(m, d);
-                (0..m).for_each(|i| locals.row_mut(i).copy_from_slice(&w0));
+                (0..m).for_each(|i| locals.row_mut(i).copy_from_slice(&w));
                 Algo::Rsa { locals }
             }
         };
@@ -152,8 +153,8 @@ impl Run {
             agg: Aggregator::for_scenario(sc, curve.rule_or_mean()),
             attack: Attack::new(sc.attack, sc.seed, 0).with_dialect(sc.dialect),
             algo,
-            w: problem.init(),
-            limit: 0.0,
+            w,
+            limit,
             t: 0,
             trace: Trace::default(),
             status: Status::Running,
@@ -170,7 +171,6 @@ impl Run {
             evals: problem.evals_per_run(),
             problem,
         };
-        run.limit = (DIVERGED_GROWTH * (1.0 + norm(&run.w))).min(1e150);
         if sc.t == 0 {
             run.status = Status::Finished;
         }
