@@ -180,6 +180,36 @@ def bench_numpy(np, reps):
     return res
 
 
+# NumPy and OpenBLAS pick their kernels at run time by the CPU's features. byzlab's kernels are
+# 128-bit wide natively as in wasm (so that both give the same bits), except the sorting network's
+# 512-bit min/max where the CPU has AVX-512F (a sort's result does not depend on its width). To
+# show what width buys NumPy, the parts are also timed with its 256- and 512-bit kernels switched
+# off: NumPy's dispatched features (x86-simd-sort's AVX2 and AVX-512 sorts among them) disabled,
+# OpenBLAS held to its SSE (Nehalem) kernels.
+NARROW_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR", "OPENBLAS_CORETYPE": "NEHALEM"}
+
+
+def bench_parts(np):
+    """The 100 gradients (suff form) and each aggregator alone, ms (median)."""
+    X, y, A, b = make_problem(np)
+    w1 = np.full(D, 0.01)
+    G = (A @ w1 - b) + 0.01 * np.random.default_rng(7).normal(size=(M, D))
+    res = {"grads.suff": timeit(lambda: A @ w1 - b)}
+    for name, agg in aggregators(np).items():
+        res["agg." + name] = timeit(lambda: agg(G))
+    return res
+
+
+def bench_narrow():
+    """bench_parts in a child Python with NARROW_ENV (the features are read when numpy loads)."""
+    env = dict(os.environ, **NARROW_ENV)
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--parts-only"], env=env,
+                         stdout=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        return {}
+    return {k: float(v) for k, v in (kv.split("=") for kv in out.stdout.split())}
+
+
 def bench_byzfl(np):
     """ByzFL's aggregators on the same (m, d) messages, if the package is importable."""
     try:
@@ -243,7 +273,11 @@ def main():
     ap.add_argument("--wasm", help="output of the wasm benchmark (tests/wasm_bench.rs)")
     ap.add_argument("--cpu-native", help="output of the native benchmark built with -C target-cpu=native (optional)")
     ap.add_argument("--reps", type=int, default=5, help="NumPy runs of T = 100 iterations per cell")
+    ap.add_argument("--parts-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.parts_only:
+        print(" ".join("%s=%.6f" % kv for kv in bench_parts(ensure_numpy()).items()))
+        return
 
     if args.native:
         native_text = open(args.native).read()
@@ -265,6 +299,7 @@ def main():
           % (np.__version__, sys.version.split()[0], threads, args.reps, T), flush=True)
     py = bench_numpy(np, args.reps)
     bz = bench_byzfl(np)
+    narrow = bench_narrow()
 
     print()
     print("## Robust GD on linear regression, m = 100, n = 1000, d = 100: one iteration (ms, median)")
@@ -288,13 +323,23 @@ def main():
     print()
     print("Parts (ms, median):")
     print()
+    def speedups(key, suff):
+        b, n = nat(key), narrow.get(suff)
+        return ["%s×" % fmt_ratio(ratio(py[suff], b)), fmt_ms(n), "%s×" % fmt_ratio(ratio(n, b)) if n else "n/a"]
+
     rows = [["100 gradients", fmt_ms(nat("linreg.grads")), fmt_ms(wasm("linreg.grads")),
-             fmt_ms(py["grads.raw"]), fmt_ms(py["grads.suff"]), "n/a"]]
+             fmt_ms(py["grads.raw"]), fmt_ms(py["grads.suff"])] + speedups("linreg.grads", "grads.suff") + ["n/a"]]
     for a in ["mean", "median", "trmean", "krum", "geomed"]:
         rows.append(["aggregator " + a, fmt_ms(nat("linreg.agg." + a)), fmt_ms(wasm("linreg.agg." + a)),
-                     fmt_ms(py["agg." + a]), fmt_ms(py["agg." + a]),
-                     fmt_ms(bz.get(a)) if bz else "not installed"])
-    table(rows, ["part", "byzlab native", "byzlab wasm", "NumPy (raw form)", "NumPy (suff form)", "ByzFL"])
+                     fmt_ms(py["agg." + a]), fmt_ms(py["agg." + a])] + speedups("linreg.agg." + a, "agg." + a)
+                    + [fmt_ms(bz.get(a)) if bz else "not installed"])
+    table(rows, ["part", "byzlab native", "byzlab wasm", "NumPy (raw form)", "NumPy (suff form)",
+                 "speed-up over suff", "NumPy suff, 128-bit kernels", "speed-up over those", "ByzFL"])
+    print()
+    print("NumPy's 128-bit column: NPY_DISABLE_CPU_FEATURES=%r OPENBLAS_CORETYPE=%s (its own kernels at"
+          % (NARROW_ENV["NPY_DISABLE_CPU_FEATURES"], NARROW_ENV["OPENBLAS_CORETYPE"]))
+    print("the width byzlab keeps so that native and wasm agree bit for bit)." if narrow else
+          "could not be timed here).")
     print()
     b_med = nat("linreg.step.median")
     s_raw = ratio(py["step.raw.median"], b_med)

@@ -368,7 +368,7 @@ impl Run {
         if !self.sc.problem.is_classification() || event != Event::None || self.t == 0 || !self.status.is_running() || self.t >= self.sc.t {
             return true;
         }
-        self.evals > 0 && self.t % self.sc.t.div_ceil(self.evals).max(1) == 0
+        self.evals > 0 && self.t.is_multiple_of(self.sc.t.div_ceil(self.evals).max(1))
     }
 
     fn record(&mut self, point: &[f64], round: Option<&Round>, event: Event) {

@@ -127,7 +127,7 @@ impl Trace {
         if r.event != Event::None && self.events.len() < 4 * self.cap {
             self.events.push(r);
         }
-        if r.t % self.stride == 0 {
+        if r.t.is_multiple_of(self.stride) {
             self.records.push(r);
             if self.records.len() >= 2 * self.cap {
                 self.stride *= 2;
