@@ -33,7 +33,7 @@
 //! every rule is invariant under permutations of its inputs. NaN compares as larger than +∞, so
 //! non-finite inputs are treated as the most extreme values and never cause a panic.
 
-use super::linalg::{dist2, dist2_rows, dot, norm, sort_indices, with_sorted_columns, Mat, SortedColumns};
+use super::linalg::{dist2, dot, norm, pairwise_dist2, sort_indices, with_sorted_columns, Mat, SortedColumns};
 pub use super::scenario::AggParams;
 use super::scenario::{AggKind, AggSpec, CcCenter, Dialect, PreKind};
 use std::cmp::Ordering;
@@ -414,29 +414,10 @@ pub fn geomed(x: &Mat, nu: f64, iters: usize, start: GmStart, tol: f64, out: &mu
     out.copy_from_slice(&z);
 }
 
-/// Pairwise squared distances (symmetric, row-major m×m); NaN becomes +∞.
-/// Row i's distances go four at a time through [`dist2_rows`] (the same bits as one `dist2` each).
+/// Pairwise squared distances (symmetric, row-major m×m; [`pairwise_dist2`]); NaN becomes +∞.
 fn pairwise(x: &Mat) -> Vec<f64> {
-    let m = x.rows;
-    let mut dm = vec![0.0; m * m];
-    let mut put = |i: usize, j: usize, v: f64| {
-        let v = if v.is_nan() { f64::INFINITY } else { v };
-        dm[i * m + j] = v;
-        dm[j * m + i] = v;
-    };
-    for i in 0..m {
-        let mut j = i + 1;
-        while j + 4 <= m {
-            let d = dist2_rows::<4>(x.row(i), &[x.row(j), x.row(j + 1), x.row(j + 2), x.row(j + 3)]);
-            for (k, v) in d.into_iter().enumerate() {
-                put(i, j + k, v);
-            }
-            j += 4;
-        }
-        for j in j..m {
-            put(i, j, dist2(x.row(i), x.row(j)));
-        }
-    }
+    let mut dm = pairwise_dist2(x);
+    dm.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = f64::INFINITY);
     dm
 }
 
