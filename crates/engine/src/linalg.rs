@@ -70,11 +70,19 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// the same bits natively and in wasm. Every row must be at least as long as `x`.
 #[inline]
 pub fn dot_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S]) -> [f64; S] {
+    sum_rows(x, rows, |x, r| r * x, |x, r| r * x)
+}
+
+/// `out[s]` = Σ_k term(x_k, rows[s]_k) for S rows at once, in the order of [`dot`]: four
+/// accumulators (lanes k mod 4, held as two 2-wide vectors per row: `lo` lanes 0 and 1, `hi`
+/// lanes 2 and 3) combined as (0 + 1) + (2 + 3), then the remainder added in order. `term2` is
+/// `term` on two lanes at once.
+#[inline(always)]
+fn sum_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S], term2: impl Fn(F2, F2) -> F2, term: impl Fn(f64, f64) -> f64) -> [f64; S] {
     let n = x.len();
     let full = n - n % 4;
     let x4 = &x[..full];
     let r4: [&[f64]; S] = std::array::from_fn(|s| &rows[s][..full]);
-    // lo[s] holds accumulators 0 and 1 of row s, hi[s] accumulators 2 and 3.
     let mut lo = [F2::zero(); S];
     let mut hi = [F2::zero(); S];
     let mut i = 0;
@@ -82,8 +90,8 @@ pub fn dot_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S]) -> [f64; S] {
         let x0 = F2::load(&x4[i..]);
         let x1 = F2::load(&x4[i + 2..]);
         for s in 0..S {
-            lo[s] = lo[s] + F2::load(&r4[s][i..]) * x0;
-            hi[s] = hi[s] + F2::load(&r4[s][i + 2..]) * x1;
+            lo[s] = lo[s] + term2(x0, F2::load(&r4[s][i..]));
+            hi[s] = hi[s] + term2(x1, F2::load(&r4[s][i + 2..]));
         }
         i += 4;
     }
@@ -91,7 +99,7 @@ pub fn dot_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S]) -> [f64; S] {
         let (l, h) = (lo[s].to_array(), hi[s].to_array());
         let mut t = (l[0] + l[1]) + (h[0] + h[1]);
         for j in full..n {
-            t += rows[s][j] * x[j];
+            t += term(x[j], rows[s][j]);
         }
         t
     })
@@ -111,58 +119,23 @@ pub fn norm(a: &[f64]) -> f64 {
 #[inline]
 pub fn dist2(a: &[f64], b: &[f64]) -> f64 {
     debug_assert_eq!(a.len(), b.len());
-    let n = a.len();
-    let full = n - n % 4;
-    let (a4, b4) = (&a[..full], &b[..full]);
-    let (mut lo, mut hi) = (F2::zero(), F2::zero());
-    let mut i = 0;
-    while i + 4 <= full {
-        let t0 = F2::load(&a4[i..]) - F2::load(&b4[i..]);
-        let t1 = F2::load(&a4[i + 2..]) - F2::load(&b4[i + 2..]);
-        lo = lo + t0 * t0;
-        hi = hi + t1 * t1;
-        i += 4;
-    }
-    let (l, h) = (lo.to_array(), hi.to_array());
-    let mut s = (l[0] + l[1]) + (h[0] + h[1]);
-    for j in full..n {
-        s += (a[j] - b[j]) * (a[j] - b[j]);
-    }
-    s
+    dist2_rows::<1>(a, &[b])[0]
 }
 
-/// `out[s] = dist2(x, rows[s])` for S rows at once, bit for bit as [`dist2`] (the same two 2-wide
-/// accumulators per row, combined the same way), loading each chunk of `x` once: S rows give 2S
-/// independent chains of additions instead of 2, which is what bounds a single `dist2` at d = 100.
-/// Every row must be at least as long as `x`.
+/// `out[s] = dist2(x, rows[s])` for S rows at once, bit for bit as [`dist2`], loading each chunk
+/// of `x` once: S rows give 2S independent chains of additions instead of 2, which is what bounds
+/// a single `dist2` at d = 100. Every row must be at least as long as `x`.
 #[inline]
 pub fn dist2_rows<const S: usize>(x: &[f64], rows: &[&[f64]; S]) -> [f64; S] {
-    let n = x.len();
-    let full = n - n % 4;
-    let x4 = &x[..full];
-    let r4: [&[f64]; S] = std::array::from_fn(|s| &rows[s][..full]);
-    let mut lo = [F2::zero(); S];
-    let mut hi = [F2::zero(); S];
-    let mut i = 0;
-    while i + 4 <= full {
-        let x0 = F2::load(&x4[i..]);
-        let x1 = F2::load(&x4[i + 2..]);
-        for s in 0..S {
-            let t0 = x0 - F2::load(&r4[s][i..]);
-            let t1 = x1 - F2::load(&r4[s][i + 2..]);
-            lo[s] = lo[s] + t0 * t0;
-            hi[s] = hi[s] + t1 * t1;
-        }
-        i += 4;
-    }
-    std::array::from_fn(|s| {
-        let (l, h) = (lo[s].to_array(), hi[s].to_array());
-        let mut t = (l[0] + l[1]) + (h[0] + h[1]);
-        for j in full..n {
-            t += (x[j] - rows[s][j]) * (x[j] - rows[s][j]);
-        }
-        t
-    })
+    sum_rows(
+        x,
+        rows,
+        |x, r| {
+            let t = x - r;
+            t * t
+        },
+        |x, r| (x - r) * (x - r),
+    )
 }
 
 /// [`dist2_rows`] with each row's two 2-wide accumulators as one 4-wide AVX register:
