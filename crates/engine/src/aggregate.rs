@@ -329,7 +329,7 @@ pub fn median(x: &Mat, out: &mut [f64]) {
 ///
 /// Each column's kept values are added in sorted order, so the result does not depend on the
 /// workers' order. Without NaN or −0.0 in `x`, the columns are sorted all at once
-/// ([`sort_columns`]) and summed side by side, rank by rank: the same additions, in the same
+/// ([`with_sorted_columns`]) and summed side by side, rank by rank: the same additions, in the same
 /// order per column, as sorting and summing one column at a time, which is what happens otherwise.
 pub fn trimmed_mean(x: &Mat, b: usize, out: &mut [f64]) {
     let b = b.min(x.rows.saturating_sub(1) / 2);
